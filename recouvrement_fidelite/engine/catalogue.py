@@ -1,0 +1,107 @@
+"""The catalogue: every variable, operator and action a rule may use.
+
+:class:`Catalogue` assembles what business-rules' ``export_rule_data`` says
+about :class:`~.variables.InvoiceFacts` and
+:class:`~.actions.CollectionActions`, and completes it with what the rule
+editor and the validator need:
+
+- the operators of each variable type, including the ones this engine adds
+  (``export_rule_data`` only sees business-rules' own types), each with a
+  ``symbol`` used in explanations;
+- for variables, a ``help`` text; for action parameters, ``required`` (no
+  default value in the action's signature), and the choices and bounds
+  declared on the action;
+- choices known only at run time: the Odoo side passes its typology codes or
+  escalation stages as ``options``, keyed ``"<variable>"`` or
+  ``"<action>.<parameter>"``; they replace the declared choices.
+
+Export format (JSON-ready, business-rules' format plus the keys above)::
+
+    {"variables": [{"name", "label", "field_type", "options", "help"}],
+     "actions": [{"name", "label", "params": [{"name", "label", "fieldType",
+                  "options", "required", ...}]}],
+     "variable_type_operators": {"numeric": [{"name", "label", "input_type",
+                                              "symbol"}], ...}}
+"""
+
+import inspect
+
+from business_rules.utils import export_rule_data
+
+from .actions import CollectionActions
+from .operators import OPERATOR_SYMBOLS, OPERATOR_TYPES
+from .variables import InvoiceFacts
+
+
+def _required_params(method):
+    signature = inspect.signature(method)
+    return {
+        name
+        for name, parameter in signature.parameters.items()
+        if name != "self" and parameter.default is inspect.Parameter.empty
+    }
+
+
+class Catalogue:
+    """What rules may use, as exported for the editor and used to validate."""
+
+    def __init__(self, options=None, variables=InvoiceFacts, actions=CollectionActions):
+        self.variables_class = variables
+        self.actions_class = actions
+        overrides = options or {}
+        data = export_rule_data(variables, actions)
+        for variable in data["variables"]:
+            method = getattr(variables, variable["name"])
+            variable["help"] = getattr(method, "help", "")
+            variable["options"] = list(
+                overrides.get(variable["name"], variable["options"]) or []
+            )
+        for action in data["actions"]:
+            required = _required_params(getattr(actions, action["name"]))
+            action["params"] = [dict(p) for p in action["params"] or []]
+            for action_param in action["params"]:
+                action_param["required"] = action_param["name"] in required
+                key = f"{action['name']}.{action_param['name']}"
+                if key in overrides:
+                    action_param["options"] = list(overrides[key])
+        data["variable_type_operators"] = {
+            type_name: [
+                dict(operator, symbol=OPERATOR_SYMBOLS.get(operator["name"], ""))
+                for operator in cls.get_all_operators()
+            ]
+            for type_name, cls in OPERATOR_TYPES.items()
+        }
+        self.data = data
+        self.variables = {v["name"]: v for v in data["variables"]}
+        self.actions = {a["name"]: a for a in data["actions"]}
+        self.operators = {
+            type_name: {op["name"]: op for op in operators}
+            for type_name, operators in data["variable_type_operators"].items()
+        }
+
+    def export(self):
+        """The catalogue as a JSON-ready dict for the rule editor."""
+        return self.data
+
+    def option_label(self, options, value):
+        """The label of a choice, or the value itself when it has none."""
+        for option in options:
+            if isinstance(option, dict):
+                if _same_choice(option.get("name"), value):
+                    return option.get("label") or option.get("name")
+            elif _same_choice(option, value):
+                return str(option)
+        return str(value)
+
+    @staticmethod
+    def option_names(options):
+        return [o.get("name") if isinstance(o, dict) else o for o in options]
+
+
+def _same_choice(option, value):
+    if isinstance(option, str) and isinstance(value, str):
+        return option.lower() == value.lower()
+    return option == value
+
+
+DEFAULT_CATALOGUE = Catalogue()

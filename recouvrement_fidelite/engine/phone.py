@@ -1,0 +1,110 @@
+"""Phone numbers normalised to E.164, with the reason when they are not valid.
+
+:func:`normalize_phone` reads a number as typed by a user (``06 12 34 56 78``,
+``+33 6 12 34 56 78``, ``0033612345678``) with ``phonenumbers``; a number
+without an international prefix is read in ``default_country`` (the
+customer's country, ISO 3166 alpha-2). It returns a :class:`PhoneCheck`
+and never raises for a bad number: the Odoo side keeps what was typed, stores
+the E.164 form when there is one, and shows ``reason`` when there is not.
+
+``reason_code`` is stable and meant for translation; ``reason`` is the
+English sentence.
+"""
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberType, ValidationResult
+
+EMPTY = "empty"
+VALID = "valid"
+INVALID = "invalid"
+
+_PARSE_REASONS = {
+    NumberParseException.INVALID_COUNTRY_CODE: (
+        "unknown_country",
+        "the country calling code is unknown, or the number has no "
+        "international prefix and the customer has no country",
+    ),
+    NumberParseException.NOT_A_NUMBER: ("not_a_number", "this is not a phone number"),
+    NumberParseException.TOO_SHORT_AFTER_IDD: (
+        "too_short",
+        "the number is too short after the international prefix",
+    ),
+    NumberParseException.TOO_SHORT_NSN: ("too_short", "the number is too short"),
+    NumberParseException.TOO_LONG: ("too_long", "the number is too long"),
+}
+_POSSIBILITY_REASONS = {
+    ValidationResult.INVALID_COUNTRY_CODE: (
+        "unknown_country",
+        "the country calling code is unknown",
+    ),
+    ValidationResult.TOO_SHORT: ("too_short", "the number is too short"),
+    ValidationResult.TOO_LONG: ("too_long", "the number is too long"),
+    ValidationResult.INVALID_LENGTH: (
+        "invalid_length",
+        "the number has a wrong length for its country",
+    ),
+    ValidationResult.IS_POSSIBLE_LOCAL_ONLY: (
+        "local_only",
+        "the number can only be dialled locally; add its area code",
+    ),
+}
+_MOBILE_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
+
+
+class PhoneCheck:
+    """What :func:`normalize_phone` found about one number."""
+
+    __slots__ = ("raw", "status", "e164", "is_mobile", "reason_code", "reason")
+
+    def __init__(self, raw, status, e164=None, is_mobile=False, reason_code="",
+                 reason=""):
+        self.raw = raw
+        self.status = status
+        self.e164 = e164
+        self.is_mobile = is_mobile
+        self.reason_code = reason_code
+        self.reason = reason
+
+    @property
+    def valid(self):
+        return self.status == VALID
+
+    def __repr__(self):
+        if self.valid:
+            return f"PhoneCheck({self.raw!r} -> {self.e164})"
+        return f"PhoneCheck({self.raw!r}, {self.status}, {self.reason!r})"
+
+
+def normalize_phone(number, default_country=None):
+    """Check ``number`` and give its E.164 form, read in ``default_country``."""
+    raw = number if isinstance(number, str) else ""
+    if not raw.strip():
+        return PhoneCheck(raw, EMPTY)
+    region = (default_country or "").upper() or None
+    if region and region not in phonenumbers.SUPPORTED_REGIONS:
+        region = None
+    try:
+        parsed = phonenumbers.parse(raw, region)
+    except NumberParseException as error:
+        code, reason = _PARSE_REASONS.get(
+            error.error_type, ("not_a_number", "this is not a phone number")
+        )
+        return PhoneCheck(raw, INVALID, reason_code=code, reason=reason)
+    possibility = phonenumbers.is_possible_number_with_reason(parsed)
+    if possibility in _POSSIBILITY_REASONS:
+        code, reason = _POSSIBILITY_REASONS[possibility]
+        return PhoneCheck(raw, INVALID, reason_code=code, reason=reason)
+    if not phonenumbers.is_valid_number(parsed):
+        where = phonenumbers.region_code_for_number(parsed) or region or "its country"
+        return PhoneCheck(
+            raw,
+            INVALID,
+            reason_code="not_assigned",
+            reason=f"no such number exists in {where}",
+        )
+    return PhoneCheck(
+        raw,
+        VALID,
+        e164=phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164),
+        is_mobile=phonenumbers.number_type(parsed) in _MOBILE_TYPES,
+    )
