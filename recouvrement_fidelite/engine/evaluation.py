@@ -5,22 +5,11 @@ Semantics are business-rules' ``run_all``, applied to each rule set in turn:
 - rule sets run in ascending ``priority`` (like an Odoo sequence: 1 before
   10); rule sets of equal priority keep the order they were given in;
 - inside a rule set, rules run in their order; a rule triggers when its
-  conditions hold (``all`` and ``any`` short-circuit, as in business-rules);
-  a triggered rule records its actions as :class:`~.actions.Decision`
-  objects; with ``stop_on_first_trigger`` the rule set stops at its first
-  triggered rule, and the next rule set runs;
+  conditions hold; a triggered rule records its actions as
+  :class:`~.actions.Decision` objects; with ``stop_on_first_trigger`` the
+  rule set stops at its first triggered rule, and the next rule set runs;
 - operators compare exactly as business-rules' types do (numbers as
   ``Decimal`` with its epsilon, case-insensitive choices...).
-
-How it works: :class:`Evaluator` compiles each condition once into a Python
-closure, with the expected value already cast, instead of looking up
-variables, operators and casting values for every condition of every invoice
-as ``run_all`` does. For each invoice it reads the variables the rules use
-once (through :class:`~.variables.InvoiceFacts`, the same reader
-business-rules gets, so both see identical values), runs the closures, and
-only for a triggered rule walks its conditions again to build the
-:class:`Explanation`. The tests prove that decisions are identical to
-``run_all``'s on random rule sets and facts.
 
 Usage::
 
@@ -32,125 +21,181 @@ Usage::
         for decision in result.decisions:
             decision.action, decision.params, decision.explanation.text()
 
+How it works: a batch is evaluated column by column rather than invoice by
+invoice. For each variable the rules use, the evaluator takes the column of
+its raw values over the batch and reads each *distinct* value once through
+:class:`~.variables.InvoiceFacts` (the reader business-rules gets, so both
+see identical values). Each condition is compiled once into a closure with
+its expected value already cast, and tested once per distinct value; its
+outcome over the batch becomes a bit set (one bit per invoice, stored one
+byte apart in a Python integer), so ``all``/``any`` groups, rules and
+``stop_on_first_trigger`` are a few integer operations for the whole batch.
+Only then are decisions assembled per invoice. Conditions have no side
+effects and cannot fail once the facts are read, so testing every condition
+gives the same outcome as business-rules' short-circuits; the tests prove
+that decisions are identical to ``run_all``'s on random rule sets and facts.
+
+An :class:`Explanation` (the conditions that made a rule trigger, with the
+values they were tested against) is worked out the first time it is read,
+so a batch only pays for the explanations someone looks at.
+
 Evaluation has no side effect and never raises for one invoice's facts: a
-fact the rules cannot use sets :attr:`Evaluation.error` for that invoice.
+fact its variable cannot use (text for a number...) sets
+:attr:`Evaluation.error` for that invoice only. Every variable the rules use
+is read before any rule runs, so such an error is reported even when no
+rule would have reached that variable.
 """
 
+import gc
 import re
 from decimal import Decimal
+from itertools import compress
+from operator import methodcaller
+from types import MappingProxyType
 
 from business_rules.fields import FIELD_NO_INPUT
 
-from .catalogue import DEFAULT_CATALOGUE
 from .actions import Decision
+from .catalogue import DEFAULT_CATALOGUE
 from .errors import EngineError
-from .operators import NumericType, OPERATOR_TYPES
+from .operators import OPERATOR_TYPES, NumericType
 
 EPSILON = NumericType.EPSILON
 
 
-def _same_choice(item, other):
-    if isinstance(item, str) and isinstance(other, str):
-        return item.lower() == other.lower()
-    return item == other
+_EPSILON_FLOAT = float(EPSILON)
+_EXACT_FLOAT_INT = 2**53
+_NUMERIC_OUTCOMES = {
+    "equal_to": (False, True, False),
+    "not_equal_to": (True, False, True),
+    "greater_than": (False, False, True),
+    "greater_than_or_equal_to": (False, True, True),
+    "less_than": (True, False, False),
+    "less_than_or_equal_to": (True, True, False),
+}
 
 
-def _numeric_test(name, operator, expected):
+def _numeric_test(operator, expected):
+    """Compare as business-rules does, without ``Decimal`` when it is safe.
+
+    business-rules computes ``d = Decimal(x) - Decimal(c)`` (rounded to 28
+    digits) and says greater when ``d > EPSILON``, less when
+    ``-d > EPSILON``, equal otherwise. Integers compare exactly as such;
+    floats compare in float arithmetic, whose error is below 1e-15 of the
+    difference, unless the difference lies within a 1e-12 margin of
+    ``EPSILON``, where ``Decimal`` decides.
+    """
+    outcomes = _NUMERIC_OUTCOMES.get(operator)
+    if outcomes is None:
+        return None
     c = Decimal(expected)
-    if operator == "equal_to":
-        return lambda v: abs(v[name] - c) <= EPSILON
-    if operator == "not_equal_to":
-        return lambda v: abs(v[name] - c) > EPSILON
-    if operator == "greater_than":
-        return lambda v: (v[name] - c) > EPSILON
-    if operator == "greater_than_or_equal_to":
-        return lambda v: (v[name] - c) > EPSILON or abs(v[name] - c) <= EPSILON
-    if operator == "less_than":
-        return lambda v: (c - v[name]) > EPSILON
-    if operator == "less_than_or_equal_to":
-        return lambda v: (c - v[name]) > EPSILON or abs(v[name] - c) <= EPSILON
-    return None
+    c_int = expected if type(expected) is int else None
+    c_float = float(expected)
+
+    def exact(x):
+        d = Decimal(x) - c
+        return outcomes[2 if d > EPSILON else 0 if -d > EPSILON else 1]
+
+    def test(x):
+        kind = type(x)
+        if kind is int and c_int is not None:
+            return outcomes[(x > c_int) - (x < c_int) + 1]
+        if kind is float or (kind is int and -_EXACT_FLOAT_INT <= x <= _EXACT_FLOAT_INT):
+            d = x - c_float
+            margin = 1e-12 * (abs(d) + _EPSILON_FLOAT)
+            if d > _EPSILON_FLOAT + margin:
+                return outcomes[2]
+            if d < -_EPSILON_FLOAT - margin:
+                return outcomes[0]
+            if -_EPSILON_FLOAT + margin < d < _EPSILON_FLOAT - margin:
+                return outcomes[1]
+        return exact(x)
+
+    return test
 
 
-def _string_test(name, operator, expected):
+def _string_test(operator, expected):
     if operator == "equal_to":
-        return lambda v: v[name] == expected
+        return lambda x: x == expected
     if operator == "not_equal_to":
-        return lambda v: v[name] != expected
+        return lambda x: x != expected
     if operator == "equal_to_case_insensitive":
         folded = expected.lower()
-        return lambda v: v[name].lower() == folded
+        return lambda x: x.lower() == folded
     if operator == "starts_with":
-        return lambda v: v[name].startswith(expected)
+        return lambda x: x.startswith(expected)
     if operator == "ends_with":
-        return lambda v: v[name].endswith(expected)
+        return lambda x: x.endswith(expected)
     if operator == "contains":
-        return lambda v: expected in v[name]
+        return lambda x: expected in x
     if operator == "matches_regex":
         search = re.compile(expected).search
-        return lambda v: search(v[name]) is not None
+        return lambda x: search(x) is not None
     if operator == "non_empty":
-        return lambda v: bool(v[name])
+        return bool
     return None
 
 
-def _select_test(name, operator, expected):
-    if isinstance(expected, str):
-        folded = expected.lower()
+def _select_test(operator, expected):
+    folded = expected.lower() if isinstance(expected, str) else None
 
-        def contains(v):
-            for item in v[name]:
-                if item == expected or (isinstance(item, str) and item.lower() == folded):
-                    return True
-            return False
-
-    else:
-
-        def contains(v):
-            for item in v[name]:
-                if item == expected:
-                    return True
-            return False
+    def contains(items):
+        for item in items:
+            if item == expected or (
+                folded is not None and isinstance(item, str) and item.lower() == folded
+            ):
+                return True
+        return False
 
     if operator == "contains":
         return contains
     if operator == "does_not_contain":
-        return lambda v: not contains(v)
+        return lambda items: not contains(items)
     return None
 
 
-def _generic_test(type_name, name, operator, expected):
-    """Any other operator: call business-rules' own implementation."""
-    cls = OPERATOR_TYPES[type_name]
-    method = getattr(cls, operator)
-    if method.input_type == FIELD_NO_INPUT:
-        return lambda v: bool(method(cls(v[name])))
-    return lambda v: bool(method(cls(v[name]), expected))
+def _boolean_test(operator, expected):
+    return bool if operator == "is_true" else (lambda x: not x)
 
 
 _FAST_TESTS = {
     "numeric": _numeric_test,
     "string": _string_test,
     "select": _select_test,
+    "boolean": _boolean_test,
 }
+
+
+def _test(type_name, operator, expected):
+    """A closure testing one (cast) variable value against the condition."""
+    fast = _FAST_TESTS.get(type_name)
+    test = fast(operator, expected) if fast else None
+    if test is not None:
+        return test
+    # Any other operator: business-rules' own implementation.
+    cls = OPERATOR_TYPES[type_name]
+    method = getattr(cls, operator)
+    if method.input_type == FIELD_NO_INPUT:
+        return lambda x: bool(method(cls(x)))
+    return lambda x: bool(method(cls(x), expected))
 
 
 class ConditionCheck:
     """One condition of a triggered rule, with the value it was tested against."""
 
-    __slots__ = ("variable", "label", "operator", "symbol", "expected", "actual",
-                 "expected_label", "actual_label")
+    __slots__ = ("_leaf", "actual")
 
-    def __init__(self, variable, label, operator, symbol, expected, actual,
-                 expected_label, actual_label):
-        self.variable = variable
-        self.label = label
-        self.operator = operator
-        self.symbol = symbol
-        self.expected = expected
+    def __init__(self, leaf, actual):
+        self._leaf = leaf
         self.actual = actual
-        self.expected_label = expected_label
-        self.actual_label = actual_label
+
+    variable = property(lambda self: self._leaf.name)
+    label = property(lambda self: self._leaf.label)
+    operator = property(lambda self: self._leaf.operator)
+    symbol = property(lambda self: self._leaf.symbol)
+    expected = property(lambda self: self._leaf.expected)
+    expected_label = property(lambda self: self._leaf.show(self._leaf.expected))
+    actual_label = property(lambda self: self._leaf.show(self.actual))
 
     def text(self):
         label = self.label.lower() if self.label[1:2].islower() else self.label
@@ -175,15 +220,26 @@ class Explanation:
     """Why a rule triggered: the conditions that decided it, in order.
 
     For an ``all`` group every condition is listed; for an ``any`` group,
-    the first condition that held.
+    the first condition that held. Worked out on first reading.
     """
 
-    __slots__ = ("rule_set", "rule", "checks")
+    __slots__ = ("rule_set", "rule", "_condition", "_reading", "_checks")
 
-    def __init__(self, rule_set, rule, checks):
+    def __init__(self, rule_set, rule, condition, reading):
         self.rule_set = rule_set
         self.rule = rule
-        self.checks = checks
+        self._condition = condition
+        self._reading = reading
+        self._checks = None
+
+    @property
+    def checks(self):
+        if self._checks is None:
+            checks = []
+            self._condition.explain(self._reading.values(), checks)
+            self._checks = checks
+            self._reading = None
+        return self._checks
 
     def text(self):
         reasons = "; ".join(check.text() for check in self.checks)
@@ -198,24 +254,36 @@ class Explanation:
         }
 
 
-class TriggeredRule:
-    __slots__ = ("rule_set", "rule", "explanation")
+class _Reading:
+    """One invoice's variables, read once for all its explanations."""
 
-    def __init__(self, rule_set, rule, explanation):
-        self.rule_set = rule_set
-        self.rule = rule
-        self.explanation = explanation
+    __slots__ = ("facts", "read", "_values")
+
+    def __init__(self, facts, read):
+        self.facts = facts
+        self.read = read
+        self._values = None
+
+    def values(self):
+        if self._values is None:
+            self._values = self.read(self.facts)
+        return self._values
 
 
 class Evaluation:
-    """The outcome for one invoice: decisions in order, or an error."""
+    """The outcome for one invoice: decisions in order, or an error.
+
+    ``triggered`` lists the :class:`Explanation` of each triggered rule, in
+    order, including rules without actions (a rule that only stops its rule
+    set, such as "disputed: no reminder").
+    """
 
     __slots__ = ("facts", "decisions", "triggered", "error")
 
     def __init__(self, facts, decisions=(), triggered=(), error=None):
         self.facts = facts
-        self.decisions = list(decisions)
-        self.triggered = list(triggered)
+        self.decisions = decisions if isinstance(decisions, list) else list(decisions)
+        self.triggered = triggered if isinstance(triggered, list) else list(triggered)
         self.error = error
 
     def first(self, action):
@@ -231,98 +299,197 @@ class Evaluation:
         return f"Evaluation({self.decisions!r})"
 
 
-class _Leaf:
-    __slots__ = ("name", "operator", "expected", "test")
+class _Batch:
+    """One batch of facts, read column by column.
 
-    def __init__(self, name, operator, expected, test):
+    A column whose values mostly repeat (typology, days overdue...) is read
+    and tested once per distinct value; a column of mostly distinct values
+    (amounts) is read in one go when its reader allows it, and tested value
+    by value.
+    """
+
+    def __init__(self, evaluator, facts_list):
+        self.size = size = len(facts_list)
+        self.ones = int.from_bytes(b"\x01" * size, "little")
+        self.errors = [None] * size
+        self.rows = {}  # variable -> [value per invoice]
+        self.columns = {}  # variable -> [memo key per invoice]
+        self.distinct = {}  # variable -> {memo key: value}
+        self.failed = {}  # variable -> {memo key: error message}
+        for name in evaluator.used_variables:
+            reader = evaluator.readers[name]
+            column = list(map(methodcaller("get", name), facts_list))
+            many = getattr(reader, "many", None)
+            values = many(name, column) if many else None
+            if values is not None and len(set(values)) > size // 2:
+                self.rows[name] = values
+                continue
+            self._memoise(name, reader, column)
+
+    def _memoise(self, name, reader, keys):
+        types = set(map(type, keys))
+        raw_of = None
+        if types & _UNHASHABLE_TYPES:
+            keys = [_hashable(value) for value in keys]
+            raw_of = _unhashable
+        if bool in types and types - {bool, type(None), str}:
+            # True == 1 == 1.0 as dict keys, but a boolean is no number.
+            keys = [(type(value), value) for value in keys]
+            raw_of = _second
+        distinct = list(set(keys))
+        raws = list(map(raw_of, distinct)) if raw_of else distinct
+        values, errors = _read_distinct(reader, name, distinct, raws)
+        if errors:
+            for index, key in enumerate(keys):
+                if key in errors and self.errors[index] is None:
+                    self.errors[index] = errors[key]
+            self.failed[name] = errors
+        self.columns[name] = keys
+        self.distinct[name] = values
+
+    def bits(self, leaf):
+        """The leaf's outcome over the batch, one byte (0 or 1) per invoice."""
+        rows = self.rows.get(leaf.name)
+        if rows is not None:
+            return int.from_bytes(bytes(map(leaf.test, rows)), "little")
+        values = self.distinct[leaf.name]
+        outcome = dict(zip(values, map(leaf.test, values.values())))
+        outcome.update(dict.fromkeys(self.failed.get(leaf.name, ()), False))
+        flags = bytes(map(outcome.__getitem__, self.columns[leaf.name]))
+        return int.from_bytes(flags, "little")
+
+
+def _read_distinct(reader, name, keys, raws):
+    """Read each distinct raw value once: ``({key: value}, {key: error})``."""
+    try:
+        return dict(zip(keys, map(reader, [name] * len(raws), raws))), {}
+    except EngineError:
+        pass
+    values, errors = {}, {}
+    for key, raw in zip(keys, raws):
+        try:
+            values[key] = reader(name, raw)
+        except EngineError as error:
+            errors[key] = str(error)
+    return values, errors
+
+
+_UNHASHABLE_TYPES = {list, set, dict}
+
+
+def _hashable(value):
+    if isinstance(value, (list, set, dict)):
+        return _Unhashable(value)
+    return value
+
+
+class _Unhashable:
+    """A list (or other unhashable) fact as a memo key."""
+
+    __slots__ = ("value", "_hash")
+
+    def __init__(self, value):
+        self.value = value
+        try:
+            items = frozenset(value) if isinstance(value, set) else tuple(value)
+            self._hash = hash((type(value), items))
+        except TypeError:
+            self._hash = 0
+
+    def __hash__(self):
+        return self._hash
+
+    def __eq__(self, other):
+        return (
+            isinstance(other, _Unhashable)
+            and type(other.value) is type(self.value)
+            and other.value == self.value
+        )
+
+
+def _unhashable(key):
+    return key.value if isinstance(key, _Unhashable) else key
+
+
+def _second(key):
+    return _unhashable(key[1])
+
+
+class _Leaf:
+    __slots__ = ("name", "operator", "expected", "test", "label", "symbol", "show")
+
+    def __init__(self, name, operator, expected, test, label, symbol, show):
         self.name = name
         self.operator = operator
         self.expected = expected
         self.test = test
+        self.label = label
+        self.symbol = symbol
+        self.show = show
 
-    def explain(self, values, raw, out, describe):
-        result = self.test(values)
+    def bits(self, batch):
+        return batch.bits(self)
+
+    def explain(self, values, out):
+        actual = values[self.name]
+        result = self.test(actual)
         if result:
-            out.append(describe(self, raw[self.name]))
+            out.append(ConditionCheck(self, actual))
         return result
 
 
 class _Group:
-    __slots__ = ("kind", "children", "test")
+    __slots__ = ("kind", "children")
 
     def __init__(self, kind, children):
         self.kind = kind
         self.children = children
-        tests = tuple(child.test for child in children)
-        if len(tests) == 1:
-            self.test = tests[0]
-        elif kind == "all":
 
-            def test(values):
-                for child_test in tests:
-                    if not child_test(values):
-                        return False
-                return True
+    def bits(self, batch):
+        outcomes = [child.bits(batch) for child in self.children]
+        result = outcomes[0]
+        for outcome in outcomes[1:]:
+            result = (result & outcome) if self.kind == "all" else (result | outcome)
+        return result
 
-            self.test = test
-        else:
-
-            def test(values):
-                for child_test in tests:
-                    if child_test(values):
-                        return True
-                return False
-
-            self.test = test
-
-    def explain(self, values, raw, out, describe):
+    def explain(self, values, out):
         if self.kind == "all":
             for child in self.children:
-                if not child.explain(values, raw, out, describe):
+                if not child.explain(values, out):
                     return False
             return True
         for child in self.children:
             checks = []
-            if child.explain(values, raw, checks, describe):
+            if child.explain(values, checks):
                 out.extend(checks)
                 return True
         return False
 
 
-class _CompiledRule:
-    __slots__ = ("name", "condition", "actions")
-
-    def __init__(self, name, condition, actions):
-        self.name = name
-        self.condition = condition
-        self.actions = actions
-
-
-class _CompiledRuleSet:
-    __slots__ = ("name", "stop_on_first_trigger", "rules")
-
-    def __init__(self, name, stop_on_first_trigger, rules):
-        self.name = name
-        self.stop_on_first_trigger = stop_on_first_trigger
-        self.rules = rules
-
-
 class Evaluator:
-    """Evaluates validated rule sets (see :func:`~.validation.validate_rule_set`)."""
+    """Evaluates validated rule sets (see :func:`~.validation.validate_rule_set`).
 
-    def __init__(self, rule_sets, catalogue=DEFAULT_CATALOGUE):
+    ``batch_size`` bounds the invoices evaluated together by
+    :meth:`evaluate_many`, hence its memory.
+    """
+
+    def __init__(self, rule_sets, catalogue=DEFAULT_CATALOGUE, batch_size=20_000):
         self.catalogue = catalogue
+        self.batch_size = batch_size
         self.used_variables = {}
         ordered = sorted(enumerate(rule_sets), key=lambda item: (item[1].priority, item[0]))
         self.rule_sets = [
-            _CompiledRuleSet(
-                rule_set.name,
+            (
                 rule_set.stop_on_first_trigger,
                 [
-                    _CompiledRule(
+                    (
+                        rule_set.name,
                         rule.name,
                         self._compile(rule.conditions),
-                        [(a["name"], a["params"]) for a in rule.actions],
+                        [
+                            (action["name"], MappingProxyType(dict(action["params"])))
+                            for action in rule.actions
+                        ],
                     )
                     for rule in rule_set.rules
                 ],
@@ -330,40 +497,32 @@ class Evaluator:
             for _, rule_set in ordered
         ]
         variables_class = catalogue.variables_class
-        self._readers = [
-            (name, getattr(variables_class, name), field_type == "numeric")
-            for name, field_type in self.used_variables.items()
-        ]
+        self.readers = {
+            name: getattr(variables_class, name).reader for name in self.used_variables
+        }
 
     def _compile(self, node):
         if "all" in node or "any" in node:
             kind = "all" if "all" in node else "any"
             return _Group(kind, [self._compile(child) for child in node[kind]])
         name, operator, expected = node["name"], node["operator"], node["value"]
-        type_name = self.catalogue.variables[name]["field_type"]
+        variable = self.catalogue.variables[name]
+        type_name = variable["field_type"]
         self.used_variables[name] = type_name
-        fast = _FAST_TESTS.get(type_name)
-        test = fast(name, operator, expected) if fast else None
-        if test is None and type_name == "boolean":
-            test = (lambda v: v[name]) if operator == "is_true" else (lambda v: not v[name])
-        if test is None:
-            test = _generic_test(type_name, name, operator, expected)
-        return _Leaf(name, operator, expected, test)
+        spec = self.catalogue.operators[type_name][operator]
+        return _Leaf(
+            name,
+            operator,
+            expected,
+            _test(type_name, operator, expected),
+            variable["label"],
+            spec["symbol"] or spec["label"],
+            self._shower(variable["options"]),
+        )
 
-    def _read(self, facts):
-        reader = self.catalogue.variables_class(facts)
-        values = {}
-        for name, method, numeric in self._readers:
-            value = method(reader)
-            values[name] = (
-                value if not numeric or isinstance(value, Decimal) else Decimal(value)
-            )
-        return values
-
-    def _describe(self, leaf, actual):
-        variable = self.catalogue.variables[leaf.name]
-        options = variable["options"]
-        operator = self.catalogue.operators[variable["field_type"]][leaf.operator]
+    def _shower(self, options):
+        """How to show a value of a variable in an explanation."""
+        option_label = self.catalogue.option_label
 
         def show(value):
             if isinstance(value, list):
@@ -371,77 +530,83 @@ class Evaluator:
             if isinstance(value, bool):
                 return "yes" if value else "no"
             if options:
-                return self.catalogue.option_label(options, value)
+                return option_label(options, value)
             if isinstance(value, str):
                 return f'"{value}"'
             return str(value)
 
-        return ConditionCheck(
-            leaf.name,
-            variable["label"],
-            leaf.operator,
-            operator["symbol"] or operator["label"],
-            leaf.expected,
-            actual,
-            show(leaf.expected),
-            show(actual),
-        )
+        return show
 
-    def _explain(self, rule_set, rule, facts, values):
+    def _read(self, facts):
+        """One invoice's variables, as the rules see them."""
         reader = self.catalogue.variables_class(facts)
-        raw = {name: getattr(reader, name)() for name in self.used_variables}
-        checks = []
-        rule.condition.explain(values, raw, checks, self._describe)
-        return Explanation(rule_set.name, rule.name, checks)
+        return {name: getattr(reader, name)() for name in self.used_variables}
 
     def evaluate(self, facts):
         """Evaluate every rule set against one invoice's facts (a dict)."""
-        try:
-            values = self._read(facts)
-        except EngineError as error:
-            return Evaluation(facts, error=str(error))
-        except (AttributeError, TypeError):
-            return Evaluation(
-                facts, error=f"Facts must be a dict of values, got {type(facts).__name__}."
-            )
-        decisions = []
-        triggered = []
-        for rule_set in self.rule_sets:
-            for rule in rule_set.rules:
-                try:
-                    hit = rule.condition.test(values)
-                    explanation = (
-                        self._explain(rule_set, rule, facts, values) if hit else None
-                    )
-                except (EngineError, ArithmeticError, ValueError, TypeError) as error:
-                    return Evaluation(
-                        facts,
-                        error=f"Rule set {rule_set.name!r}, rule {rule.name!r}: {error}",
-                    )
-                if not hit:
-                    continue
-                triggered.append(TriggeredRule(rule_set.name, rule.name, explanation))
-                for action, params in rule.actions:
-                    decisions.append(
-                        Decision(action, dict(params), rule_set.name, rule.name, explanation)
-                    )
-                if rule_set.stop_on_first_trigger:
-                    break
-        return Evaluation(facts, decisions, triggered)
+        return self.evaluate_many([facts])[0]
 
     def evaluate_many(self, facts_list):
-        """Evaluate a batch of invoices; one :class:`Evaluation` per fact dict."""
-        evaluate = self.evaluate
-        return [evaluate(facts) for facts in facts_list]
+        """Evaluate many invoices; one :class:`Evaluation` per fact dict, in order."""
+        facts_list = list(facts_list)
+        results = []
+        gc_was_enabled = gc.isenabled()
+        # Millions of small, acyclic objects: the cycle collector would walk
+        # them again and again for nothing.
+        gc.disable()
+        try:
+            for start in range(0, len(facts_list), self.batch_size):
+                results += self._evaluate_batch(facts_list[start:start + self.batch_size])
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+        return results
 
-    def matches(self, facts):
-        """Only which rules trigger, without explanations (fast path)."""
-        values = self._read(facts)
-        hits = []
-        for rule_set in self.rule_sets:
-            for rule in rule_set.rules:
-                if rule.condition.test(values):
-                    hits.append((rule_set.name, rule.name))
-                    if rule_set.stop_on_first_trigger:
-                        break
-        return hits
+    def _evaluate_batch(self, facts_list):
+        results = [None] * len(facts_list)
+        valid = []
+        for index, facts in enumerate(facts_list):
+            if isinstance(facts, dict):
+                valid.append(index)
+            else:
+                results[index] = Evaluation(
+                    facts, error=f"Facts must be a dict, got {type(facts).__name__}."
+                )
+        batch = _Batch(self, [facts_list[index] for index in valid])
+        failed = bytes(error is not None for error in batch.errors)
+        active_at_start = batch.ones & ~int.from_bytes(failed, "little")
+        hits = [[] for _ in valid]
+        for stop, rules in self.rule_sets:
+            active = active_at_start
+            for rule in rules:
+                triggered = rule[2].bits(batch) & active
+                if not triggered:
+                    continue
+                if stop:
+                    active &= ~triggered
+                flags = triggered.to_bytes(batch.size, "little")
+                for position in compress(range(batch.size), flags):
+                    hits[position].append(rule)
+        read = self._read
+        for position, index in enumerate(valid):
+            facts = facts_list[index]
+            error = batch.errors[position]
+            if error is not None:
+                results[index] = Evaluation(facts, error=error)
+                continue
+            rules = hits[position]
+            if not rules:
+                results[index] = Evaluation(facts, [], [])
+                continue
+            reading = _Reading(facts, read)
+            decisions = []
+            explanations = []
+            for rule_set_name, rule_name, condition, actions in rules:
+                explanation = Explanation(rule_set_name, rule_name, condition, reading)
+                explanations.append(explanation)
+                decisions += [
+                    Decision(action, params, rule_set_name, rule_name, explanation)
+                    for action, params in actions
+                ]
+            results[index] = Evaluation(facts, decisions, explanations)
+        return results

@@ -2,7 +2,7 @@
 
 Each variable is a method of :class:`InvoiceFacts` declared with
 business-rules' own ``rule_variable`` decorator (through :func:`fact`, which
-adds a help text and the value used when the fact is missing), so that
+adds the help text, from the docstring, and how the fact is read), so that
 business-rules' ``export_rule_data`` describes it for the rule editor and
 business-rules' ``run_all`` can evaluate rules against it.
 
@@ -77,8 +77,7 @@ def _missing(value):
     return value is None or value is False or value == ""
 
 
-def read_number(facts, name, default=0):
-    value = facts.get(name)
+def read_number(name, value, default=0):
     if _missing(value):
         return default
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
@@ -90,8 +89,33 @@ def read_number(facts, name, default=0):
     return value
 
 
-def read_text(facts, name):
-    value = facts.get(name)
+def _numbers_as_they_are(name, values):
+    """``read_number`` over many values, when it would return them unchanged.
+
+    Returns ``None`` when some value needs :func:`read_number` itself (a
+    missing value, a non-finite float, anything but ``int`` and ``float``).
+    """
+    types = set(map(type, values))
+    if not types <= {int, float}:
+        return None
+    if float in types and not all(
+        map(math.isfinite, (value for value in values if type(value) is float))
+    ):
+        return None
+    return values
+
+
+read_number.many = _numbers_as_they_are
+
+
+def read_reminder_days(name, value):
+    return read_number(name, value, default=NEVER_REMINDED_DAYS)
+
+
+read_reminder_days.many = _numbers_as_they_are
+
+
+def read_text(name, value):
     if _missing(value):
         return ""
     if not isinstance(value, str):
@@ -99,8 +123,7 @@ def read_text(facts, name):
     return value
 
 
-def read_flag(facts, name):
-    value = facts.get(name)
+def read_flag(name, value):
     if value is None:
         return False
     if not isinstance(value, bool):
@@ -108,8 +131,7 @@ def read_flag(facts, name):
     return value
 
 
-def read_choices(facts, name):
-    value = facts.get(name)
+def read_choices(name, value):
     if _missing(value):
         return []
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
@@ -121,13 +143,27 @@ def read_choices(facts, name):
     )
 
 
-def fact(field_type, label, options=None, help=""):
-    """Declare a rule variable: business-rules' decorator plus a help text."""
+def fact(field_type, label, reader, options=None):
+    """Declare a rule variable read from the fact of the same name.
 
-    def decorate(method):
-        method = rule_variable(field_type, label=label, options=options)(method)
-        method.help = help
-        return method
+    The decorated method only carries the docstring (the variable's help
+    text); its body is ``reader(name, facts.get(name))``. The reader is kept
+    on the method as ``reader``, so that the evaluator can read a whole
+    column of values exactly as business-rules would, one value at a time.
+    The method is then declared with business-rules' ``rule_variable``.
+    """
+
+    def decorate(declaration):
+        name = declaration.__name__
+
+        def read(self):
+            return reader(name, self.facts.get(name))
+
+        read.__name__ = read.__qualname__ = name
+        read.__doc__ = declaration.__doc__
+        read.reader = reader
+        read.help = " ".join((declaration.__doc__ or "").split())
+        return rule_variable(field_type, label=label, options=options)(read)
 
     return decorate
 
@@ -140,156 +176,93 @@ class InvoiceFacts(BaseVariables):
 
     # The invoice
 
-    @fact(
-        NumericType,
-        "Days overdue",
-        help="Days since the due date; negative before it (-5 = due in 5 days).",
-    )
+    @fact(NumericType, "Days overdue", read_number)
     def days_overdue(self):
-        return read_number(self.facts, "days_overdue")
+        """Days since the due date; negative before it (-5 = due in 5 days)."""
 
-    @fact(
-        NumericType,
-        "Amount due",
-        help="What is left to pay on the invoice, in company currency.",
-    )
+    @fact(NumericType, "Amount due", read_number)
     def residual_amount(self):
-        return read_number(self.facts, "residual_amount")
+        """What is left to pay on the invoice, in company currency."""
 
-    @fact(
-        SelectType,
-        "Dispute status",
-        options=DISPUTE_STATUSES,
-        help="Status of a dispute on the invoice.",
-    )
+    @fact(SelectType, "Dispute status", read_choices, options=DISPUTE_STATUSES)
     def dispute_status(self):
-        return read_choices(self.facts, "dispute_status")
+        """Status of a dispute on the invoice."""
 
-    @fact(
-        NumericType,
-        "Reminder level",
-        help="Number of the last reminder level reached (0: none yet).",
-    )
+    @fact(NumericType, "Reminder level", read_number)
     def reminder_level(self):
-        return read_number(self.facts, "reminder_level")
+        """Number of the last reminder level reached (0: none yet)."""
 
-    @fact(
-        NumericType,
-        "Reminders sent",
-        help="Reminders already sent for the invoice.",
-    )
+    @fact(NumericType, "Reminders sent", read_number)
     def reminders_sent(self):
-        return read_number(self.facts, "reminders_sent")
+        """Reminders already sent for the invoice."""
 
-    @fact(
-        NumericType,
-        "Days since the last reminder",
-        help=f"{NEVER_REMINDED_DAYS} when no reminder was sent yet.",
-    )
+    @fact(NumericType, "Days since the last reminder", read_reminder_days)
     def days_since_last_reminder(self):
-        return read_number(
-            self.facts, "days_since_last_reminder", default=NEVER_REMINDED_DAYS
-        )
+        """Days since a reminder was last sent (9999 when none was sent yet)."""
 
     # The customer
 
-    @fact(
-        NumericType,
-        "Customer's overdue amount",
-        help="Everything the customer owes past its due date, in company "
-        "currency, net of credit notes and unreconciled payments.",
-    )
+    @fact(NumericType, "Customer's overdue amount", read_number)
     def customer_overdue_amount(self):
-        return read_number(self.facts, "customer_overdue_amount")
+        """Everything the customer owes past its due date, in company currency,
+        net of credit notes and unreconciled payments."""
 
-    @fact(NumericType, "Customer's open invoices", help="Invoices not fully paid.")
+    @fact(NumericType, "Customer's open invoices", read_number)
     def customer_open_invoice_count(self):
-        return read_number(self.facts, "customer_open_invoice_count")
+        """Invoices not fully paid."""
 
-    @fact(
-        NumericType,
-        "Customer's overdue invoices",
-        help="Invoices not fully paid past their due date.",
-    )
+    @fact(NumericType, "Customer's overdue invoices", read_number)
     def customer_overdue_invoice_count(self):
-        return read_number(self.facts, "customer_overdue_invoice_count")
+        """Invoices not fully paid past their due date."""
 
-    @fact(
-        SelectType,
-        "Customer typology",
-        options=DEFAULT_TYPOLOGIES,
-        help="The typology chosen on the customer.",
-    )
+    @fact(SelectType, "Customer typology", read_choices, options=DEFAULT_TYPOLOGIES)
     def customer_typology(self):
-        return read_choices(self.facts, "customer_typology")
+        """The typology chosen on the customer."""
 
-    @fact(SelectType, "B2B or B2C", options=CUSTOMER_TYPES)
+    @fact(SelectType, "B2B or B2C", read_choices, options=CUSTOMER_TYPES)
     def customer_type(self):
-        return read_choices(self.facts, "customer_type")
+        """Business customer (company) or consumer."""
 
-    @fact(
-        NumericType,
-        "Late payment ratio (%)",
-        help="Share of the invoices of the last 12 months paid after their "
-        "due date, from 0 to 100.",
-    )
+    @fact(NumericType, "Late payment ratio (%)", read_number)
     def late_payment_ratio(self):
-        return read_number(self.facts, "late_payment_ratio")
+        """Share of the invoices of the last 12 months paid after their due
+        date, from 0 to 100."""
 
-    @fact(
-        NumericType,
-        "Average days late",
-        help="Average delay of the invoices paid late over the last 12 months.",
-    )
+    @fact(NumericType, "Average days late", read_number)
     def average_days_late(self):
-        return read_number(self.facts, "average_days_late")
+        """Average delay of the invoices paid late over the last 12 months."""
 
-    @fact(BooleanType, "Has a valid mobile number")
+    @fact(BooleanType, "Has a valid mobile number", read_flag)
     def has_valid_mobile(self):
-        return read_flag(self.facts, "has_valid_mobile")
+        """A mobile number valid for SMS is known for the customer."""
 
-    @fact(BooleanType, "Has an email address")
+    @fact(BooleanType, "Has an email address", read_flag)
     def has_email(self):
-        return read_flag(self.facts, "has_email")
+        """An email address is known for the customer."""
 
-    @fact(SelectType, "Preferred channel", options=CHANNELS)
+    @fact(SelectType, "Preferred channel", read_choices, options=CHANNELS)
     def preferred_channel(self):
-        return read_choices(self.facts, "preferred_channel")
+        """The channel the customer asked to be contacted on."""
 
-    @fact(
-        SelectMultipleType,
-        "Reachable channels",
-        options=CHANNELS,
-        help="Channels for which the customer has valid contact details.",
-    )
+    @fact(SelectMultipleType, "Reachable channels", read_choices, options=CHANNELS)
     def reachable_channels(self):
-        return read_choices(self.facts, "reachable_channels")
+        """Channels for which the customer has valid contact details."""
 
-    @fact(
-        NumericType,
-        "Unanswered calls",
-        help="Collection calls the customer did not answer over the last 90 days.",
-    )
+    @fact(NumericType, "Unanswered calls", read_number)
     def unanswered_calls(self):
-        return read_number(self.facts, "unanswered_calls")
+        """Collection calls the customer did not answer over the last 90 days."""
 
-    @fact(
-        BooleanType,
-        "Broke a promise to pay",
-        help="The customer missed the date of a promise to pay that is not "
-        "settled yet.",
-    )
+    @fact(BooleanType, "Broke a promise to pay", read_flag)
     def has_broken_promise(self):
-        return read_flag(self.facts, "has_broken_promise")
-
-    @fact(SelectType, "Payment plan status", options=PAYMENT_PLAN_STATUSES)
-    def payment_plan_status(self):
-        return read_choices(self.facts, "payment_plan_status")
+        """The customer missed the date of a promise to pay that is not
+        settled yet."""
 
     @fact(
-        StringType,
-        "Country",
-        help="ISO code of the customer's country, e.g. FR (empty when unknown).",
+        SelectType, "Payment plan status", read_choices, options=PAYMENT_PLAN_STATUSES
     )
+    def payment_plan_status(self):
+        """State of the customer's payment plan covering the invoice."""
+
+    @fact(StringType, "Country", read_text)
     def country(self):
-        return read_text(self.facts, "country")
+        """ISO code of the customer's country, e.g. FR (empty when unknown)."""
