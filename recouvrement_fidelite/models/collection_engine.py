@@ -1,0 +1,201 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""The bridge between Odoo records and the pure decision engine.
+
+``collection.engine`` turns open invoices into the engine's facts, in batches
+and with a constant number of queries per batch, loads the active rule sets
+of a company, and returns the engine's decisions. It performs no action:
+callers (the preview, the collection run) decide what to do with them.
+"""
+
+from odoo import api, fields, models
+
+from ..engine import DEFAULT_CATALOGUE, Catalogue, Evaluator
+
+
+class CollectionEngine(models.AbstractModel):
+    _name = "collection.engine"
+    _description = "Collection decision engine"
+
+    @api.model
+    def _catalogue(self, company=None):
+        """The engine catalogue with this company's typology codes as choices."""
+        company = company or self.env.company
+        typologies = (
+            self.env["collection.typology"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("company_id", "in", [False, company.id])])
+        )
+        if not typologies:
+            return DEFAULT_CATALOGUE
+        return Catalogue(
+            options={
+                "customer_typology": [
+                    {"name": typology.code, "label": typology.name}
+                    for typology in typologies
+                ]
+            }
+        )
+
+    @api.model
+    def get_catalogue(self):
+        """The catalogue for the rule editor (JSON-ready)."""
+        return self._catalogue(self.env.company).export()
+
+    @api.model
+    def _open_invoice_domain(self, company):
+        return [
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+            ("company_id", "=", company.id),
+        ]
+
+    @api.model
+    def _evaluator(self, company, rule_sets=None):
+        """An engine evaluator for the given (or the active) rule sets."""
+        if rule_sets is None:
+            rule_sets = self.env["collection.rule.set"].search(
+                [("company_id", "=", company.id)]
+            )
+        return Evaluator(
+            [rule_set._to_engine() for rule_set in rule_sets],
+            self._catalogue(company),
+        )
+
+    @api.model
+    def _evaluate(self, invoices, rule_sets=None):
+        """Decide for invoices of one company: ``[(invoice, Evaluation)]``."""
+        if not invoices:
+            return []
+        company = invoices.company_id
+        company.ensure_one()
+        evaluator = self._evaluator(company, rule_sets)
+        facts = self._facts(invoices)
+        return list(zip(invoices, evaluator.evaluate_many(facts), strict=True))
+
+    # Facts
+
+    @api.model
+    def _facts(self, invoices):
+        """The engine's facts for each invoice, in order, in a few queries.
+
+        The invoices, their customers and the customers' typologies are read
+        by the ORM in one query per model; what customers owe and how they
+        paid are two grouped queries, whatever the number of invoices.
+        """
+        today = fields.Date.context_today(self)
+        customers = invoices.commercial_partner_id
+        company = invoices.company_id[:1] or self.env.company
+        balances = self._customer_balances(customers.ids, company, today)
+        history = self.env["res.partner"]._collection_payment_stats(
+            customers.ids, company
+        )
+        facts = []
+        for invoice in invoices:
+            customer = invoice.commercial_partner_id
+            recipient = customer.collection_contact_id or invoice.partner_id
+            balance = balances.get(customer.id, {})
+            payment = history.get(customer.id, {})
+            due = invoice.invoice_date_due or invoice.invoice_date or today
+            last_reminder = invoice.collection_last_reminder_date
+            has_email = bool(recipient.email or customer.email)
+            sms_number = recipient.collection_sms_number or customer.collection_sms_number
+            channels = ["portal"]
+            if has_email:
+                channels.append("email")
+            if sms_number:
+                channels.append("sms")
+            if customer.street and customer.zip and customer.city:
+                channels.append("letter")
+            if any(
+                p.collection_phone_e164 or p.collection_mobile_e164
+                for p in (recipient, customer)
+            ):
+                channels.append("phone")
+            facts.append(
+                {
+                    "invoice_id": invoice.id,
+                    "partner_id": customer.id,
+                    "days_overdue": (today - due).days,
+                    "residual_amount": invoice.amount_residual_signed,
+                    "dispute_status": invoice.collection_dispute_state,
+                    "reminder_level": invoice.collection_level_id.level_number,
+                    "reminders_sent": invoice.collection_reminder_count,
+                    "days_since_last_reminder": (
+                        (today - last_reminder).days if last_reminder else None
+                    ),
+                    "customer_overdue_amount": balance.get("overdue_amount", 0.0),
+                    "customer_open_invoice_count": balance.get("open_count", 0),
+                    "customer_overdue_invoice_count": balance.get("overdue_count", 0),
+                    "customer_typology": customer.collection_typology_id.code,
+                    "customer_type": customer.collection_customer_type,
+                    "late_payment_ratio": payment.get("late_ratio", 0.0),
+                    "average_days_late": payment.get("average_days_late", 0.0),
+                    "has_valid_mobile": bool(sms_number),
+                    "has_email": has_email,
+                    "preferred_channel": customer.collection_preferred_channel,
+                    "reachable_channels": channels,
+                    "country": customer.country_id.code,
+                }
+            )
+        return facts
+
+    @api.model
+    def _customer_balances(self, customer_ids, company, today):
+        """What each customer owes: overdue amount and invoice counts.
+
+        The overdue amount sums the receivable left to pay past its due date,
+        so credit notes and payments not yet matched with an invoice reduce
+        it. Returns ``{customer_id: {"overdue_amount", "open_count",
+        "overdue_count"}}``.
+        """
+        if not customer_ids:
+            return {}
+        self.env["account.move.line"].flush_model()
+        self.env["account.move"].flush_model()
+        self.env.cr.execute(
+            """
+            SELECT line.partner_id,
+                   COALESCE(SUM(line.amount_residual) FILTER (
+                       WHERE COALESCE(line.date_maturity, line.date) < %(today)s
+                   ), 0)
+              FROM account_move_line line
+              JOIN account_account account ON account.id = line.account_id
+             WHERE account.account_type = 'asset_receivable'
+               AND line.parent_state = 'posted'
+               AND line.reconciled IS NOT TRUE
+               AND line.company_id = %(company)s
+               AND line.partner_id = ANY(%(customers)s)
+             GROUP BY line.partner_id
+            """,
+            {"today": today, "company": company.id, "customers": list(customer_ids)},
+        )
+        balances = {
+            partner_id: {"overdue_amount": float(amount), "open_count": 0, "overdue_count": 0}
+            for partner_id, amount in self.env.cr.fetchall()
+        }
+        self.env.cr.execute(
+            """
+            SELECT commercial_partner_id,
+                   COUNT(*),
+                   COUNT(*) FILTER (
+                       WHERE COALESCE(invoice_date_due, invoice_date) < %(today)s
+                   )
+              FROM account_move
+             WHERE move_type = 'out_invoice'
+               AND state = 'posted'
+               AND payment_state IN ('not_paid', 'partial')
+               AND company_id = %(company)s
+               AND commercial_partner_id = ANY(%(customers)s)
+             GROUP BY commercial_partner_id
+            """,
+            {"today": today, "company": company.id, "customers": list(customer_ids)},
+        )
+        for partner_id, open_count, overdue_count in self.env.cr.fetchall():
+            balance = balances.setdefault(
+                partner_id, {"overdue_amount": 0.0, "open_count": 0, "overdue_count": 0}
+            )
+            balance["open_count"] = open_count
+            balance["overdue_count"] = overdue_count
+        return balances

@@ -1,0 +1,2 @@
+from . import collection_preview
+from . import collection_preview_line

@@ -1,0 +1,27 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo import fields, models
+
+
+class CollectionPreviewLine(models.TransientModel):
+    _name = "collection.preview.line"
+    _description = "Rule set preview: one invoice"
+    _order = "id"
+
+    preview_id = fields.Many2one("collection.preview", required=True, ondelete="cascade")
+    invoice_id = fields.Many2one("account.move", string="Invoice", readonly=True)
+    partner_id = fields.Many2one(
+        related="invoice_id.commercial_partner_id", string="Customer"
+    )
+    typology_id = fields.Many2one(
+        related="invoice_id.commercial_partner_id.collection_typology_id",
+        string="Typology",
+    )
+    invoice_date_due = fields.Date(related="invoice_id.invoice_date_due")
+    amount_residual = fields.Monetary(
+        related="invoice_id.amount_residual_signed", string="Amount due"
+    )
+    currency_id = fields.Many2one(related="invoice_id.company_currency_id")
+    rules = fields.Char(string="Triggered rules", readonly=True)
+    decisions = fields.Text(readonly=True)
+    explanation = fields.Text(readonly=True)
+    error = fields.Text(readonly=True)
