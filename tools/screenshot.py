@@ -27,8 +27,13 @@ from playwright.sync_api import sync_playwright
 def rpc(base, path, params, cookies=None):
     request = urllib.request.Request(
         base + path,
-        data=json.dumps({"jsonrpc": "2.0", "method": "call", "params": params}).encode(),
-        headers={"Content-Type": "application/json", **({"Cookie": cookies} if cookies else {})},
+        data=json.dumps(
+            {"jsonrpc": "2.0", "method": "call", "params": params}
+        ).encode(),
+        headers={
+            "Content-Type": "application/json",
+            **({"Cookie": cookies} if cookies else {}),
+        },
     )
     with urllib.request.urlopen(request) as response:
         payload = json.loads(response.read())
@@ -41,8 +46,9 @@ def settle(page):
     """Wait until the web client has rendered and stopped loading."""
     page.wait_for_timeout(500)
     try:
-        page.wait_for_selector(".o_loading_indicator, .o_blockUI", state="detached",
-                               timeout=15000)
+        page.wait_for_selector(
+            ".o_loading_indicator, .o_blockUI", state="detached", timeout=15000
+        )
     except Exception:  # noqa: BLE001 - a slow page still gets its screenshot
         pass
     page.wait_for_timeout(1200)
@@ -68,10 +74,18 @@ def main():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
-        context = browser.new_context(viewport={"width": args.width, "height": args.height})
+        context = browser.new_context(
+            viewport={"width": args.width, "height": args.height}
+        )
         page = context.new_page()
         if not args.no_login:
             page.goto(f"{args.url}/web/login?db={args.db}")

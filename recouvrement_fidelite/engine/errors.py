@@ -40,8 +40,10 @@ class RuleValidationError(EngineError):
     def __init__(self, rule_set_name, problems):
         self.rule_set_name = rule_set_name
         self.problems = list(problems)
-        head = f"Rule set {rule_set_name!r} is invalid" if rule_set_name else (
-            "The rule set is invalid"
+        head = (
+            f"Rule set {rule_set_name!r} is invalid"
+            if rule_set_name
+            else ("The rule set is invalid")
         )
         lines = [f"{head}:"] + [f"- {problem}" for problem in self.problems]
         super().__init__("\n".join(lines))

@@ -100,7 +100,9 @@ def _numeric_test(operator, expected):
         kind = type(x)
         if kind is int and c_int is not None:
             return outcomes[(x > c_int) - (x < c_int) + 1]
-        if kind is float or (kind is int and -_EXACT_FLOAT_INT <= x <= _EXACT_FLOAT_INT):
+        if kind is float or (
+            kind is int and -_EXACT_FLOAT_INT <= x <= _EXACT_FLOAT_INT
+        ):
             d = x - c_float
             margin = 1e-12 * (abs(d) + _EPSILON_FLOAT)
             if d > _EPSILON_FLOAT + margin:
@@ -353,7 +355,7 @@ class _Batch:
         if rows is not None:
             return int.from_bytes(bytes(map(leaf.test, rows)), "little")
         values = self.distinct[leaf.name]
-        outcome = dict(zip(values, map(leaf.test, values.values())))
+        outcome = dict(zip(values, map(leaf.test, values.values()), strict=True))
         outcome.update(dict.fromkeys(self.failed.get(leaf.name, ()), False))
         flags = bytes(map(outcome.__getitem__, self.columns[leaf.name]))
         return int.from_bytes(flags, "little")
@@ -362,11 +364,11 @@ class _Batch:
 def _read_distinct(reader, name, keys, raws):
     """Read each distinct raw value once: ``({key: value}, {key: error})``."""
     try:
-        return dict(zip(keys, map(reader, [name] * len(raws), raws))), {}
+        return dict(zip(keys, map(reader, [name] * len(raws), raws), strict=True)), {}
     except EngineError:
         pass
     values, errors = {}, {}
-    for key, raw in zip(keys, raws):
+    for key, raw in zip(keys, raws, strict=True):
         try:
             values[key] = reader(name, raw)
         except EngineError as error:
@@ -477,7 +479,9 @@ class Evaluator:
         self.catalogue = catalogue
         self.batch_size = batch_size
         self.used_variables = {}
-        ordered = sorted(enumerate(rule_sets), key=lambda item: (item[1].priority, item[0]))
+        ordered = sorted(
+            enumerate(rule_sets), key=lambda item: (item[1].priority, item[0])
+        )
         self.rule_sets = [
             (
                 rule_set.stop_on_first_trigger,
@@ -556,7 +560,9 @@ class Evaluator:
         gc.disable()
         try:
             for start in range(0, len(facts_list), self.batch_size):
-                results += self._evaluate_batch(facts_list[start:start + self.batch_size])
+                results += self._evaluate_batch(
+                    facts_list[start : start + self.batch_size]
+                )
         finally:
             if gc_was_enabled:
                 gc.enable()

@@ -56,8 +56,9 @@ class PhoneCheck:
 
     __slots__ = ("raw", "status", "e164", "is_mobile", "reason_code", "reason")
 
-    def __init__(self, raw, status, e164=None, is_mobile=False, reason_code="",
-                 reason=""):
+    def __init__(
+        self, raw, status, e164=None, is_mobile=False, reason_code="", reason=""
+    ):
         self.raw = raw
         self.status = status
         self.e164 = e164

@@ -84,7 +84,11 @@ class Rule:
         self.actions = actions
 
     def as_dict(self):
-        return {"name": self.name, "conditions": self.conditions, "actions": self.actions}
+        return {
+            "name": self.name,
+            "conditions": self.conditions,
+            "actions": self.actions,
+        }
 
 
 class RuleSet:
@@ -115,7 +119,9 @@ class RuleSet:
         ]
 
     def __repr__(self):
-        return f"RuleSet({self.name!r}, priority={self.priority}, rules={len(self.rules)})"
+        return (
+            f"RuleSet({self.name!r}, priority={self.priority}, rules={len(self.rules)})"
+        )
 
 
 def validate_rule_set(data, catalogue=DEFAULT_CATALOGUE):
@@ -126,8 +132,13 @@ def validate_rule_set(data, catalogue=DEFAULT_CATALOGUE):
     return _Validator(catalogue).rule_set(data)
 
 
-def validate_rules(rules, name="", priority=DEFAULT_PRIORITY,
-                   stop_on_first_trigger=False, catalogue=DEFAULT_CATALOGUE):
+def validate_rules(
+    rules,
+    name="",
+    priority=DEFAULT_PRIORITY,
+    stop_on_first_trigger=False,
+    catalogue=DEFAULT_CATALOGUE,
+):
     """Check a list of rules given apart from the rule set's own settings."""
     return validate_rule_set(
         {
@@ -141,7 +152,9 @@ def validate_rules(rules, name="", priority=DEFAULT_PRIORITY,
 
 
 def _describe(value):
-    text = json.dumps(value, default=repr) if not isinstance(value, str) else repr(value)
+    text = (
+        json.dumps(value, default=repr) if not isinstance(value, str) else repr(value)
+    )
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -206,12 +219,15 @@ class _Validator:
         stop = data.get("stop_on_first_trigger", False)
         if not isinstance(stop, bool):
             self.problem(
-                "stop_on_first_trigger", f"expected true or false, got {_describe(stop)}"
+                "stop_on_first_trigger",
+                f"expected true or false, got {_describe(stop)}",
             )
         rules = []
         raw_rules = data.get("rules", [])
         if not isinstance(raw_rules, list):
-            self.problem("rules", f"expected a list of rules, got {_describe(raw_rules)}")
+            self.problem(
+                "rules", f"expected a list of rules, got {_describe(raw_rules)}"
+            )
         else:
             for index, raw_rule in enumerate(raw_rules):
                 rule = self.rule(raw_rule, f"rules[{index}]")
@@ -233,7 +249,9 @@ class _Validator:
         count = len(self.problems)
         self.expect_keys(raw, path, RULE_KEYS, RULE_KEYS)
         if "name" in raw and self.rule_name is None:
-            self.problem(f"{path}.name", f"expected a non-empty text, got {_describe(name)}")
+            self.problem(
+                f"{path}.name", f"expected a non-empty text, got {_describe(name)}"
+            )
         conditions = None
         if "conditions" in raw:
             conditions = self.condition(raw["conditions"], f"{path}.conditions", 1)
@@ -250,8 +268,8 @@ class _Validator:
         if not isinstance(node, dict):
             self.problem(
                 path,
-                "expected a condition object ({\"all\": [...]}, {\"any\": [...]} or "
-                f"{{\"name\", \"operator\", \"value\"}}), got {_describe(node)}",
+                'expected a condition object ({"all": [...]}, {"any": [...]} or '
+                f'{{"name", "operator", "value"}}), got {_describe(node)}',
             )
             return None
         if "all" in node or "any" in node:
@@ -262,7 +280,7 @@ class _Validator:
         if len(node) != 1:
             self.problem(
                 path,
-                "a group holds exactly one key, \"all\" or \"any\"; "
+                'a group holds exactly one key, "all" or "any"; '
                 f"found keys: {', '.join(map(str, node))}",
             )
             return None
@@ -272,10 +290,14 @@ class _Validator:
             self.problem(path, f"conditions are nested deeper than {MAX_DEPTH} levels")
             return None
         if not isinstance(children, list):
-            self.problem(path, f"expected a list of conditions, got {_describe(children)}")
+            self.problem(
+                path, f"expected a list of conditions, got {_describe(children)}"
+            )
             return None
         if not children:
-            self.problem(path, f"an empty \"{kind}\" group; expected at least one condition")
+            self.problem(
+                path, f'an empty "{kind}" group; expected at least one condition'
+            )
             return None
         normalised = [
             self.condition(child, f"{path}[{index}]", depth + 1)
@@ -355,7 +377,9 @@ class _Validator:
             return self.choices([value], options, path)
         elif input_type == FIELD_SELECT_MULTIPLE:
             if not isinstance(value, list) or not all(map(_is_scalar_choice, value)):
-                self.problem(path, f"expected a list of choices, got {_describe(value)}")
+                self.problem(
+                    path, f"expected a list of choices, got {_describe(value)}"
+                )
                 return False
             return self.choices(value, options, path)
         return True
@@ -410,7 +434,9 @@ class _Validator:
         if params is None:
             params = {}
         if not isinstance(params, dict):
-            self.problem(f"{path}.params", f"expected an object, got {_describe(params)}")
+            self.problem(
+                f"{path}.params", f"expected an object, got {_describe(params)}"
+            )
             return None
         declared = {p["name"]: p for p in spec["params"]}
         count = len(self.problems)

@@ -17,8 +17,28 @@ VARIABLES = CATALOGUE.variables
 # Small pools so that generated conditions often hold.
 numbers = st.one_of(
     st.integers(-40, 120),
-    st.sampled_from([0, 0.0, 0.1, 0.3, 15, 15.0000001, 15.000001, 15.0000011, 14.999999,
-                     1e-6, -1e-6, 2e-6, 99.99, -5, 5000, 5000.01, 2**60, 2**53 + 1]),
+    st.sampled_from(
+        [
+            0,
+            0.0,
+            0.1,
+            0.3,
+            15,
+            15.0000001,
+            15.000001,
+            15.0000011,
+            14.999999,
+            1e-6,
+            -1e-6,
+            2e-6,
+            99.99,
+            -5,
+            5000,
+            5000.01,
+            2**60,
+            2**53 + 1,
+        ]
+    ),
     st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False),
 )
 texts = st.sampled_from(["", "FR", "fr", "BE", "DE", "F", "R", "France", "ÉÀ"])
@@ -55,7 +75,11 @@ def leaves(draw):
     name = draw(st.sampled_from(sorted(VARIABLES)))
     operators = sorted(CATALOGUE.operators[VARIABLES[name]["field_type"]])
     operator = draw(st.sampled_from(operators))
-    return {"name": name, "operator": operator, "value": draw(expected_value(name, operator))}
+    return {
+        "name": name,
+        "operator": operator,
+        "value": draw(expected_value(name, operator)),
+    }
 
 
 conditions = st.recursive(

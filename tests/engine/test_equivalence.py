@@ -3,10 +3,9 @@
 from business_rules import run_all
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rule_strategies import facts, rule_sets
 
 from engine import CollectionActions, Evaluator, InvoiceFacts, validate_rule_set
-
-from rule_strategies import facts, rule_sets
 
 
 def run_all_decisions(rule_set, fact):
@@ -25,7 +24,7 @@ def run_all_decisions(rule_set, fact):
 def test_same_decisions_as_run_all(raw_rule_set, fact_list):
     rule_set = validate_rule_set(raw_rule_set)
     evaluator = Evaluator([rule_set])
-    for fact, result in zip(fact_list, evaluator.evaluate_many(fact_list)):
+    for fact, result in zip(fact_list, evaluator.evaluate_many(fact_list), strict=True):
         assert result.error is None
         triggered, expected = run_all_decisions(rule_set, fact)
         assert [d.key() for d in result.decisions] == expected
@@ -37,7 +36,9 @@ def test_same_decisions_as_run_all(raw_rule_set, fact_list):
 def test_rule_sets_run_in_priority_order_each_like_run_all(raw_sets, fact):
     rule_sets_ = [validate_rule_set(raw) for raw in raw_sets]
     result = Evaluator(rule_sets_).evaluate(fact)
-    ordered = sorted(enumerate(rule_sets_), key=lambda item: (item[1].priority, item[0]))
+    ordered = sorted(
+        enumerate(rule_sets_), key=lambda item: (item[1].priority, item[0])
+    )
     expected = []
     for _, rule_set in ordered:
         expected.extend(run_all_decisions(rule_set, fact)[1])

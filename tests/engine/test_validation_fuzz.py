@@ -5,10 +5,9 @@ import json
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rule_strategies import facts, leaves, rule_sets
 
 from engine import Evaluator, RuleValidationError, validate_rule_set
-
-from rule_strategies import facts, leaves, rule_sets
 
 json_scalars = st.one_of(
     st.none(),
@@ -17,8 +16,21 @@ json_scalars = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True),
     st.text(max_size=8),
     st.sampled_from(
-        ["all", "any", "name", "operator", "value", "rules", "days_overdue",
-         "contains", "equal_to", "send_reminder", "params", "matches_regex", "("]
+        [
+            "all",
+            "any",
+            "name",
+            "operator",
+            "value",
+            "rules",
+            "days_overdue",
+            "contains",
+            "equal_to",
+            "send_reminder",
+            "params",
+            "matches_regex",
+            "(",
+        ]
     ),
 )
 json_documents = st.recursive(
@@ -28,9 +40,23 @@ json_documents = st.recursive(
         st.dictionaries(
             st.one_of(
                 st.sampled_from(
-                    ["name", "priority", "stop_on_first_trigger", "rules", "conditions",
-                     "actions", "all", "any", "operator", "value", "params", "level",
-                     "channel", "days", "reason"]
+                    [
+                        "name",
+                        "priority",
+                        "stop_on_first_trigger",
+                        "rules",
+                        "conditions",
+                        "actions",
+                        "all",
+                        "any",
+                        "operator",
+                        "value",
+                        "params",
+                        "level",
+                        "channel",
+                        "days",
+                        "reason",
+                    ]
                 ),
                 st.text(max_size=5),
             ),
@@ -73,21 +99,27 @@ def accepted_or_refused_cleanly(document):
     return rule_set
 
 
-@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(document=json_documents)
 def test_arbitrary_json_is_accepted_or_refused_with_the_engine_error(document):
     accepted_or_refused_cleanly(document)
     accepted_or_refused_cleanly(json.dumps(document))
 
 
-@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(
     document=rule_sets,
     path_choice=st.integers(0, 10_000),
     replacement=json_documents,
     fact=facts,
 )
-def test_one_broken_element_in_a_valid_rule_set(document, path_choice, replacement, fact):
+def test_one_broken_element_in_a_valid_rule_set(
+    document, path_choice, replacement, fact
+):
     rule_set = accepted_or_refused_cleanly(mutate(document, path_choice, replacement))
     if rule_set is not None:
         # Whatever was accepted evaluates without raising.
@@ -98,7 +130,12 @@ def test_one_broken_element_in_a_valid_rule_set(document, path_choice, replaceme
 @settings(max_examples=500, deadline=None)
 @given(leaf=leaves(), extra=st.sampled_from(["all", "any"]))
 def test_group_keys_mixed_into_a_leaf_are_refused(leaf, extra):
-    document = {"name": "S", "rules": [{"name": "r", "conditions": dict(leaf, **{extra: [leaf]}), "actions": []}]}
+    document = {
+        "name": "S",
+        "rules": [
+            {"name": "r", "conditions": dict(leaf, **{extra: [leaf]}), "actions": []}
+        ],
+    }
     try:
         validate_rule_set(document)
     except RuleValidationError as error:

@@ -1,0 +1,90 @@
+"""The catalogue exported for the rule editor describes everything."""
+
+import inspect
+import json
+
+from business_rules.utils import export_rule_data
+
+from engine import DEFAULT_CATALOGUE, Catalogue, CollectionActions, InvoiceFacts
+
+REQUIRED_VARIABLES = {
+    "days_overdue",
+    "residual_amount",
+    "customer_overdue_amount",
+    "customer_open_invoice_count",
+    "customer_overdue_invoice_count",
+    "customer_typology",
+    "customer_type",
+    "dispute_status",
+    "reminder_level",
+    "reminders_sent",
+    "days_since_last_reminder",
+    "late_payment_ratio",
+    "average_days_late",
+    "has_valid_mobile",
+    "has_email",
+    "preferred_channel",
+    "has_broken_promise",
+    "payment_plan_status",
+    "country",
+}
+REQUIRED_ACTIONS = {
+    "set_reminder_level",
+    "send_reminder",
+    "schedule_call",
+    "pause_reminders",
+    "offer_payment_plan",
+    "escalate",
+    "notify_responsible",
+}
+
+
+def test_business_rules_export_describes_every_variable_and_action():
+    data = export_rule_data(InvoiceFacts, CollectionActions)
+    assert REQUIRED_VARIABLES <= {v["name"] for v in data["variables"]}
+    assert REQUIRED_ACTIONS <= {a["name"] for a in data["actions"]}
+
+
+def test_catalogue_completes_the_export_for_the_editor():
+    data = DEFAULT_CATALOGUE.export()
+    json.dumps(data)  # JSON-ready
+    declared = {
+        name
+        for name, member in inspect.getmembers(InvoiceFacts)
+        if getattr(member, "is_rule_variable", False)
+    }
+    assert {v["name"] for v in data["variables"]} == declared
+    for variable in data["variables"]:
+        assert (
+            variable["label"]
+            and variable["field_type"] in data["variable_type_operators"]
+        )
+        if variable["field_type"] in ("select", "select_multiple"):
+            assert variable["options"], variable["name"]
+    numeric = {op["name"]: op for op in data["variable_type_operators"]["numeric"]}
+    string = {op["name"] for op in data["variable_type_operators"]["string"]}
+    assert numeric["not_equal_to"]["symbol"] == "≠"
+    assert "not_equal_to" in string
+    send = next(a for a in data["actions"] if a["name"] == "send_reminder")
+    params = {p["name"]: p for p in send["params"]}
+    assert params["channel"]["required"] and not params["template"]["required"]
+    assert {o["name"] for o in params["channel"]["options"]} == {
+        "email",
+        "sms",
+        "letter",
+        "portal",
+    }
+
+
+def test_options_given_at_run_time_are_exported():
+    catalogue = Catalogue(
+        options={"customer_typology": [{"name": "vip", "label": "VIP"}]}
+    )
+    assert catalogue.variables["customer_typology"]["options"] == [
+        {"name": "vip", "label": "VIP"}
+    ]
+    # The default catalogue is untouched.
+    assert (
+        DEFAULT_CATALOGUE.variables["customer_typology"]["options"][0]["name"]
+        == "premium"
+    )
