@@ -100,7 +100,9 @@ class CollectionEngine(models.AbstractModel):
             due = invoice.invoice_date_due or invoice.invoice_date or today
             last_reminder = invoice.collection_last_reminder_date
             has_email = bool(recipient.email or customer.email)
-            sms_number = recipient.collection_sms_number or customer.collection_sms_number
+            sms_number = (
+                recipient.collection_sms_number or customer.collection_sms_number
+            )
             channels = ["portal"]
             if has_email:
                 channels.append("email")
@@ -172,7 +174,11 @@ class CollectionEngine(models.AbstractModel):
             {"today": today, "company": company.id, "customers": list(customer_ids)},
         )
         balances = {
-            partner_id: {"overdue_amount": float(amount), "open_count": 0, "overdue_count": 0}
+            partner_id: {
+                "overdue_amount": float(amount),
+                "open_count": 0,
+                "overdue_count": 0,
+            }
             for partner_id, amount in self.env.cr.fetchall()
         }
         self.env.cr.execute(
