@@ -16,3 +16,23 @@ class _DropPluginTestImportError(logging.Filter):
 
 
 logging.getLogger("odoo.tests.common").addFilter(_DropPluginTestImportError())
+
+
+import threading  # noqa: E402
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _odoo_testing_thread():
+    """Flag the thread as testing, as Odoo's own test runner does.
+
+    Odoo code (this addon's collection run included) checks
+    ``threading.current_thread().testing`` to never commit inside a test;
+    pytest-odoo does not set it for Odoo 18.
+    """
+    thread = threading.current_thread()
+    previous = getattr(thread, "testing", False)
+    thread.testing = True
+    yield
+    thread.testing = previous

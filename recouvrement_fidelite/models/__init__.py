@@ -6,3 +6,7 @@ from . import collection_rule_set
 from . import collection_rule
 from . import res_partner
 from . import account_move
+from . import res_company
+from . import res_config_settings
+from . import collection_action
+from . import collection_run

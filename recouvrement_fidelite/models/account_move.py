@@ -1,6 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from markupsafe import Markup
+
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import format_date, plaintext2html
 
 DISPUTE_STATES = [
     ("none", "No dispute"),
@@ -18,32 +21,85 @@ DISPUTE_REASONS = [
 ]
 #: Disputes in these states pause reminders on the invoice.
 ACTIVE_DISPUTE_STATES = ("open", "under_review")
+#: For each dispute status a transition leads to, the statuses it may start from.
+DISPUTE_TRANSITIONS = {
+    "open": ("none", "resolved", "rejected"),
+    "under_review": ("open",),
+    "resolved": ("open", "under_review"),
+    "rejected": ("open", "under_review"),
+}
+#: Payment states of an invoice that still has something to pay.
+TO_PAY_STATES = ("not_paid", "partial", "blocked")
+#: Fields only collection users may change (invoicing users may write invoices).
+DISPUTE_FIELDS = frozenset(
+    {
+        "collection_dispute_state",
+        "collection_dispute_reason",
+        "collection_dispute_user_id",
+        "collection_dispute_date_open",
+        "collection_dispute_date_closed",
+        "collection_dispute_note",
+        "collection_dispute_outcome",
+    }
+)
+COLLECTION_USER_GROUP = "recouvrement_fidelite.group_collection_user"
 
 
 class AccountMove(models.Model):
     _inherit = "account.move"
 
+    # Dispute fields are readonly in every view: they change only through the
+    # transitions below, which check rights, invoice and status and log them.
     collection_dispute_state = fields.Selection(
         DISPUTE_STATES,
         string="Dispute",
         default="none",
         required=True,
+        readonly=True,
         copy=False,
         tracking=True,
         index=True,
     )
     collection_dispute_reason = fields.Selection(
-        DISPUTE_REASONS, string="Dispute reason", copy=False, tracking=True
+        DISPUTE_REASONS,
+        string="Dispute reason",
+        readonly=True,
+        copy=False,
+        tracking=True,
     )
     collection_dispute_user_id = fields.Many2one(
-        "res.users", string="Dispute handled by", copy=False, tracking=True
+        "res.users",
+        string="Dispute handled by",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        index="btree_not_null",
     )
-    collection_dispute_date_open = fields.Date(string="Dispute opened on", copy=False)
-    collection_dispute_date_closed = fields.Date(string="Dispute closed on", copy=False)
-    collection_dispute_note = fields.Text(string="Dispute notes", copy=False)
+    collection_dispute_date_open = fields.Date(
+        string="Dispute opened on", readonly=True, copy=False
+    )
+    collection_dispute_date_closed = fields.Date(
+        string="Dispute closed on", readonly=True, copy=False
+    )
+    collection_dispute_note = fields.Text(
+        string="Dispute notes",
+        readonly=True,
+        copy=False,
+        help="What the customer contests, as recorded when the dispute was opened.",
+    )
+    collection_dispute_outcome = fields.Text(
+        string="Dispute outcome",
+        readonly=True,
+        copy=False,
+        help="How the dispute was resolved, or why it was rejected.",
+    )
 
     collection_level_id = fields.Many2one(
-        "collection.level", string="Reminder level", copy=False, tracking=True, index=True
+        "collection.level",
+        string="Reminder level",
+        copy=False,
+        tracking=True,
+        index=True,
     )
     collection_level_number = fields.Integer(
         related="collection_level_id.level_number", string="Level number"
@@ -60,17 +116,57 @@ class AccountMove(models.Model):
         search="_search_collection_paused",
         help="An open dispute or a pause on the customer stops reminders.",
     )
+    collection_pause_info = fields.Char(
+        string="Why reminders are paused", compute="_compute_collection_paused"
+    )
 
     @api.depends(
-        "collection_dispute_state", "commercial_partner_id.collection_pause_until"
+        "collection_dispute_state",
+        "collection_dispute_reason",
+        "commercial_partner_id.collection_pause_until",
+        "commercial_partner_id.collection_pause_reason",
     )
     def _compute_collection_paused(self):
         today = fields.Date.context_today(self)
+        reasons = self._collection_labels("collection_dispute_reason")
         for move in self:
-            until = move.commercial_partner_id.collection_pause_until
-            move.collection_paused = move.collection_dispute_state in (
-                ACTIVE_DISPUTE_STATES
-            ) or bool(until and until >= today)
+            disputed = move.collection_dispute_state in ACTIVE_DISPUTE_STATES
+            partner = move.commercial_partner_id
+            until = partner.collection_pause_until
+            customer_paused = bool(until and until >= today)
+            move.collection_paused = disputed or customer_paused
+            info = []
+            if disputed:
+                reason = reasons.get(move.collection_dispute_reason) or _(
+                    "no reason given"
+                )
+                if move.collection_dispute_state == "open":
+                    info.append(_("Dispute open: %(reason)s.", reason=reason))
+                else:
+                    info.append(_("Dispute under review: %(reason)s.", reason=reason))
+            if customer_paused:
+                values = {
+                    "customer": partner.display_name,
+                    "date": format_date(self.env, until),
+                    "reason": partner.collection_pause_reason,
+                }
+                if partner.collection_pause_reason:
+                    info.append(
+                        _(
+                            "Reminders to %(customer)s paused until %(date)s: "
+                            "%(reason)s.",
+                            **values,
+                        )
+                    )
+                else:
+                    info.append(
+                        _("Reminders to %(customer)s paused until %(date)s.", **values)
+                    )
+            move.collection_pause_info = " ".join(info)
+
+    def _collection_labels(self, field_name):
+        """The translated labels of a selection field, by value."""
+        return dict(self._fields[field_name]._description_selection(self.env))
 
     def _search_collection_paused(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
@@ -85,21 +181,280 @@ class AccountMove(models.Model):
             return paused
         return ["!", *paused]
 
+    # Rights: invoicing users may write invoices, so the dispute fields are
+    # guarded here, not only by hiding buttons.
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(
+            value and value != "none"
+            for vals in vals_list
+            for name, value in vals.items()
+            if name in DISPUTE_FIELDS
+        ):
+            self._collection_check_dispute_rights()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if DISPUTE_FIELDS.intersection(vals):
+            self._collection_check_dispute_rights()
+        return super().write(vals)
+
+    def _collection_check_dispute_rights(self):
+        """Only collection users (or the system, e.g. the portal) change disputes."""
+        if self.env.su or self.env.user.has_group(COLLECTION_USER_GROUP):
+            return
+        raise AccessError(
+            _(
+                "Only collection users may handle disputes on invoices. Ask a "
+                "collection manager to give you the “Collection user” access."
+            )
+        )
+
     def _collection_check_disputable(self):
-        """Refuse dispute changes on anything but an open customer invoice."""
+        """Refuse dispute changes on anything but a posted customer invoice to pay."""
         for move in self:
-            if move.move_type != "out_invoice" or move.state != "posted":
+            if move.move_type != "out_invoice":
                 raise UserError(
                     _(
-                        "%(invoice)s: only posted customer invoices can be disputed.",
+                        "%(invoice)s is not a customer invoice: only customer "
+                        "invoices can be disputed.",
                         invoice=move.display_name,
                     )
                 )
-            if move.payment_state in ("paid", "in_payment", "reversed"):
+            if move.state == "draft":
                 raise UserError(
                     _(
-                        "%(invoice)s is already paid or reversed: there is "
-                        "nothing left to dispute.",
+                        "%(invoice)s is a draft: confirm it before handling a "
+                        "dispute on it.",
                         invoice=move.display_name,
                     )
                 )
+            if move.state == "cancel":
+                raise UserError(
+                    _(
+                        "%(invoice)s is cancelled: there is nothing left to dispute.",
+                        invoice=move.display_name,
+                    )
+                )
+            if move.payment_state not in TO_PAY_STATES:
+                raise UserError(
+                    _(
+                        "%(invoice)s is already paid or reversed (payment status: "
+                        "%(status)s): there is nothing left to dispute.",
+                        invoice=move.display_name,
+                        status=self._collection_labels("payment_state")[
+                            move.payment_state
+                        ],
+                    )
+                )
+
+    def _collection_check_dispute_transition(self, target):
+        """Check rights, invoices and current status before moving to ``target``."""
+        self._collection_check_dispute_rights()
+        self._collection_check_disputable()
+        states = self._collection_labels("collection_dispute_state")
+        for move in self:
+            if move.collection_dispute_state in DISPUTE_TRANSITIONS[target]:
+                continue
+            values = {
+                "invoice": move.display_name,
+                "status": states[move.collection_dispute_state],
+            }
+            if target == "open":
+                message = _(
+                    "%(invoice)s already has a dispute in progress (status: "
+                    "%(status)s): it cannot be opened again.",
+                    **values,
+                )
+            elif target == "under_review":
+                message = _(
+                    "%(invoice)s: only an open dispute can be moved to review; "
+                    "the dispute status is “%(status)s”.",
+                    **values,
+                )
+            elif target == "resolved":
+                message = _(
+                    "%(invoice)s: only an open dispute or one under review can be "
+                    "resolved; the dispute status is “%(status)s”.",
+                    **values,
+                )
+            else:
+                message = _(
+                    "%(invoice)s: only an open dispute or one under review can be "
+                    "rejected; the dispute status is “%(status)s”.",
+                    **values,
+                )
+            raise UserError(message)
+
+    # Transitions. They work on recordsets and are called by the dispute
+    # wizard, and with sudo() by the customer portal.
+
+    def _collection_default_dispute_user(self):
+        """Who handles a new dispute: the customer's collection responsible,
+        else the internal user opening it, else the salesperson."""
+        self.ensure_one()
+        responsible = self.commercial_partner_id.collection_user_id
+        if responsible:
+            return responsible
+        if not self.env.user.share and not self.env.user._is_public():
+            return self.env.user
+        return self.invoice_user_id
+
+    def _collection_dispute_open(self, reason, responsible=None, note=None):
+        """Open (or re-open) a dispute on these invoices; reminders pause."""
+        if reason not in dict(DISPUTE_REASONS):
+            raise UserError(_("Choose the reason of the dispute."))
+        self._collection_check_dispute_transition("open")
+        reasons = self._collection_labels("collection_dispute_reason")
+        today = fields.Date.context_today(self)
+        for move in self:
+            handler = responsible or move._collection_default_dispute_user()
+            previous = move.collection_dispute_state
+            move.with_context(mail_notrack=True).write(
+                {
+                    "collection_dispute_state": "open",
+                    "collection_dispute_reason": reason,
+                    "collection_dispute_user_id": handler.id,
+                    "collection_dispute_date_open": today,
+                    "collection_dispute_date_closed": False,
+                    "collection_dispute_note": note or False,
+                    "collection_dispute_outcome": False,
+                }
+            )
+            if handler.partner_id:
+                move.message_subscribe(partner_ids=handler.partner_id.ids)
+            if previous == "resolved":
+                title = _(
+                    "Dispute re-opened (it was resolved): reminders are paused "
+                    "on this invoice."
+                )
+            elif previous == "rejected":
+                title = _(
+                    "Dispute re-opened (it was rejected): reminders are paused "
+                    "on this invoice."
+                )
+            else:
+                title = _("Dispute opened: reminders are paused on this invoice.")
+            move._collection_dispute_log(
+                title,
+                [
+                    (_("Reason"), reasons[reason]),
+                    (_("Handled by"), handler.name or _("nobody")),
+                ],
+                note=note,
+                notify=handler,
+            )
+        return True
+
+    def _collection_dispute_review(self):
+        """Move open disputes to review; the reviewer handles them if nobody does."""
+        self._collection_check_dispute_transition("under_review")
+        for move in self:
+            values = {"collection_dispute_state": "under_review"}
+            if not move.collection_dispute_user_id and not self.env.user.share:
+                values["collection_dispute_user_id"] = self.env.user.id
+            move.with_context(mail_notrack=True).write(values)
+            move._collection_dispute_log(
+                _("Dispute moved to review."),
+                [
+                    (
+                        _("Handled by"),
+                        move.collection_dispute_user_id.name or _("nobody"),
+                    )
+                ],
+            )
+        return True
+
+    def _collection_dispute_resolve(self, note=None):
+        """Close disputes as resolved; reminders resume."""
+        self._collection_check_dispute_transition("resolved")
+        self._collection_dispute_close(
+            "resolved",
+            _("Dispute resolved: reminders resume on this invoice."),
+            note,
+        )
+        return True
+
+    def _collection_dispute_reject(self, note):
+        """Close disputes as rejected, with the reason; reminders resume."""
+        if not (note or "").strip():
+            raise UserError(_("Give the reason why the dispute is rejected."))
+        self._collection_check_dispute_transition("rejected")
+        self._collection_dispute_close(
+            "rejected",
+            _("Dispute rejected: reminders resume on this invoice."),
+            note,
+        )
+        return True
+
+    def _collection_dispute_close(self, state, title, note):
+        today = fields.Date.context_today(self)
+        for move in self:
+            move.with_context(mail_notrack=True).write(
+                {
+                    "collection_dispute_state": state,
+                    "collection_dispute_date_closed": today,
+                    "collection_dispute_outcome": note or False,
+                }
+            )
+            move._collection_dispute_log(
+                title,
+                [
+                    (
+                        _("Opened on"),
+                        format_date(self.env, move.collection_dispute_date_open)
+                        or _("unknown"),
+                    )
+                ],
+                note=note,
+            )
+
+    def _collection_dispute_log(self, title, details, note=None, notify=None):
+        """Log a dispute step in the chatter; ``notify`` users get it in their inbox."""
+        self.ensure_one()
+        body = Markup("<p><strong>%s</strong></p>") % title
+        if details:
+            body += Markup("<ul>%s</ul>") % Markup().join(
+                Markup("<li>%s: %s</li>") % (label, value) for label, value in details
+            )
+        if note and note.strip():
+            body += plaintext2html(note.strip())
+        partners = (
+            notify or self.env["res.users"]
+        ).partner_id - self.env.user.partner_id
+        self.message_post(
+            body=body,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+            partner_ids=partners.ids,
+        )
+
+    # Buttons
+
+    def _collection_dispute_wizard(self, action, title):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": title,
+            "res_model": "collection.dispute.wizard",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_move_id": self.id, "default_action": action},
+        }
+
+    def action_collection_dispute_open(self):
+        self._collection_check_dispute_transition("open")
+        return self._collection_dispute_wizard("open", _("Open a Dispute"))
+
+    def action_collection_dispute_review(self):
+        return self._collection_dispute_review()
+
+    def action_collection_dispute_resolve(self):
+        self._collection_check_dispute_transition("resolved")
+        return self._collection_dispute_wizard("resolve", _("Resolve the Dispute"))
+
+    def action_collection_dispute_reject(self):
+        self._collection_check_dispute_transition("rejected")
+        return self._collection_dispute_wizard("reject", _("Reject the Dispute"))

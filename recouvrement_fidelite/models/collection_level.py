@@ -1,9 +1,18 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+from .collection_scenario import DEFER_LEVEL_CHECK
 
 
 class CollectionLevel(models.Model):
-    """One step of a reminder scenario: when, on which channels, in what tone."""
+    """One step of a reminder scenario: when, on which channels, in what tone.
+
+    The delay counts days from the invoice's due date (negative: before it).
+    A level may use several channels at once; each channel has its template
+    (email, SMS, letter) or activity type (call). The order rules of a
+    scenario's levels are checked by the scenario.
+    """
 
     _name = "collection.level"
     _description = "Reminder level"
@@ -48,6 +57,9 @@ class CollectionLevel(models.Model):
     activity_type_id = fields.Many2one(
         "mail.activity.type",
         string="Call activity",
+        default=lambda self: self.env.ref(
+            "mail.mail_activity_data_call", raise_if_not_found=False
+        ),
         help="Activity planned for the person responsible when the level asks "
         "for a call.",
     )
@@ -65,15 +77,53 @@ class CollectionLevel(models.Model):
         help="Reminders of this level wait for a credit controller's approval "
         "instead of leaving automatically."
     )
-    channel_summary = fields.Char(compute="_compute_channel_summary")
+    fallback_channel = fields.Selection(
+        [
+            ("email", "Email"),
+            ("sms", "SMS"),
+            ("letter", "Letter"),
+            ("portal", "Portal message"),
+        ],
+        help="When a reminder of this level cannot leave on its channel (no "
+        "email address, no valid mobile number, no postal address), it leaves "
+        "on this one instead; empty: the reminder fails with the reason.",
+    )
+    channel_summary = fields.Char(string="Channels", compute="_compute_channel_summary")
+    delay_description = fields.Char(string="When", compute="_compute_delay_description")
 
     _sql_constraints = [
         (
             "level_number_scenario_unique",
             "unique(scenario_id, level_number)",
             "Each level number appears once per scenario.",
-        )
+        ),
+        (
+            "level_number_positive",
+            "CHECK(level_number >= 0)",
+            "Level numbers start at 0 (the courtesy reminder before the due date).",
+        ),
     ]
+
+    @api.constrains(
+        "use_email", "use_sms", "use_letter", "use_call", "use_portal"
+    )
+    def _check_channels(self):
+        for level in self:
+            if not level._channels():
+                raise ValidationError(
+                    _(
+                        "Level %(level)s of scenario %(scenario)s uses no channel: "
+                        "choose at least one of email, SMS, letter, phone call or "
+                        "portal message.",
+                        level=level.name,
+                        scenario=level.scenario_id.name,
+                    )
+                )
+
+    @api.constrains("level_number", "delay_days", "scenario_id")
+    def _check_scenario_order(self):
+        if not self.env.context.get(DEFER_LEVEL_CHECK):
+            self.scenario_id._check_level_order()
 
     @api.depends("use_email", "use_sms", "use_letter", "use_call", "use_portal")
     def _compute_channel_summary(self):
@@ -85,6 +135,21 @@ class CollectionLevel(models.Model):
             level.channel_summary = ", ".join(
                 label for name, label in labels.items() if level[name]
             )
+
+    @api.depends("delay_days")
+    def _compute_delay_description(self):
+        for level in self:
+            days = level.delay_days
+            if days == -1:
+                level.delay_description = _("1 day before the due date")
+            elif days < 0:
+                level.delay_description = _("%s days before the due date", -days)
+            elif days == 1:
+                level.delay_description = _("1 day after the due date")
+            elif days > 0:
+                level.delay_description = _("%s days after the due date", days)
+            else:
+                level.delay_description = _("On the due date")
 
     def _channels(self):
         """Channel codes of the level, as the engine names them."""

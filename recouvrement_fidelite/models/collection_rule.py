@@ -5,6 +5,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..engine import RuleValidationError, validate_rules
+from .engine_texts import CatalogueWords, translated_catalogue, validation_message
 
 DEFAULT_CONDITIONS = '{"all": [{"name": "days_overdue", "operator": "greater_than_or_equal_to", "value": 0}]}'  # noqa: E501
 
@@ -23,23 +24,46 @@ class CollectionRule(models.Model):
 
     name = fields.Char(required=True, translate=True)
     rule_set_id = fields.Many2one(
-        "collection.rule.set", required=True, ondelete="cascade", index=True
+        "collection.rule.set",
+        string="Rule set",
+        required=True,
+        ondelete="cascade",
+        index=True,
     )
     company_id = fields.Many2one(related="rule_set_id.company_id", store=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
-    conditions = fields.Text(
-        required=True,
-        default=DEFAULT_CONDITIONS,
-        help="business-rules conditions: {\"all\": [...]}, {\"any\": [...]} or "
-        "{\"name\": variable, \"operator\": operator, \"value\": value}.",
+    # No help text: shown over the whole structured editor, it would hide it.
+    conditions = fields.Text(required=True, default=DEFAULT_CONDITIONS)
+    actions = fields.Text(required=True, default="[]")
+    note = fields.Text(translate=True)
+    summary = fields.Text(
+        compute="_compute_summary",
+        help="The conditions and actions in words.",
     )
-    actions = fields.Text(
-        required=True,
-        default="[]",
-        help="business-rules actions: [{\"name\": action, \"params\": {...}}].",
-    )
-    note = fields.Text(translate=True, help="Why this rule exists, for colleagues.")
+
+    @api.depends("conditions", "actions", "company_id")
+    @api.depends_context("lang")
+    def _compute_summary(self):
+        engine = self.env["collection.engine"]
+        words = {}
+        for rule in self:
+            company = rule.company_id or self.env.company
+            if company not in words:
+                catalogue = engine._catalogue(company).export()
+                words[company] = CatalogueWords(self.env, catalogue)
+            rule.summary = rule._summary(words[company])
+
+    def _summary(self, words):
+        try:
+            conditions = json.loads(self.conditions or "null")
+            actions = json.loads(self.actions or "null")
+            when = words.condition_text(conditions)
+            then = "; ".join(words.action_text(a["name"], a.get("params")) for a in actions)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            # Not saved yet, or written by hand: the form says what is wrong.
+            return False
+        return f"{when} → {then}" if then else _("%s → no action", when)
 
     def _to_document(self):
         """The rule as the engine reads it; raises ValidationError on bad JSON."""
@@ -72,4 +96,24 @@ class CollectionRule(models.Model):
                     catalogue=catalogue,
                 )
             except RuleValidationError as error:
-                raise ValidationError(str(error)) from None
+                raise ValidationError(
+                    validation_message(
+                        _("The rule %(rule)s cannot be saved:", rule=rule.name),
+                        error,
+                        strip_path="rules[0].",
+                    )
+                ) from None
+
+    @api.model
+    def get_editor_catalogue(self, company_id=None):
+        """The engine's catalogue for the rule editor, in the user's language.
+
+        ``company_id`` is the rule's company (its typologies are the choices
+        of "Customer typology"); the current company when not given or not
+        allowed to the user.
+        """
+        company = self.env.company
+        if company_id and company_id in self.env.companies.ids:
+            company = self.env["res.company"].browse(company_id)
+        engine = self.env["collection.engine"]
+        return translated_catalogue(self.env, engine._catalogue(company).export())

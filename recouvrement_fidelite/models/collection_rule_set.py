@@ -5,6 +5,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..engine import RuleValidationError, validate_rule_set
+from .engine_texts import validation_message
 
 
 class CollectionRuleSet(models.Model):
@@ -34,7 +35,7 @@ class CollectionRuleSet(models.Model):
     rule_ids = fields.One2many(
         "collection.rule", "rule_set_id", string="Rules", context={"active_test": False}
     )
-    rule_count = fields.Integer(compute="_compute_rule_count")
+    rule_count = fields.Integer(string="Number of rules", compute="_compute_rule_count")
     rule_set_json = fields.Text(
         string="Rule set (JSON)",
         compute="_compute_rule_set_json",
@@ -83,9 +84,14 @@ class CollectionRuleSet(models.Model):
         try:
             return validate_rule_set(self._to_document(), catalogue)
         except RuleValidationError as error:
-            raise ValidationError(str(error)) from None
+            raise ValidationError(
+                validation_message(
+                    _("The rule set %(name)s is invalid:", name=self.name), error
+                )
+            ) from None
 
-    @api.constrains("name", "priority", "stop_on_first_trigger")
+    # The company gives the typologies the rules may name.
+    @api.constrains("name", "priority", "stop_on_first_trigger", "company_id")
     def _check_rule_set(self):
         for rule_set in self:
             rule_set._to_engine()

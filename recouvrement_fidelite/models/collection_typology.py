@@ -1,13 +1,31 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-from odoo import api, fields, models
+import re
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import format_amount
+
+#: Typology codes are read in collection rules: keep them identifiers.
+CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 class CollectionTypology(models.Model):
     """A kind of customer, with its reminder scenario and how to recognise it.
 
-    The suggestion criteria are ranges on the customer's payment history over
-    the last months; the first typology (in sequence order) whose ranges all
-    hold is suggested on the customer.
+    A typology may be *suggested* from the customer's payment history over
+    the last 12 months (see ``res.partner._collection_payment_stats``). Its
+    criteria are:
+
+    - a number of invoices (at least ``min_invoice_count``, at most
+      ``max_invoice_count`` unless 0) and an amount invoiced (at least
+      ``min_invoiced``): both must hold;
+    - a range of the share of invoices paid late and a range of the average
+      delay of the late ones. A range left open (0-100 %, or 0 days to no
+      maximum) is no criterion; ``payment_match`` says whether both set
+      ranges must hold or either is enough.
+
+    Typologies are tried in sequence order and the first one that fits is
+    suggested, so the most specific (at risk, late payer) come first.
     """
 
     _name = "collection.typology"
@@ -17,9 +35,14 @@ class CollectionTypology(models.Model):
     name = fields.Char(required=True, translate=True)
     code = fields.Char(
         required=True,
-        help="Technical name used in collection rules (e.g. late_payer).",
+        help="Technical name used in collection rules (e.g. late_payer): "
+        "lowercase letters, digits and underscores.",
     )
-    sequence = fields.Integer(default=10)
+    sequence = fields.Integer(
+        default=10,
+        help="Order in which typologies are tried when suggesting one: the "
+        "first whose criteria hold is suggested.",
+    )
     active = fields.Boolean(default=True)
     color = fields.Integer()
     description = fields.Text(translate=True)
@@ -34,26 +57,55 @@ class CollectionTypology(models.Model):
     )
     suggest = fields.Boolean(
         string="Suggest from payment history",
-        help="Suggest this typology for customers whose payment history fits "
-        "the ranges below.",
+        help="Suggest this typology for customers whose payment history over "
+        "the last 12 months fits the criteria below.",
+    )
+    requires_approval = fields.Boolean(
+        string="Reminders need approval",
+        help="Reminders to customers of this typology wait for a credit "
+        "controller's approval, whatever their level.",
     )
     auto_apply = fields.Boolean(
         string="Apply suggestion automatically",
-        help="The monthly scheduled action sets this typology on customers it "
-        "is suggested for, instead of only showing the suggestion.",
+        help="The monthly scheduled action sets this typology on the customers "
+        "it is suggested for, instead of only showing the suggestion. It never "
+        "replaces a typology that is not suggested from payment history (such "
+        "as key account): that one was chosen by a person.",
+    )
+    payment_match = fields.Selection(
+        [("all", "Both ranges"), ("any", "Either range")],
+        string="Late payments and delay",
+        default="all",
+        required=True,
+        help="Whether the customer must be in both the late payment range and "
+        "the average delay range, or in either of them. A range left open is "
+        "ignored.",
     )
     min_late_ratio = fields.Float(string="Late payments from (%)", default=0.0)
     max_late_ratio = fields.Float(string="Late payments up to (%)", default=100.0)
-    min_average_days_late = fields.Float(string="Average delay from (days)")
+    min_average_days_late = fields.Float(
+        string="Average delay from (days)",
+        help="Average number of days late of the invoices paid late.",
+    )
     max_average_days_late = fields.Float(
-        string="Average delay up to (days)", default=9999.0
+        string="Average delay up to (days)", help="0: no maximum."
     )
     min_invoiced = fields.Float(
         string="Invoiced at least",
-        help="Amount invoiced over the period, in company currency.",
+        help="Amount invoiced over the last 12 months, taxes included, in "
+        "company currency.",
     )
-    min_invoice_count = fields.Integer(string="Invoices at least")
-    partner_count = fields.Integer(compute="_compute_partner_count")
+    min_invoice_count = fields.Integer(
+        string="Invoices at least",
+        default=1,
+        help="Invoices issued over the last 12 months. With 0, customers "
+        "without any invoice can be suggested this typology.",
+    )
+    max_invoice_count = fields.Integer(string="Invoices at most", help="0: no maximum.")
+    criteria_summary = fields.Char(
+        string="Suggested when", compute="_compute_criteria_summary"
+    )
+    partner_count = fields.Integer(string="Customers", compute="_compute_partner_count")
 
     _sql_constraints = [
         (
@@ -62,6 +114,67 @@ class CollectionTypology(models.Model):
             "A typology code must be unique per company.",
         )
     ]
+
+    @api.depends(
+        "suggest",
+        "payment_match",
+        "min_late_ratio",
+        "max_late_ratio",
+        "min_average_days_late",
+        "max_average_days_late",
+        "min_invoiced",
+        "min_invoice_count",
+        "max_invoice_count",
+        "company_id",
+    )
+    def _compute_criteria_summary(self):
+        for typology in self:
+            typology.criteria_summary = (
+                typology._criteria_text() if typology.suggest else False
+            )
+
+    def _criteria_text(self):
+        """The suggestion criteria in one short line, e.g. "paid late: ≥ 40 %"."""
+        self.ensure_one()
+
+        def span(low, high):
+            if low and high:
+                return _("%(low)s to %(high)s", low=f"{low:g}", high=f"{high:g}")
+            return f"≥ {low:g}" if low else f"≤ {high:g}"
+
+        payment = []
+        max_ratio = self.max_late_ratio if self.max_late_ratio < 100 else 0
+        if self.min_late_ratio or max_ratio:
+            payment.append(
+                _("paid late: %(range)s %%", range=span(self.min_late_ratio, max_ratio))
+            )
+        if self.min_average_days_late or self.max_average_days_late:
+            payment.append(
+                _(
+                    "average delay: %(range)s days",
+                    range=span(self.min_average_days_late, self.max_average_days_late),
+                )
+            )
+        parts = []
+        if payment:
+            glue = _(" or ") if self.payment_match == "any" else _(" and ")
+            parts.append(glue.join(payment))
+        if self.min_invoice_count or self.max_invoice_count:
+            parts.append(
+                _(
+                    "invoices: %(range)s",
+                    range=span(self.min_invoice_count, self.max_invoice_count),
+                )
+            )
+        if self.min_invoiced:
+            currency = (self.company_id or self.env.company).currency_id
+            parts.append(
+                _(
+                    "invoiced: ≥ %(amount)s",
+                    amount=format_amount(self.env, self.min_invoiced, currency),
+                )
+            )
+        return "; ".join(parts) or _("any payment history")
 
     def _compute_partner_count(self):
         counts = dict(
@@ -74,25 +187,134 @@ class CollectionTypology(models.Model):
         for typology in self:
             typology.partner_count = counts.get(typology, 0)
 
+    @api.constrains("code", "company_id")
+    def _check_code(self):
+        for typology in self:
+            if not CODE_PATTERN.match(typology.code or ""):
+                raise ValidationError(
+                    _(
+                        "The code “%(code)s” of typology %(name)s must start "
+                        "with a lowercase letter and contain only lowercase "
+                        "letters, digits and underscores: collection rules "
+                        "refer to it.",
+                        code=typology.code,
+                        name=typology.name,
+                    )
+                )
+            # A SQL unique constraint would let two shared typologies (no
+            # company, NULL) have the same code. A shared typology clashes
+            # with every company's.
+            domain = [("id", "!=", typology.id), ("code", "=", typology.code)]
+            if typology.company_id:
+                domain.append(("company_id", "in", [False, typology.company_id.id]))
+            duplicate = (
+                self.with_context(active_test=False).sudo().search(domain, limit=1)
+            )
+            if duplicate:
+                raise ValidationError(
+                    _(
+                        "The code “%(code)s” is already used by typology %(other)s.",
+                        code=typology.code,
+                        other=duplicate.display_name,
+                    )
+                )
+
+    @api.constrains(
+        "min_late_ratio",
+        "max_late_ratio",
+        "min_average_days_late",
+        "max_average_days_late",
+        "min_invoiced",
+        "min_invoice_count",
+        "max_invoice_count",
+    )
+    def _check_ranges(self):
+        for typology in self:
+            problems = []
+            if not (0 <= typology.min_late_ratio <= typology.max_late_ratio <= 100):
+                problems.append(
+                    _(
+                        "the late payment range must go from a lower to a "
+                        "higher percentage, between 0 and 100"
+                    )
+                )
+            if typology.min_average_days_late < 0 or (
+                typology.max_average_days_late
+                and typology.max_average_days_late < typology.min_average_days_late
+            ):
+                problems.append(
+                    _(
+                        "the average delay range must go from a lower to a "
+                        "higher number of days (0 as maximum: no maximum)"
+                    )
+                )
+            if typology.max_average_days_late < 0:
+                problems.append(_("the maximum average delay cannot be negative"))
+            if typology.min_invoiced < 0:
+                problems.append(_("the minimum amount invoiced cannot be negative"))
+            if typology.min_invoice_count < 0 or typology.max_invoice_count < 0:
+                problems.append(_("numbers of invoices cannot be negative"))
+            elif (
+                typology.max_invoice_count
+                and typology.max_invoice_count < typology.min_invoice_count
+            ):
+                problems.append(
+                    _(
+                        "the maximum number of invoices is lower than the "
+                        "minimum (0 as maximum: no maximum)"
+                    )
+                )
+            if problems:
+                raise ValidationError(
+                    _(
+                        "Typology %(name)s: %(problems)s.",
+                        name=typology.name,
+                        problems="; ".join(problems),
+                    )
+                )
+
     def _fits(self, stats):
-        """Whether payment ``stats`` (see res.partner) fall in this typology's ranges."""
+        """Whether payment ``stats`` (see res.partner) meet this typology's criteria."""
         self.ensure_one()
-        return (
-            self.min_late_ratio <= stats["late_ratio"] <= self.max_late_ratio
-            and self.min_average_days_late
-            <= stats["average_days_late"]
-            <= self.max_average_days_late
-            and stats["invoiced"] >= self.min_invoiced
-            and stats["invoice_count"] >= self.min_invoice_count
+        count = stats["invoice_count"]
+        if count < self.min_invoice_count:
+            return False
+        if self.max_invoice_count and count > self.max_invoice_count:
+            return False
+        if stats["invoiced"] < self.min_invoiced:
+            return False
+        checks = []
+        if self.min_late_ratio > 0 or self.max_late_ratio < 100:
+            checks.append(
+                self.min_late_ratio <= stats["late_ratio"] <= self.max_late_ratio
+            )
+        if self.min_average_days_late > 0 or self.max_average_days_late > 0:
+            days = stats["average_days_late"]
+            checks.append(
+                days >= self.min_average_days_late
+                and (
+                    not self.max_average_days_late or days <= self.max_average_days_late
+                )
+            )
+        if not checks:
+            return True
+        return any(checks) if self.payment_match == "any" else all(checks)
+
+    @api.model
+    def _suggestion_candidates(self, company):
+        """The typologies that may be suggested to customers of ``company``."""
+        return self.search(
+            [("suggest", "=", True), ("company_id", "in", [False, company.id])]
         )
+
+    def _pick(self, stats):
+        """The first of these typologies whose criteria hold, or an empty record."""
+        return next((typology for typology in self if typology._fits(stats)), self[:0])
 
     @api.model
     def _suggest_for(self, stats, company):
-        """The first suggestable typology whose ranges hold, or an empty record."""
-        candidates = self.search(
-            [("suggest", "=", True), ("company_id", "in", [False, company.id])]
-        )
-        return next((t for t in candidates if t._fits(stats)), self.browse())
+        """The first suggestable typology whose criteria hold, or an empty record."""
+        return self._suggestion_candidates(company)._pick(stats)
 
     def action_view_partners(self):
         self.ensure_one()
@@ -102,4 +324,5 @@ class CollectionTypology(models.Model):
             "res_model": "res.partner",
             "view_mode": "list,form",
             "domain": [("collection_typology_id", "=", self.id)],
+            "context": {"default_collection_typology_id": self.id},
         }

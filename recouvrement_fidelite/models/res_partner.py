@@ -1,7 +1,18 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""What the collection department knows about a customer.
+
+Everything lives on the commercial entity (the company, or an individual
+without parent) and is copied to its contacts as commercial fields, except
+the payment history and the suggestion, which only the commercial entity
+has, and the phone checks, which are per contact.
+"""
+
+from collections import defaultdict
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 from ..engine import normalize_phone
 
@@ -21,6 +32,12 @@ WEEKDAY_FIELDS = [
     "collection_call_saturday",
     "collection_call_sunday",
 ]
+HOUR_FIELDS = [
+    "collection_call_morning_from",
+    "collection_call_morning_to",
+    "collection_call_afternoon_from",
+    "collection_call_afternoon_to",
+]
 PHONE_REASONS = {
     "unknown_country": lambda: _(
         "the country calling code is unknown, or the number has no "
@@ -30,9 +47,13 @@ PHONE_REASONS = {
     "too_short": lambda: _("the number is too short"),
     "too_long": lambda: _("the number is too long"),
     "invalid_length": lambda: _("the number has a wrong length for its country"),
-    "local_only": lambda: _("the number can only be dialled locally; add its area code"),
+    "local_only": lambda: _(
+        "the number can only be dialled locally; add its area code"
+    ),
     "not_assigned": lambda: _("no such number exists in its country"),
 }
+#: Payment history period, in months (the engine's variables say 12 months).
+HISTORY_MONTHS = 12
 
 
 class ResPartner(models.Model):
@@ -47,22 +68,48 @@ class ResPartner(models.Model):
         compute="_compute_collection_customer_type",
         store=True,
         readonly=False,
-        help="Derived from the company flag; may be changed.",
+        tracking=True,
+        help="Derived from the company flag, and derived again when the flag "
+        "changes; may be changed (e.g. a sole trader buying for private use "
+        "is a consumer). Decides which legal rules apply: the EUR 40 recovery "
+        "indemnity and the charging of collection costs are for businesses "
+        "only.",
     )
     collection_suggested_typology_id = fields.Many2one(
-        "collection.typology", string="Suggested typology", readonly=True
+        "collection.typology",
+        string="Suggested typology",
+        readonly=True,
+        help="The first typology, in sequence order, whose criteria fit the "
+        "customer's payment history over the last 12 months.",
     )
-    collection_late_ratio = fields.Float(string="Paid late (%)", readonly=True)
+    collection_late_ratio = fields.Float(
+        string="Paid late (%)",
+        readonly=True,
+        help="Share of the invoices of the last 12 months, due by now, that "
+        "were paid after their due date or are still unpaid past it.",
+    )
     collection_average_days_late = fields.Float(
-        string="Average delay (days)", readonly=True
+        string="Average delay (days)",
+        readonly=True,
+        help="Average number of days past the due date of the invoices paid "
+        "late (counted until today for those still unpaid).",
     )
-    collection_invoiced = fields.Float(string="Invoiced over the period", readonly=True)
+    collection_invoiced = fields.Float(
+        string="Invoiced over the period",
+        readonly=True,
+        help="Amount invoiced over the last 12 months, taxes included, in "
+        "company currency.",
+    )
     collection_invoice_count = fields.Integer(
         string="Invoices over the period", readonly=True
     )
-    collection_stats_date = fields.Date(string="Payment history computed on", readonly=True)
+    collection_stats_date = fields.Date(
+        string="Payment history computed on", readonly=True
+    )
 
-    collection_preferred_channel = fields.Selection(CHANNELS, string="Preferred channel")
+    collection_preferred_channel = fields.Selection(
+        CHANNELS, string="Preferred channel"
+    )
     collection_call_monday = fields.Boolean(string="Monday", default=True)
     collection_call_tuesday = fields.Boolean(string="Tuesday", default=True)
     collection_call_wednesday = fields.Boolean(string="Wednesday", default=True)
@@ -70,21 +117,35 @@ class ResPartner(models.Model):
     collection_call_friday = fields.Boolean(string="Friday", default=True)
     collection_call_saturday = fields.Boolean(string="Saturday")
     collection_call_sunday = fields.Boolean(string="Sunday")
-    collection_call_morning_from = fields.Float(string="Morning from", default=10.0)
+    collection_call_morning_from = fields.Float(
+        string="Morning from",
+        default=10.0,
+        help="Hours when the customer may be called. Defaults follow the rule "
+        "on telephone canvassing (Code de la consommation D223-9): Monday to "
+        "Friday, 10:00-13:00 and 14:00-20:00. The same hour twice: no call "
+        "in that half of the day.",
+    )
     collection_call_morning_to = fields.Float(string="Morning to", default=13.0)
     collection_call_afternoon_from = fields.Float(string="Afternoon from", default=14.0)
     collection_call_afternoon_to = fields.Float(string="Afternoon to", default=20.0)
     collection_contact_id = fields.Many2one(
         "res.partner",
         string="Collection contact",
-        domain="[('id', 'child_of', id), ('id', '!=', id)]",
-        help="The person to contact about unpaid invoices.",
+        domain="[('commercial_partner_id', '=', commercial_partner_id), "
+        "('id', '!=', id)]",
+        index="btree_not_null",
+        help="The person to contact about unpaid invoices, among the "
+        "customer's contacts.",
     )
     collection_monthly_statement = fields.Boolean(
         string="Monthly statement of account",
         help="The customer wishes to receive a statement of account every month.",
     )
-    collection_pause_until = fields.Date(string="Reminders paused until", tracking=True)
+    collection_pause_until = fields.Date(
+        string="Reminders paused until",
+        tracking=True,
+        help="No reminder is sent to the customer up to and including this date.",
+    )
     collection_pause_reason = fields.Char(string="Pause reason", tracking=True)
     collection_paused = fields.Boolean(
         string="Reminders paused",
@@ -92,7 +153,11 @@ class ResPartner(models.Model):
         search="_search_collection_paused",
     )
     collection_user_id = fields.Many2one(
-        "res.users", string="Collection responsible", tracking=True
+        "res.users",
+        string="Collection responsible",
+        tracking=True,
+        domain="[('share', '=', False)]",
+        help="The person in charge of collecting this customer's invoices.",
     )
     collection_note = fields.Html(string="Collection notes")
 
@@ -108,14 +173,17 @@ class ResPartner(models.Model):
         store=True,
         help="A valid mobile number, in E.164 form, to send SMS reminders to.",
     )
-    collection_phone_issue = fields.Char(
-        string="Phone number problem", compute="_compute_collection_phones", store=True
-    )
     collection_phone_invalid = fields.Boolean(
         string="Invalid phone number",
         compute="_compute_collection_phones",
         store=True,
         index=True,
+        help="The phone or mobile number cannot be read as a valid number. It "
+        "is kept as typed; correct it on the contact.",
+    )
+    # Not stored: worded in the language of whoever reads it.
+    collection_phone_issue = fields.Char(
+        string="Phone number problem", compute="_compute_collection_phone_issue"
     )
 
     @api.model
@@ -128,20 +196,29 @@ class ResPartner(models.Model):
             "collection_pause_until",
             "collection_pause_reason",
             "collection_user_id",
+            *WEEKDAY_FIELDS,
+            *HOUR_FIELDS,
         ]
 
     @api.depends("is_company", "commercial_partner_id.is_company")
     def _compute_collection_customer_type(self):
+        # Recomputed only when the company flag changes, so a type chosen by
+        # hand stays until then. Contacts take their commercial entity's type
+        # (and then its chosen type, through the commercial fields sync).
         for partner in self:
-            if not partner.collection_customer_type:
-                is_company = partner.commercial_partner_id.is_company or partner.is_company
-                partner.collection_customer_type = "b2b" if is_company else "b2c"
+            is_company = partner.commercial_partner_id.is_company or partner.is_company
+            partner.collection_customer_type = "b2b" if is_company else "b2c"
 
-    @api.depends("collection_pause_until")
+    @api.depends(
+        "collection_pause_until", "commercial_partner_id.collection_pause_until"
+    )
     def _compute_collection_paused(self):
         today = fields.Date.context_today(self)
         for partner in self:
-            until = partner.commercial_partner_id.collection_pause_until
+            until = (
+                partner.commercial_partner_id.collection_pause_until
+                or partner.collection_pause_until
+            )
             partner.collection_paused = bool(until and until >= today)
 
     def _search_collection_paused(self, operator, value):
@@ -153,29 +230,146 @@ class ResPartner(models.Model):
             return paused
         return ["!", *paused]
 
-    @api.depends("phone", "mobile", "country_id")
+    def _collection_phone_checks(self):
+        """``{"phone": PhoneCheck, "mobile": PhoneCheck}`` of this partner.
+
+        A number without international prefix is read in the partner's
+        country, or else in its commercial entity's (a contact often has no
+        address of its own).
+        """
+        self.ensure_one()
+        country = self.country_id.code or self.commercial_partner_id.country_id.code
+        return {
+            field: normalize_phone(self[field] or "", country)
+            for field in ("phone", "mobile")
+        }
+
+    @api.depends("phone", "mobile", "country_id", "commercial_partner_id.country_id")
     def _compute_collection_phones(self):
         for partner in self:
-            country = partner.country_id.code or partner.commercial_partner_id.country_id.code
-            checks = {
-                field: normalize_phone(partner[field] or "", country)
-                for field in ("phone", "mobile")
-            }
-            partner.collection_phone_e164 = checks["phone"].e164
-            partner.collection_mobile_e164 = checks["mobile"].e164
+            checks = partner._collection_phone_checks()
+            partner.collection_phone_e164 = checks["phone"].e164 or False
+            partner.collection_mobile_e164 = checks["mobile"].e164 or False
             mobile = next(
-                (c for c in (checks["mobile"], checks["phone"]) if c.valid and c.is_mobile),
+                (
+                    check
+                    for check in (checks["mobile"], checks["phone"])
+                    if check.valid and check.is_mobile
+                ),
                 None,
             )
             partner.collection_sms_number = mobile.e164 if mobile else False
+            partner.collection_phone_invalid = any(
+                check.status == "invalid" for check in checks.values()
+            )
+
+    @api.depends("phone", "mobile", "country_id", "commercial_partner_id.country_id")
+    def _compute_collection_phone_issue(self):
+        for partner in self:
             issues = []
-            for field, check in checks.items():
-                if check.status == "invalid":
-                    reason = PHONE_REASONS.get(check.reason_code, lambda: check.reason)()
-                    label = self._fields[field].get_description(self.env)["string"]
-                    issues.append(f"{label} «{check.raw}»: {reason}")
+            for field, check in partner._collection_phone_checks().items():
+                if check.status != "invalid":
+                    continue
+                reason = PHONE_REASONS.get(check.reason_code, lambda c=check: c.reason)
+                issues.append(
+                    _(
+                        "%(field)s “%(number)s”: %(reason)s",
+                        field=self._fields[field].get_description(self.env)["string"],
+                        number=check.raw,
+                        reason=reason(),
+                    )
+                )
             partner.collection_phone_issue = "; ".join(issues) or False
-            partner.collection_phone_invalid = bool(issues)
+
+    @api.constrains(*HOUR_FIELDS)
+    def _check_collection_call_hours(self):
+        for partner in self:
+            morning = (
+                partner.collection_call_morning_from,
+                partner.collection_call_morning_to,
+            )
+            afternoon = (
+                partner.collection_call_afternoon_from,
+                partner.collection_call_afternoon_to,
+            )
+            problems = []
+            if any(not 0 <= hour <= 24 for hour in (*morning, *afternoon)):
+                problems.append(_("hours must be between 00:00 and 24:00"))
+            if morning[0] > morning[1]:
+                problems.append(_("the morning range ends before it starts"))
+            if afternoon[0] > afternoon[1]:
+                problems.append(_("the afternoon range ends before it starts"))
+            if (
+                morning[0] < morning[1]
+                and afternoon[0] < afternoon[1]
+                and morning[1] > afternoon[0]
+            ):
+                problems.append(_("the morning range ends after the afternoon starts"))
+            if problems:
+                raise ValidationError(
+                    _(
+                        "Call hours of %(partner)s: %(problems)s.",
+                        partner=partner.display_name,
+                        problems="; ".join(problems),
+                    )
+                )
+
+    @api.constrains("collection_pause_until")
+    def _check_collection_pause_until(self):
+        today = fields.Date.context_today(self)
+        # Only the commercial entity's pause is a decision; contacts receive
+        # a copy, possibly of a pause that has ended since.
+        for partner in self.filtered(lambda p: p.commercial_partner_id == p):
+            if (
+                partner.collection_pause_until
+                and partner.collection_pause_until < today
+            ):
+                raise ValidationError(
+                    _(
+                        "Reminders for %(partner)s cannot be paused until "
+                        "%(date)s: that date is past. Choose a later date, or "
+                        "clear it to end the pause.",
+                        partner=partner.display_name,
+                        date=fields.Date.to_string(partner.collection_pause_until),
+                    )
+                )
+
+    @api.constrains("collection_contact_id", "parent_id", "is_company")
+    def _check_collection_contact(self):
+        # Checked from both ends: when the contact is chosen, and when a
+        # chosen contact leaves for another company.
+        customers = self | self.sudo().with_context(active_test=False).search(
+            [("collection_contact_id", "in", self.ids)]
+        )
+        for customer in customers.filtered("collection_contact_id"):
+            contact = customer.collection_contact_id
+            if (
+                contact == customer
+                or contact.commercial_partner_id != customer.commercial_partner_id
+            ):
+                raise ValidationError(
+                    _(
+                        "%(contact)s cannot be the collection contact of "
+                        "%(customer)s: choose one of the customer's own contacts.",
+                        contact=contact.display_name,
+                        customer=customer.commercial_partner_id.display_name,
+                    )
+                )
+
+    @api.onchange("collection_pause_until")
+    def _onchange_collection_pause_until(self):
+        if not self.collection_pause_until:
+            self.collection_pause_reason = False
+
+    def write(self, vals):
+        # Ending a pause ends its reason too (the chatter keeps both).
+        if (
+            "collection_pause_until" in vals
+            and not vals["collection_pause_until"]
+            and "collection_pause_reason" not in vals
+        ):
+            vals = dict(vals, collection_pause_reason=False)
+        return super().write(vals)
 
     def _collection_call_windows(self):
         """Days (0 = Monday) and hour ranges when the customer may be called."""
@@ -184,28 +378,51 @@ class ResPartner(models.Model):
         days = [index for index, name in enumerate(WEEKDAY_FIELDS) if partner[name]]
         ranges = [
             (partner.collection_call_morning_from, partner.collection_call_morning_to),
-            (partner.collection_call_afternoon_from, partner.collection_call_afternoon_to),
+            (
+                partner.collection_call_afternoon_from,
+                partner.collection_call_afternoon_to,
+            ),
         ]
         return days, [(start, end) for start, end in ranges if end > start]
 
     # Payment history
 
     @api.model
-    def _collection_payment_stats(self, partner_ids, company, months=12):
+    def _collection_payment_stats(self, partner_ids, company, months=HISTORY_MONTHS):
         """Payment history of commercial partners over the last ``months``.
 
-        One query for all partners. For each invoice posted in the period
-        whose due date has passed, the delay is the days from the due date
-        to its full payment (or to today when it is not fully paid); the
-        invoice was paid late when the delay is positive. Returns
-        ``{partner_id: {"late_ratio", "average_days_late", "invoiced",
-        "invoice_count"}}``.
+        One query for all partners. The invoices are the customer invoices
+        posted with an invoice date in the period (those cancelled by a
+        credit note excluded). An invoice is paid on the latest date of its
+        reconciliations, or of the payments matched without journal entry,
+        once nothing is left to pay. Its delay is the days from its due date
+        to that date, or to today while it is unpaid; it counts once it is
+        paid or due, and it was paid late when its delay is positive.
+
+        Returns ``{partner_id: {"late_ratio" (0-100), "average_days_late"
+        (over the late invoices), "invoiced" (taxes included, company
+        currency), "invoice_count"}}``.
         """
         today = fields.Date.context_today(self)
         date_from = today - relativedelta(months=months)
-        self.env["account.move"].flush_model()
-        self.env["account.move.line"].flush_model()
-        self.env["account.partial.reconcile"].flush_model()
+        stats = {
+            partner_id: {
+                "late_ratio": 0.0,
+                "average_days_late": 0.0,
+                "invoiced": 0.0,
+                "invoice_count": 0,
+            }
+            for partner_id in partner_ids
+        }
+        if not stats:
+            return stats
+        for model in (
+            "account.move",
+            "account.move.line",
+            "account.partial.reconcile",
+            "account.payment",
+        ):
+            self.env[model].flush_model()
         self.env.cr.execute(
             """
             WITH invoice AS (
@@ -213,23 +430,34 @@ class ResPartner(models.Model):
                        move.amount_total_signed AS amount,
                        COALESCE(move.invoice_date_due, move.invoice_date) AS due,
                        CASE WHEN move.payment_state IN ('paid', 'in_payment')
-                            THEN (SELECT MAX(partial.max_date)
-                                    FROM account_move_line line
-                                    JOIN account_partial_reconcile partial
-                                      ON partial.debit_move_id = line.id
-                                   WHERE line.move_id = move.id
-                                     AND line.display_type = 'payment_term')
+                            THEN GREATEST(
+                                (SELECT MAX(partial.max_date)
+                                   FROM account_move_line line
+                                   JOIN account_partial_reconcile partial
+                                     ON partial.debit_move_id = line.id
+                                  WHERE line.move_id = move.id
+                                    AND line.display_type = 'payment_term'),
+                                (SELECT MAX(payment.date)
+                                   FROM account_move__account_payment rel
+                                   JOIN account_payment payment
+                                     ON payment.id = rel.payment_id
+                                  WHERE rel.invoice_id = move.id
+                                    AND payment.move_id IS NULL
+                                    AND payment.state IN ('in_process', 'paid')))
                        END AS paid_on
                   FROM account_move move
                  WHERE move.move_type = 'out_invoice'
                    AND move.state = 'posted'
+                   AND move.payment_state NOT IN ('reversed', 'invoicing_legacy')
                    AND move.company_id = %(company)s
                    AND move.commercial_partner_id = ANY(%(partners)s)
                    AND move.invoice_date >= %(date_from)s
+                   AND move.invoice_date <= %(today)s
             ), delay AS (
-                SELECT partner_id, amount, due,
-                       CASE WHEN due < %(today)s
-                            THEN COALESCE(paid_on, %(today)s) - due END AS days
+                SELECT partner_id, amount,
+                       CASE WHEN paid_on IS NOT NULL THEN paid_on - due
+                            WHEN due < %(today)s THEN %(today)s - due
+                       END AS days
                   FROM invoice
             )
             SELECT partner_id,
@@ -248,47 +476,81 @@ class ResPartner(models.Model):
                 "today": today,
             },
         )
-        stats = {
-            partner_id: {
-                "late_ratio": 0.0,
-                "average_days_late": 0.0,
-                "invoiced": 0.0,
-                "invoice_count": 0,
-            }
-            for partner_id in partner_ids
-        }
-        for partner_id, count, invoiced, due_count, late_count, average in (
-            self.env.cr.fetchall()
-        ):
+        for row in self.env.cr.fetchall():
+            partner_id, count, invoiced, counted, late_count, average = row
             stats[partner_id] = {
-                "late_ratio": 100.0 * late_count / due_count if due_count else 0.0,
+                "late_ratio": 100.0 * late_count / counted if counted else 0.0,
                 "average_days_late": float(average),
                 "invoiced": float(invoiced),
                 "invoice_count": count,
             }
         return stats
 
-    def action_collection_compute_suggestion(self):
-        """Compute payment history and suggested typology of these customers."""
-        partners = self.commercial_partner_id
-        Typology = self.env["collection.typology"]
-        company = self.env.company
-        stats = self._collection_payment_stats(partners.ids, company)
-        today = fields.Date.context_today(self)
-        for partner in partners:
-            figures = stats[partner.id]
-            partner.write(
-                {
-                    "collection_late_ratio": figures["late_ratio"],
-                    "collection_average_days_late": figures["average_days_late"],
-                    "collection_invoiced": figures["invoiced"],
-                    "collection_invoice_count": figures["invoice_count"],
-                    "collection_stats_date": today,
-                    "collection_suggested_typology_id": Typology._suggest_for(
-                        figures, company
-                    ).id,
-                }
+    @api.model
+    def _collection_history_companies(self, customers):
+        """The company whose invoices make each customer's payment history.
+
+        The customer's own company when it has one; for customers shared
+        between companies, the company that invoiced them most over the
+        period (figures stay in one currency), or else the current company.
+        """
+        companies = {}
+        shared = customers.filtered(lambda customer: not customer.company_id)
+        if shared:
+            date_from = fields.Date.context_today(self) - relativedelta(
+                months=HISTORY_MONTHS
             )
+            self.env["account.move"].flush_model(
+                ["commercial_partner_id", "company_id", "move_type", "state"]
+            )
+            self.env.cr.execute(
+                """
+                SELECT DISTINCT ON (commercial_partner_id)
+                       commercial_partner_id, company_id
+                  FROM account_move
+                 WHERE move_type = 'out_invoice'
+                   AND state = 'posted'
+                   AND commercial_partner_id = ANY(%s)
+                   AND invoice_date >= %s
+                 GROUP BY commercial_partner_id, company_id
+                 ORDER BY commercial_partner_id, COUNT(*) DESC, company_id
+                """,
+                [shared.ids, date_from],
+            )
+            companies = dict(self.env.cr.fetchall())
+        Company = self.env["res.company"]
+        return {
+            customer: customer.company_id
+            or Company.browse(companies.get(customer.id))
+            or self.env.company
+            for customer in customers
+        }
+
+    def action_collection_compute_suggestion(self):
+        """Compute the payment history and suggested typology of these customers."""
+        customers = self.commercial_partner_id
+        today = fields.Date.context_today(self)
+        by_company = defaultdict(lambda: self.browse())
+        for customer, company in self._collection_history_companies(customers).items():
+            by_company[company] |= customer
+        Typology = self.env["collection.typology"]
+        for company, partners in by_company.items():
+            stats = self._collection_payment_stats(partners.ids, company)
+            candidates = Typology._suggestion_candidates(company)
+            for partner in partners:
+                figures = stats[partner.id]
+                partner.write(
+                    {
+                        "collection_late_ratio": figures["late_ratio"],
+                        "collection_average_days_late": figures["average_days_late"],
+                        "collection_invoiced": figures["invoiced"],
+                        "collection_invoice_count": figures["invoice_count"],
+                        "collection_stats_date": today,
+                        "collection_suggested_typology_id": candidates._pick(
+                            figures
+                        ).id,
+                    }
+                )
         return True
 
     def action_collection_apply_suggestion(self):
@@ -300,21 +562,68 @@ class ResPartner(models.Model):
         return True
 
     @api.model
+    def _collection_customer_domain(self):
+        """Commercial entities that are customers (or have a contact who is)."""
+        return [
+            "|",
+            ("is_company", "=", True),
+            ("parent_id", "=", False),
+            "|",
+            ("customer_rank", ">", 0),
+            ("child_ids.customer_rank", ">", 0),
+        ]
+
+    @api.model
     def _cron_collection_suggest_typologies(self, batch_size=500):
-        """Monthly: refresh suggestions, apply those allowed automatically."""
-        customers = self.search(
-            [("customer_rank", ">", 0), ("is_company", "=", True)]
-        ) | self.search([("customer_rank", ">", 0), ("parent_id", "=", False)])
-        done = 0
-        for start in range(0, len(customers), batch_size):
-            batch = customers[start : start + batch_size]
-            batch.action_collection_compute_suggestion()
-            batch.filtered(
-                lambda p: p.collection_suggested_typology_id.auto_apply
-                and p.collection_typology_id != p.collection_suggested_typology_id
-            ).action_collection_apply_suggestion()
-            done += len(batch)
-            self.env["ir.cron"]._notify_progress(
-                done=done, remaining=len(customers) - done
+        """Monthly: refresh suggestions, apply those allowed automatically.
+
+        Works in batches of customers whose history was not computed today,
+        reports its progress to the scheduler (which calls it again until
+        nothing is left), and once every customer is done, applies the
+        suggestions of typologies marked "apply automatically". A typology
+        that is not suggested from payment history (e.g. key account) was
+        chosen by a person and is never replaced.
+        """
+        today = fields.Date.context_today(self)
+        todo = [
+            *self._collection_customer_domain(),
+            "|",
+            ("collection_stats_date", "=", False),
+            ("collection_stats_date", "<", today),
+        ]
+        batch = self.search(todo, limit=batch_size, order="id")
+        batch.action_collection_compute_suggestion()
+        remaining = self.search_count(todo)
+        if not remaining:
+            self._collection_apply_automatic_suggestions()
+        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=remaining)
+        if remaining:
+            cron = self.env.ref(
+                "recouvrement_fidelite.ir_cron_collection_suggest_typologies",
+                raise_if_not_found=False,
             )
+            if cron:
+                cron._trigger()
         return True
+
+    @api.model
+    def _collection_apply_automatic_suggestions(self):
+        """Apply the suggestions allowed to be applied automatically."""
+        partners = self.search(
+            [
+                *self._collection_customer_domain(),
+                ("collection_suggested_typology_id.auto_apply", "=", True),
+                ("collection_suggested_typology_id.suggest", "=", True),
+            ]
+        ).filtered(
+            lambda partner: (
+                partner.collection_typology_id
+                != partner.collection_suggested_typology_id
+                and (
+                    not partner.collection_typology_id
+                    or partner.collection_typology_id.suggest
+                )
+            )
+        )
+        partners.action_collection_apply_suggestion()
+        return partners

@@ -1,2 +1,5 @@
 from . import collection_preview
 from . import collection_preview_line
+from . import collection_dispute_wizard
+from . import collection_run_wizard
+from . import collection_run_wizard_line

@@ -1,28 +1,44 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import _, api, fields, models
 
+from ..models.engine_texts import CatalogueWords
+
 
 class CollectionPreview(models.TransientModel):
     """What a rule set would decide on today's open invoices, without acting.
 
     Administrators check a rule change here before activating it: per open
-    invoice, the rules that would trigger, the decisions and why.
+    invoice, the rules that would trigger, the decisions and why. Nothing is
+    written anywhere but on the preview itself.
     """
 
     _name = "collection.preview"
     _description = "Rule set preview"
 
-    rule_set_id = fields.Many2one("collection.rule.set", required=True, ondelete="cascade")
+    rule_set_id = fields.Many2one(
+        "collection.rule.set",
+        string="Rule set",
+        required=True,
+        ondelete="cascade",
+        readonly=True,
+    )
     company_id = fields.Many2one(related="rule_set_id.company_id")
     only_hits = fields.Boolean(
         string="Only invoices with a decision",
         default=True,
         help="Hide the open invoices on which no rule triggers.",
     )
-    line_ids = fields.One2many("collection.preview.line", "preview_id", string="Invoices")
+    line_ids = fields.One2many(
+        "collection.preview.line", "preview_id", string="Invoices"
+    )
     invoice_count = fields.Integer(string="Open invoices evaluated", readonly=True)
     hit_count = fields.Integer(string="Invoices with a triggered rule", readonly=True)
     error_count = fields.Integer(string="Invoices in error", readonly=True)
+
+    @api.depends("rule_set_id.name")
+    def _compute_display_name(self):
+        for preview in self:
+            preview.display_name = _("Preview: %s", preview.rule_set_id.name)
 
     @api.model
     def _batch_size(self):
@@ -34,6 +50,7 @@ class CollectionPreview(models.TransientModel):
         engine = self.env["collection.engine"]
         company = self.rule_set_id.company_id
         evaluator = engine._evaluator(company, self.rule_set_id)
+        words = CatalogueWords(self.env, evaluator.catalogue.export())
         invoices = self.env["account.move"].search(
             engine._open_invoice_domain(company), order="invoice_date_due, id"
         )
@@ -50,11 +67,11 @@ class CollectionPreview(models.TransientModel):
                     hits += 1
                 elif self.only_hits:
                     continue
-                lines.append(self._line_values(invoice, result))
+                lines.append(self._line_values(invoice, result, words))
         self.line_ids.unlink()
         self.write(
             {
-                "line_ids": [(0, 0, values) for values in lines],
+                "line_ids": [fields.Command.create(values) for values in lines],
                 "invoice_count": len(invoices),
                 "hit_count": hits,
                 "error_count": errors,
@@ -62,30 +79,20 @@ class CollectionPreview(models.TransientModel):
         )
         return True
 
-    def _line_values(self, invoice, result):
-        action_labels = {
-            action["name"]: action["label"]
-            for action in self.env["collection.engine"]._catalogue(
-                invoice.company_id
-            ).export()["actions"]
-        }
-        decisions = [
-            "%s %s"
-            % (
-                action_labels.get(decision.action, decision.action),
-                ", ".join(f"{k}={v}" for k, v in decision.params.items() if v not in ("", None)),
-            )
-            for decision in result.decisions
-        ]
+    @api.model
+    def _line_values(self, invoice, result, words):
         return {
             "invoice_id": invoice.id,
-            "rules": ", ".join(e.rule for e in result.triggered),
-            "decisions": "\n".join(decisions),
-            "explanation": "\n".join(e.text() for e in result.triggered),
+            "rules": "\n".join(e.rule for e in result.triggered),
+            "decisions": "\n".join(words.decision_text(d) for d in result.decisions),
+            "explanation": "\n".join(
+                words.explanation_text(e) for e in result.triggered
+            ),
             "error": result.error or False,
         }
 
     def action_refresh(self):
+        """Evaluate again (after a rule change, or to show every invoice)."""
         self.action_compute()
         return {
             "type": "ir.actions.act_window",

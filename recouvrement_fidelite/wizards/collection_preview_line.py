@@ -7,7 +7,9 @@ class CollectionPreviewLine(models.TransientModel):
     _description = "Rule set preview: one invoice"
     _order = "id"
 
-    preview_id = fields.Many2one("collection.preview", required=True, ondelete="cascade")
+    preview_id = fields.Many2one(
+        "collection.preview", required=True, ondelete="cascade"
+    )
     invoice_id = fields.Many2one("account.move", string="Invoice", readonly=True)
     partner_id = fields.Many2one(
         related="invoice_id.commercial_partner_id", string="Customer"
@@ -21,7 +23,18 @@ class CollectionPreviewLine(models.TransientModel):
         related="invoice_id.amount_residual_signed", string="Amount due"
     )
     currency_id = fields.Many2one(related="invoice_id.company_currency_id")
-    rules = fields.Char(string="Triggered rules", readonly=True)
+    rules = fields.Text(string="Triggered rules", readonly=True)
     decisions = fields.Text(readonly=True)
     explanation = fields.Text(readonly=True)
     error = fields.Text(readonly=True)
+
+    def action_open_invoice(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "res_id": self.invoice_id.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+        }

@@ -1,0 +1,453 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""A decision of the collection run for one invoice, and its execution.
+
+Actions are created by the run (``collection.run``) from the engine's
+decisions, wait for approval when their level or the customer's typology
+asks for it, and are then dispatched: reminders of one customer on one
+channel are sent as a single message listing all the invoices concerned.
+A partial unique index on ``dedup_key`` guarantees that the same reminder
+(invoice, level, channel) is never recorded twice unless the first one
+failed or was cancelled, whatever runs overlap.
+"""
+
+import json
+import logging
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import format_amount, format_date
+
+_logger = logging.getLogger(__name__)
+
+CHANNELS = [
+    ("email", "Email"),
+    ("sms", "SMS"),
+    ("letter", "Letter"),
+    ("phone", "Phone call"),
+    ("portal", "Portal message"),
+    ("none", "None"),
+]
+KINDS = [
+    ("reminder", "Reminder"),
+    ("call", "Call"),
+    ("pause", "Pause reminders"),
+    ("payment_plan", "Offer a payment plan"),
+    ("escalation", "Escalation"),
+    ("notify", "Notify the responsible"),
+    ("statement", "Grouped into the statement"),
+]
+STATES = [
+    ("proposed", "Waiting for approval"),
+    ("approved", "Approved"),
+    ("done", "Done"),
+    ("failed", "Failed"),
+    ("cancelled", "Cancelled"),
+]
+
+
+class CollectionAction(models.Model):
+    _name = "collection.action"
+    _description = "Collection action"
+    _order = "date desc, id desc"
+    _rec_name = "summary"
+
+    run_id = fields.Many2one("collection.run", ondelete="set null", index=True)
+    company_id = fields.Many2one("res.company", required=True, index=True)
+    invoice_id = fields.Many2one("account.move", ondelete="cascade", index=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, ondelete="cascade", index=True
+    )
+    level_id = fields.Many2one("collection.level", string="Level", ondelete="set null")
+    kind = fields.Selection(KINDS, required=True, default="reminder")
+    channel = fields.Selection(CHANNELS, required=True, default="none")
+    state = fields.Selection(STATES, required=True, default="proposed", index=True)
+    date = fields.Date(required=True, default=fields.Date.context_today, index=True)
+    rule_set = fields.Char(string="Rule set")
+    rule = fields.Char()
+    explanation = fields.Text()
+    params = fields.Text(string="Parameters", help="The decision's parameters (JSON).")
+    mail_template_id = fields.Many2one("mail.template", string="Email template")
+    sms_template_id = fields.Many2one("sms.template", string="SMS template")
+    user_id = fields.Many2one("res.users", string="Responsible")
+    dedup_key = fields.Char(
+        readonly=True, copy=False, help="The same key is never done twice."
+    )
+    done_at = fields.Datetime(readonly=True)
+    failure_reason = fields.Text(readonly=True)
+    note = fields.Text(help="Kept with the action, e.g. why a fallback was used.")
+    message_id = fields.Many2one("mail.message", string="Message", readonly=True)
+    activity_id = fields.Many2one("mail.activity", string="Activity", readonly=True)
+    attachment_id = fields.Many2one("ir.attachment", string="Letter", readonly=True)
+    amount_residual = fields.Monetary(
+        related="invoice_id.amount_residual_signed", string="Amount due"
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    summary = fields.Char(compute="_compute_summary")
+
+    def init(self):
+        self.env.cr.execute(
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS collection_action_dedup_key_live
+                ON collection_action (dedup_key)
+             WHERE state NOT IN ('failed', 'cancelled') AND dedup_key IS NOT NULL
+            """
+        )
+
+    @api.depends("kind", "channel", "invoice_id", "partner_id")
+    def _compute_summary(self):
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
+        channels = dict(self._fields["channel"]._description_selection(self.env))
+        for action in self:
+            target = action.invoice_id.name or action.partner_id.display_name or ""
+            label = kinds.get(action.kind, "")
+            if action.channel != "none":
+                label = f"{label} ({channels.get(action.channel, '')})"
+            action.summary = f"{label} — {target}" if target else label
+
+    @api.model
+    def _dedup_key(self, invoice, kind, channel, level, extra=""):
+        return ":".join(
+            str(part)
+            for part in (invoice.id, kind, channel, level.id or 0, extra)
+        )
+
+    def _params(self):
+        self.ensure_one()
+        try:
+            return json.loads(self.params or "{}")
+        except ValueError:
+            return {}
+
+    # Approval
+
+    def action_approve(self):
+        to_approve = self.filtered(lambda a: a.state == "proposed")
+        to_approve.write({"state": "approved"})
+        to_approve._dispatch()
+        return True
+
+    def action_cancel(self):
+        if self.filtered(lambda a: a.state == "done"):
+            raise UserError(_("Actions already done cannot be cancelled."))
+        self.filtered(lambda a: a.state in ("proposed", "approved", "failed")).write(
+            {"state": "cancelled"}
+        )
+        return True
+
+    def action_retry(self):
+        self.filtered(lambda a: a.state == "failed").write(
+            {"state": "approved", "failure_reason": False}
+        )
+        self.filtered(lambda a: a.state == "approved")._dispatch()
+        return True
+
+    # Dispatch
+
+    def _dispatch(self):
+        """Carry out approved actions; one message per customer and channel.
+
+        Each group runs in its own savepoint: a failure marks that group's
+        actions as failed with the reason and never stops the others.
+        """
+        approved = self.filtered(lambda a: a.state == "approved")
+        groups = {}
+        for action in approved:
+            key = (action.partner_id.id, action.kind, action.channel)
+            groups.setdefault(key, self.browse())
+            groups[key] |= action
+        for (_partner, kind, channel), actions in groups.items():
+            try:
+                with self.env.cr.savepoint():
+                    actions._execute(kind, channel)
+            except Exception as error:  # noqa: BLE001 - reported on the actions
+                _logger.info("Collection action failed: %s", error)
+                actions.write(
+                    {"state": "failed", "failure_reason": str(error) or repr(error)}
+                )
+        return True
+
+    def _execute(self, kind, channel):
+        handler = getattr(self, f"_execute_{kind}")
+        handler(channel)
+
+    def _main_action(self):
+        """The action whose invoice leads a grouped reminder: highest level, oldest."""
+        return self.sorted(
+            lambda a: (
+                -(a.level_id.level_number or 0),
+                a.invoice_id.invoice_date_due or fields.Date.today(),
+                a.id,
+            )
+        )[:1]
+
+    def _recipient(self):
+        partner = self.partner_id.commercial_partner_id
+        return partner.collection_contact_id or partner
+
+    def _mark_done(self, **values):
+        values.update(state="done", done_at=fields.Datetime.now())
+        self.write(values)
+        self._update_invoices()
+
+    def _update_invoices(self):
+        today = fields.Date.context_today(self)
+        for action in self.filtered(lambda a: a.kind == "reminder" and a.invoice_id):
+            invoice = action.invoice_id
+            values = {
+                "collection_last_reminder_date": today,
+                "collection_reminder_count": invoice.collection_reminder_count + 1,
+            }
+            level = action.level_id
+            if level and (
+                not invoice.collection_level_id
+                or level.level_number >= invoice.collection_level_id.level_number
+            ):
+                values["collection_level_id"] = level.id
+                following = level.scenario_id.level_ids.filtered(
+                    lambda lvl, number=level.level_number: lvl.level_number > number
+                ).sorted("level_number")[:1]
+                due = invoice.invoice_date_due or invoice.invoice_date
+                if following and due:
+                    values["collection_next_action"] = following.name
+                    values["collection_next_action_date"] = fields.Date.add(
+                        due, days=following.delay_days
+                    )
+                else:
+                    values["collection_next_action"] = False
+                    values["collection_next_action_date"] = False
+            invoice.write(values)
+
+    def _reachable(self, channel):
+        """``(True, "")`` or ``(False, reason)`` for this customer and channel."""
+        recipient = self._recipient()
+        partner = self.partner_id.commercial_partner_id
+        if channel == "email" and not (recipient.email or partner.email):
+            return False, _("the customer has no email address")
+        if channel == "sms" and not (
+            recipient.collection_sms_number or partner.collection_sms_number
+        ):
+            issue = recipient.collection_phone_issue or partner.collection_phone_issue
+            return False, (
+                _("no valid mobile number (%s)", issue)
+                if issue
+                else _("the customer has no mobile number")
+            )
+        if channel == "letter" and not (partner.street and partner.zip and partner.city):
+            return False, _("the customer's postal address is incomplete")
+        return True, ""
+
+    def _apply_fallback(self, channel):
+        """Switch to the level's fallback channel when the channel is unreachable."""
+        reachable, reason = self[:1]._reachable(channel)
+        if reachable:
+            return channel
+        fallback = self._main_action().level_id.fallback_channel
+        if fallback and fallback != channel and self[:1]._reachable(fallback)[0]:
+            self.write(
+                {
+                    "channel": fallback,
+                    "note": _(
+                        "Sent by %(fallback)s instead of %(channel)s: %(reason)s.",
+                        fallback=dict(CHANNELS)[fallback],
+                        channel=dict(CHANNELS)[channel],
+                        reason=reason,
+                    ),
+                }
+            )
+            return fallback
+        raise UserError(
+            _("%(channel)s not possible: %(reason)s.", channel=dict(CHANNELS)[channel], reason=reason)
+        )
+
+    def _invoices_table(self):
+        lines = [
+            _(
+                "%(invoice)s of %(date)s, due %(due)s: %(amount)s",
+                invoice=a.invoice_id.name,
+                date=format_date(self.env, a.invoice_id.invoice_date),
+                due=format_date(self.env, a.invoice_id.invoice_date_due),
+                amount=format_amount(
+                    self.env, a.invoice_id.amount_residual, a.invoice_id.currency_id
+                ),
+            )
+            for a in self.sorted(lambda a: a.invoice_id.invoice_date_due or fields.Date.today())
+        ]
+        return lines
+
+    def _history_note(self):
+        """The decision as it appears in the invoice's history."""
+        self.ensure_one()
+        return _("Collection: %(summary)s. Why: %(why)s", summary=self.summary, why=self.explanation or "-")
+
+    def _execute_reminder(self, channel):
+        channel = self._apply_fallback(channel)
+        main = self._main_action()
+        invoice = main.invoice_id
+        invoices = self.invoice_id
+        recipient = self._recipient()
+        level = main.level_id
+        attachments = self.env["ir.attachment"]
+        if level.letter_report_id and channel in ("email", "letter"):
+            attachments = self._render_letter(level.letter_report_id, invoices)
+        message = self.env["mail.message"]
+        if channel == "email":
+            template = main.mail_template_id or level.mail_template_id
+            if not template:
+                raise UserError(_("No email template for level %s.", level.display_name))
+            # Templates list every invoice of the reminder from the context.
+            message = invoice.with_context(
+                collection_invoice_ids=invoices.ids
+            ).message_post_with_source(
+                template,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=recipient.ids,
+                attachment_ids=attachments.ids,
+            )
+        elif channel == "sms":
+            template = main.sms_template_id or level.sms_template_id
+            if not template:
+                raise UserError(_("No SMS template for level %s.", level.display_name))
+            body = template._render_field("body", invoice.ids, compute_lang=True)[invoice.id]
+            number = recipient.collection_sms_number or self.partner_id.collection_sms_number
+            message = invoice._message_sms(body, partner_ids=recipient.ids, sms_pid_to_number={recipient.id: number})
+        elif channel == "letter":
+            if not attachments:
+                raise UserError(_("No letter for level %s.", level.display_name))
+            message = invoice._message_log(
+                body=_("Reminder letter ready to print and post: %s", attachments.name),
+                attachment_ids=attachments.ids,
+            )
+        elif channel == "portal":
+            lines = self._invoices_table()
+            body = _(
+                "Reminder: the following invoices are awaiting payment: %s",
+                "; ".join(lines),
+            )
+            message = invoice.message_post(
+                body=body,
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=recipient.ids,
+                message_type="comment",
+            )
+        else:
+            raise UserError(_("Unknown reminder channel %s.", channel))
+        for action in self - main:
+            action.invoice_id._message_log(
+                body=_(
+                    "Included in the %(channel)s reminder sent with %(invoice)s.",
+                    channel=dict(CHANNELS)[channel],
+                    invoice=invoice.name,
+                )
+            )
+        self._mark_done(
+            message_id=message.id if message else False,
+            attachment_id=attachments[:1].id,
+        )
+
+    def _render_letter(self, report, invoices):
+        content, _format = self.env["ir.actions.report"]._render_qweb_pdf(
+            report.report_name, invoices.ids
+        )
+        partner = self.partner_id.commercial_partner_id
+        return self.env["ir.attachment"].create(
+            {
+                "name": _("Reminder %(partner)s %(date)s.pdf", partner=partner.name, date=fields.Date.context_today(self)),
+                "raw": content,
+                "mimetype": "application/pdf",
+                "res_model": "account.move",
+                "res_id": self._main_action().invoice_id.id,
+            }
+        )
+
+    def _responsible(self):
+        partner = self.partner_id.commercial_partner_id
+        return (
+            self[:1].user_id
+            or partner.collection_user_id
+            or self.invoice_id[:1].invoice_user_id
+            or self.env.user
+        )
+
+    def _plan_activity(self, summary, note, deadline=None):
+        main = self._main_action()
+        activity_type = main.level_id.activity_type_id or self.env.ref(
+            "mail.mail_activity_data_todo"
+        )
+        return main.invoice_id.activity_schedule(
+            activity_type_id=activity_type.id,
+            summary=summary,
+            note=note,
+            user_id=self._responsible().id,
+            date_deadline=deadline or fields.Date.context_today(self),
+        )
+
+    def _execute_call(self, channel):
+        partner = self.partner_id.commercial_partner_id
+        days, hours = partner._collection_call_windows()
+        params = self._main_action()._params()
+        deadline = self._next_call_day(
+            fields.Date.context_today(self), int(params.get("within_days") or 0), days
+        )
+        windows = ", ".join(
+            f"{int(start):02d}:{int(round(start % 1 * 60)):02d}-"
+            f"{int(end):02d}:{int(round(end % 1 * 60)):02d}"
+            for start, end in hours
+        )
+        note = "<br/>".join(
+            [params.get("note") or "", _("Call between %s.", windows) if windows else ""]
+            + self._invoices_table()
+            + [a.explanation or "" for a in self[:1]]
+        )
+        activity = self._plan_activity(_("Collection call: %s", partner.name), note, deadline)
+        self._mark_done(activity_id=activity.id)
+
+    @api.model
+    def _next_call_day(self, start, within_days, call_days):
+        """The first day from ``start + within_days`` when the customer may be called."""
+        day = fields.Date.add(start, days=within_days)
+        if not call_days:
+            return day
+        for _offset in range(7):
+            if day.weekday() in call_days:
+                return day
+            day = fields.Date.add(day, days=1)
+        return day
+
+    def _execute_pause(self, channel):
+        params = self._main_action()._params()
+        partner = self.partner_id.commercial_partner_id
+        until = fields.Date.add(fields.Date.context_today(self), days=int(params.get("days") or 1))
+        if not partner.collection_pause_until or partner.collection_pause_until < until:
+            partner.write(
+                {"collection_pause_until": until, "collection_pause_reason": params.get("reason")}
+            )
+        self._mark_done()
+
+    def _execute_payment_plan(self, channel):
+        params = self._main_action()._params()
+        activity = self._plan_activity(
+            _("Offer a payment plan"),
+            _("Offer a payment plan of up to %s installments.", params.get("max_installments"))
+            + "<br/>" + "<br/>".join(self._invoices_table()),
+        )
+        self._mark_done(activity_id=activity.id)
+
+    def _execute_escalation(self, channel):
+        params = self._main_action()._params()
+        activity = self._plan_activity(
+            _("Escalate: %s", params.get("stage")),
+            "<br/>".join(self._invoices_table() + [self[:1].explanation or ""]),
+        )
+        self._mark_done(activity_id=activity.id)
+
+    def _execute_notify(self, channel):
+        params = self._main_action()._params()
+        activity = self._plan_activity(
+            params.get("message") or _("Collection"),
+            "<br/>".join(self._invoices_table() + [self[:1].explanation or ""]),
+        )
+        self._mark_done(activity_id=activity.id)
+
+    def _execute_statement(self, channel):
+        self._mark_done()

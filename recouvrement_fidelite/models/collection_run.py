@@ -1,0 +1,388 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""The collection run: decide for every open invoice, then act.
+
+A run walks the customers who have candidate invoices, in id order and in
+batches. For each batch it locks the customers (``SKIP LOCKED``: a customer
+another run is processing is left to that run), builds the facts of their
+invoices, lets the engine decide, records the decisions as
+``collection.action`` (skipping those already recorded: see ``dedup_key``),
+dispatches the approved ones, and moves its cursor past the batch. Outside
+tests every batch is committed, so a run that crashes keeps its finished
+batches and, started again, continues after its cursor.
+"""
+
+import hashlib
+import json
+import logging
+import threading
+import time
+
+import psycopg2
+
+from odoo import _, api, fields, models
+from odoo.modules import module
+
+_logger = logging.getLogger(__name__)
+
+
+class CollectionRun(models.Model):
+    _name = "collection.run"
+    _description = "Collection run"
+    _inherit = ["mail.thread"]
+    _order = "id desc"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    run_date = fields.Date(required=True, default=fields.Date.context_today)
+    trigger = fields.Selection(
+        [("cron", "Scheduled"), ("manual", "Manual")], required=True, default="manual"
+    )
+    state = fields.Selection(
+        [("running", "Running"), ("done", "Done")],
+        required=True,
+        default="running",
+        tracking=True,
+    )
+    user_id = fields.Many2one("res.users", default=lambda self: self.env.user)
+    started_at = fields.Datetime(default=fields.Datetime.now, readonly=True)
+    finished_at = fields.Datetime(readonly=True)
+    cursor_partner_id = fields.Integer(
+        readonly=True, help="Customers up to this id are processed."
+    )
+    customer_total = fields.Integer(string="Customers to process", readonly=True)
+    customer_done = fields.Integer(string="Customers processed", readonly=True)
+    invoice_count = fields.Integer(string="Invoices evaluated", readonly=True)
+    action_ids = fields.One2many("collection.action", "run_id", string="Actions")
+    action_count = fields.Integer(compute="_compute_counts")
+    done_count = fields.Integer(string="Done", compute="_compute_counts")
+    waiting_count = fields.Integer(string="Waiting for approval", compute="_compute_counts")
+    failed_count = fields.Integer(string="Failed", compute="_compute_counts")
+    progress = fields.Float(compute="_compute_counts")
+
+    @api.depends("run_date", "company_id")
+    def _compute_name(self):
+        for run in self:
+            run.name = _(
+                "Collection run of %(date)s (%(company)s)",
+                date=run.run_date,
+                company=run.company_id.name,
+            )
+
+    @api.depends("action_ids.state", "customer_done", "customer_total")
+    def _compute_counts(self):
+        groups = self.env["collection.action"]._read_group(
+            [("run_id", "in", self.ids)], ["run_id", "state"], ["__count"]
+        )
+        counts = {}
+        for run, state, count in groups:
+            counts.setdefault(run.id, {})[state] = count
+        for run in self:
+            by_state = counts.get(run.id, {})
+            run.action_count = sum(by_state.values())
+            run.done_count = by_state.get("done", 0)
+            run.waiting_count = by_state.get("proposed", 0)
+            run.failed_count = by_state.get("failed", 0)
+            run.progress = (
+                100.0 * run.customer_done / run.customer_total if run.customer_total else 100.0
+            )
+
+    # Candidates
+
+    @api.model
+    def _horizon(self, company, today):
+        """Last due date in the window: the earliest courtesy reminder counts."""
+        levels = self.env["collection.level"].search(
+            [("company_id", "=", company.id), ("delay_days", "<", 0)],
+            order="delay_days",
+            limit=1,
+        )
+        return fields.Date.add(today, days=-levels.delay_days if levels else 0)
+
+    @api.model
+    def _candidate_domain(self, company, today):
+        return self.env["collection.engine"]._open_invoice_domain(company) + [
+            ("invoice_date_due", "<=", self._horizon(company, today)),
+            ("collection_paused", "=", False),
+        ]
+
+    def _remaining_customer_ids(self):
+        self.ensure_one()
+        query = self.env["account.move"]._search(
+            self._candidate_domain(self.company_id, self.run_date)
+        )
+        self.env["account.move"].flush_model()
+        sql = query.select("DISTINCT account_move.commercial_partner_id")
+        self.env.cr.execute(sql)
+        return sorted(
+            row[0] for row in self.env.cr.fetchall() if row[0] > self.cursor_partner_id
+        )
+
+    # Deciding
+
+    @api.model
+    def _plan(self, invoices, results, company, today):
+        """Action values for the engine's results, minus what is already recorded.
+
+        Returns a list of dicts ready for ``collection.action.create``.
+        """
+        Action = self.env["collection.action"]
+        planned = []
+        for invoice, result in zip(invoices, results, strict=True):
+            planned += self._plan_invoice(invoice, result, company, today)
+        keys = [values["dedup_key"] for values in planned if values.get("dedup_key")]
+        existing = set()
+        if keys:
+            existing = set(
+                Action.search(
+                    [("dedup_key", "in", keys), ("state", "not in", ("failed", "cancelled"))]
+                ).mapped("dedup_key")
+            )
+        seen = set()
+        kept = []
+        for values in planned:
+            key = values.get("dedup_key")
+            if key and (key in existing or key in seen):
+                continue
+            seen.add(key)
+            kept.append(values)
+        return kept
+
+    @api.model
+    def _scenario(self, customer, company):
+        return customer.collection_typology_id.scenario_id or company.collection_default_scenario_id
+
+    @api.model
+    def _plan_invoice(self, invoice, result, company, today):
+        Action = self.env["collection.action"]
+        customer = invoice.commercial_partner_id
+        base = {
+            "company_id": company.id,
+            "invoice_id": invoice.id,
+            "partner_id": customer.id,
+            "date": today,
+        }
+        if result.error:
+            return [
+                dict(
+                    base,
+                    kind="reminder",
+                    channel="none",
+                    state="failed",
+                    failure_reason=_("The rules could not be evaluated: %s", result.error),
+                )
+            ]
+        scenario = self._scenario(customer, company)
+        decisions = result.decisions
+        level_decisions = [d for d in decisions if d.action == "set_reminder_level"]
+        level = invoice.collection_level_id
+        level_decision = None
+        if level_decisions:
+            level_decision = max(level_decisions, key=lambda d: d.params["level"])
+            number = level_decision.params["level"]
+            level = scenario._level_for_number(number) if scenario else level.browse()
+            if not level:
+                return [
+                    dict(
+                        base,
+                        kind="reminder",
+                        channel="none",
+                        state="failed",
+                        rule_set=level_decision.rule_set,
+                        rule=level_decision.rule,
+                        explanation=level_decision.explanation.text(),
+                        failure_reason=_(
+                            "Level %(number)s does not exist in the scenario %(scenario)s.",
+                            number=number,
+                            scenario=scenario.display_name or _("(none)"),
+                        ),
+                    )
+                ]
+        waits = bool(level.requires_approval or customer.collection_typology_id.requires_approval)
+        state = "proposed" if waits else "approved"
+
+        def action(kind, channel, decision, extra="", **values):
+            return dict(
+                base,
+                kind=kind,
+                channel=channel,
+                level_id=level.id,
+                state=state,
+                rule_set=decision.rule_set,
+                rule=decision.rule,
+                explanation=decision.explanation.text(),
+                params=json.dumps(dict(decision.params), default=str),
+                dedup_key=Action._dedup_key(invoice, kind, channel, level, extra),
+                **values,
+            )
+
+        planned = []
+        reminders = [d for d in decisions if d.action == "send_reminder"]
+        for decision in reminders:
+            template = self._mail_template(decision.params.get("template"))
+            values = {}
+            if template and template._name == "mail.template":
+                values["mail_template_id"] = template.id
+            elif template and template._name == "sms.template":
+                values["sms_template_id"] = template.id
+            planned.append(action("reminder", decision.params["channel"], decision, **values))
+        if level_decision and not reminders:
+            for channel in level._channels():
+                if channel == "phone":
+                    planned.append(action("call", "phone", level_decision))
+                else:
+                    planned.append(action("reminder", channel, level_decision))
+        for decision in decisions:
+            if decision.action == "schedule_call":
+                planned.append(action("call", "phone", decision))
+            elif decision.action == "pause_reminders":
+                planned.append(action("pause", "none", decision, extra=str(today)))
+            elif decision.action == "offer_payment_plan":
+                planned.append(action("payment_plan", "none", decision))
+            elif decision.action == "escalate":
+                planned.append(
+                    action("escalation", "none", decision, extra=decision.params["stage"])
+                )
+            elif decision.action == "notify_responsible":
+                digest = hashlib.sha1(decision.params["message"].encode()).hexdigest()[:12]
+                planned.append(action("notify", "none", decision, extra=digest))
+            elif decision.action == "group_in_statement":
+                planned.append(action("statement", "none", decision))
+        return planned
+
+    @api.model
+    def _mail_template(self, reference):
+        """A template named by a rule: an XML id, else a template name."""
+        if not reference:
+            return None
+        record = self.env.ref(reference, raise_if_not_found=False) if "." in reference else None
+        if record is not None and record._name in ("mail.template", "sms.template"):
+            return record
+        return self.env["mail.template"].search([("name", "=", reference)], limit=1) or None
+
+    # Running
+
+    @api.model
+    def _can_commit(self):
+        # Tests run in one transaction rolled back at the end.
+        return not (
+            module.current_test or getattr(threading.current_thread(), "testing", False)
+        )
+
+    def _process(self, batch_size=200, time_budget=None):
+        """Process customers after the cursor, batch by batch.
+
+        Returns True when the run is finished, False when the time budget
+        ran out first (call again to continue).
+        """
+        self.ensure_one()
+        started = time.monotonic()
+        remaining = self._remaining_customer_ids()
+        if not self.customer_total:
+            self.customer_total = len(remaining)
+        engine = self.env["collection.engine"]
+        evaluator = engine._evaluator(self.company_id)
+        failed_before = self.failed_count
+        for start in range(0, len(remaining), batch_size):
+            batch_ids = remaining[start : start + batch_size]
+            try:
+                with self.env.cr.savepoint():
+                    self._process_batch(batch_ids, evaluator)
+            except psycopg2.IntegrityError as error:
+                # Another run recorded the same reminders first: they are its.
+                _logger.info("Collection run %s: batch skipped (%s)", self.id, error)
+            self.write(
+                {
+                    "cursor_partner_id": batch_ids[-1],
+                    "customer_done": self.customer_done + len(batch_ids),
+                }
+            )
+            # The batch is finished: keep it, even if a later batch fails.
+            self.env.flush_all()
+            if self._can_commit():
+                self.env.cr.commit()
+            self.env["ir.cron"]._notify_progress(
+                done=self.customer_done,
+                remaining=max(self.customer_total - self.customer_done, 0),
+            )
+            if time_budget and time.monotonic() - started > time_budget:
+                return False
+        self.write({"state": "done", "finished_at": fields.Datetime.now()})
+        self.invalidate_recordset(["failed_count"])
+        if self.failed_count > failed_before:
+            self._notify_failures()
+        return True
+
+    def _process_batch(self, customer_ids, evaluator):
+        cr = self.env.cr
+        cr.execute(
+            """
+            SELECT id FROM res_partner
+             WHERE id = ANY(%s)
+               FOR NO KEY UPDATE SKIP LOCKED
+            """,
+            [customer_ids],
+        )
+        locked = [row[0] for row in cr.fetchall()]
+        if not locked:
+            return
+        invoices = self.env["account.move"].search(
+            self._candidate_domain(self.company_id, self.run_date)
+            + [("commercial_partner_id", "in", locked)],
+            order="commercial_partner_id, invoice_date_due, id",
+        )
+        facts = self.env["collection.engine"]._facts(invoices)
+        results = evaluator.evaluate_many(facts)
+        planned = self._plan(invoices, results, self.company_id, self.run_date)
+        actions = self.env["collection.action"].create(
+            [dict(values, run_id=self.id) for values in planned]
+        )
+        self.invoice_count += len(invoices)
+        actions._dispatch()
+
+    def _notify_failures(self):
+        managers = self.env.ref("recouvrement_fidelite.group_collection_manager").users
+        failed = self.action_ids.filtered(lambda a: a.state == "failed")
+        lines = "".join(
+            f"<li>{a.invoice_id.name or a.partner_id.name}: {a.failure_reason}</li>"
+            for a in failed[:50]
+        )
+        self.message_post(
+            body=_(
+                "%(count)s collection actions failed in this run:", count=len(failed)
+            )
+            + f"<ul>{lines}</ul>",
+            partner_ids=managers.partner_id.ids,
+            subtype_xmlid="mail.mt_comment",
+        )
+
+    @api.model
+    def _cron_run(self, time_budget=600):
+        """Daily: run the collection of every company that enabled it."""
+        companies = self.env["res.company"].search([("collection_run_enabled", "=", True)])
+        today = fields.Date.context_today(self)
+        finished = True
+        for company in companies:
+            run = self.search(
+                [("company_id", "=", company.id), ("state", "=", "running")],
+                order="id",
+                limit=1,
+            ) or self.create({"company_id": company.id, "run_date": today, "trigger": "cron"})
+            finished = run.with_company(company)._process(time_budget=time_budget) and finished
+        return finished
+
+    def action_continue(self):
+        for run in self.filtered(lambda r: r.state == "running"):
+            run._process()
+        return True
+
+    def action_view_actions(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.name,
+            "res_model": "collection.action",
+            "view_mode": "list,form",
+            "domain": [("run_id", "=", self.id)],
+        }

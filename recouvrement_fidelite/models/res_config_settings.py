@@ -1,0 +1,49 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    collection_default_scenario_id = fields.Many2one(
+        related="company_id.collection_default_scenario_id", readonly=False
+    )
+    collection_run_enabled = fields.Boolean(
+        related="company_id.collection_run_enabled", readonly=False
+    )
+    collection_approver_id = fields.Many2one(
+        related="company_id.collection_approver_id", readonly=False
+    )
+
+    def _collection_action(self, xmlid, model):
+        """The window action ``xmlid``, or a plain list of ``model``.
+
+        The screens behind these buttons are declared by other files of the
+        module; going through the ORM at click time instead of a
+        ``%(xmlid)d`` button keeps the settings view independent of the
+        order in which those files load.
+        """
+        action = self.env.ref(xmlid, raise_if_not_found=False)
+        if action and action._name == "ir.actions.act_window":
+            return self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env["ir.model"]._get(model).name,
+            "res_model": model,
+            "view_mode": "list,form",
+        }
+
+    def action_collection_typologies(self):
+        return self._collection_action(
+            "recouvrement_fidelite.collection_typology_action", "collection.typology"
+        )
+
+    def action_collection_scenarios(self):
+        return self._collection_action(
+            "recouvrement_fidelite.collection_scenario_action", "collection.scenario"
+        )
+
+    def action_collection_rule_sets(self):
+        return self._collection_action(
+            "recouvrement_fidelite.collection_rule_set_action", "collection.rule.set"
+        )

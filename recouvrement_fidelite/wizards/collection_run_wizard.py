@@ -1,0 +1,97 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo import _, api, fields, models
+
+
+class CollectionRunWizard(models.TransientModel):
+    """Run the collection by hand: a dry run first, then for real."""
+
+    _name = "collection.run.wizard"
+    _description = "Run the collection"
+
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    dry_run = fields.Boolean(
+        default=True,
+        help="Show every decision without sending or writing anything.",
+    )
+    state = fields.Selection(
+        [("draft", "To run"), ("dry", "Dry run done"), ("done", "Run done")],
+        default="draft",
+    )
+    line_ids = fields.One2many("collection.run.wizard.line", "wizard_id")
+    invoice_count = fields.Integer(readonly=True)
+    run_id = fields.Many2one("collection.run", readonly=True)
+    done_count = fields.Integer(related="run_id.done_count")
+    waiting_count = fields.Integer(related="run_id.waiting_count")
+    failed_count = fields.Integer(related="run_id.failed_count")
+    action_count = fields.Integer(related="run_id.action_count")
+
+    def _reopen(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Run the collection"),
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    def action_run(self):
+        self.ensure_one()
+        if self.dry_run:
+            self._dry_run()
+            self.state = "dry"
+        else:
+            run = self.env["collection.run"].create(
+                {"company_id": self.company_id.id, "trigger": "manual"}
+            )
+            run.with_company(self.company_id)._process()
+            self.write({"run_id": run.id, "state": "done", "invoice_count": run.invoice_count})
+        return self._reopen()
+
+    def action_run_for_real(self):
+        self.dry_run = False
+        return self.action_run()
+
+    def _dry_run(self, batch_size=500):
+        Run = self.env["collection.run"]
+        company = self.company_id
+        today = fields.Date.context_today(self)
+        invoices = self.env["account.move"].search(
+            Run._candidate_domain(company, today),
+            order="commercial_partner_id, invoice_date_due, id",
+        )
+        engine = self.env["collection.engine"].with_company(company)
+        evaluator = engine._evaluator(company)
+        lines = []
+        for start in range(0, len(invoices), batch_size):
+            batch = invoices[start : start + batch_size]
+            results = evaluator.evaluate_many(engine._facts(batch))
+            for values in Run._plan(batch, results, company, today):
+                lines.append(
+                    {
+                        key: values.get(key)
+                        for key in (
+                            "invoice_id",
+                            "partner_id",
+                            "level_id",
+                            "kind",
+                            "channel",
+                            "state",
+                            "rule",
+                            "explanation",
+                            "failure_reason",
+                        )
+                    }
+                )
+        self.line_ids.unlink()
+        self.write(
+            {"line_ids": [(0, 0, values) for values in lines], "invoice_count": len(invoices)}
+        )
+
+    @api.model
+    def action_open_approvals(self):
+        return self.env["ir.actions.act_window"]._for_xml_id(
+            "recouvrement_fidelite.collection_action_action_to_approve"
+        )

@@ -1,0 +1,22 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo import fields, models
+
+from ..models.collection_action import CHANNELS, KINDS, STATES
+
+
+class CollectionRunWizardLine(models.TransientModel):
+    _name = "collection.run.wizard.line"
+    _description = "Dry run of the collection: one decision"
+
+    wizard_id = fields.Many2one("collection.run.wizard", required=True, ondelete="cascade")
+    invoice_id = fields.Many2one("account.move", string="Invoice")
+    partner_id = fields.Many2one("res.partner", string="Customer")
+    level_id = fields.Many2one("collection.level", string="Level")
+    kind = fields.Selection(KINDS)
+    channel = fields.Selection(CHANNELS)
+    state = fields.Selection(STATES, string="Would be")
+    rule = fields.Char()
+    explanation = fields.Text()
+    failure_reason = fields.Text(string="Problem")
+    amount_residual = fields.Monetary(related="invoice_id.amount_residual_signed", string="Amount due")
+    currency_id = fields.Many2one(related="invoice_id.company_currency_id")
