@@ -107,8 +107,7 @@ class CollectionAction(models.Model):
     @api.model
     def _dedup_key(self, invoice, kind, channel, level, extra=""):
         return ":".join(
-            str(part)
-            for part in (invoice.id, kind, channel, level.id or 0, extra)
+            str(part) for part in (invoice.id, kind, channel, level.id or 0, extra)
         )
 
     def _params(self):
@@ -232,7 +231,9 @@ class CollectionAction(models.Model):
                 if issue
                 else _("the customer has no mobile number")
             )
-        if channel == "letter" and not (partner.street and partner.zip and partner.city):
+        if channel == "letter" and not (
+            partner.street and partner.zip and partner.city
+        ):
             return False, _("the customer's postal address is incomplete")
         return True, ""
 
@@ -256,7 +257,11 @@ class CollectionAction(models.Model):
             )
             return fallback
         raise UserError(
-            _("%(channel)s not possible: %(reason)s.", channel=dict(CHANNELS)[channel], reason=reason)
+            _(
+                "%(channel)s not possible: %(reason)s.",
+                channel=dict(CHANNELS)[channel],
+                reason=reason,
+            )
         )
 
     def _invoices_table(self):
@@ -270,14 +275,20 @@ class CollectionAction(models.Model):
                     self.env, a.invoice_id.amount_residual, a.invoice_id.currency_id
                 ),
             )
-            for a in self.sorted(lambda a: a.invoice_id.invoice_date_due or fields.Date.today())
+            for a in self.sorted(
+                lambda a: a.invoice_id.invoice_date_due or fields.Date.today()
+            )
         ]
         return lines
 
     def _history_note(self):
         """The decision as it appears in the invoice's history."""
         self.ensure_one()
-        return _("Collection: %(summary)s. Why: %(why)s", summary=self.summary, why=self.explanation or "-")
+        return _(
+            "Collection: %(summary)s. Why: %(why)s",
+            summary=self.summary,
+            why=self.explanation or "-",
+        )
 
     def _execute_reminder(self, channel):
         channel = self._apply_fallback(channel)
@@ -293,7 +304,9 @@ class CollectionAction(models.Model):
         if channel == "email":
             template = main.mail_template_id or level.mail_template_id
             if not template:
-                raise UserError(_("No email template for level %s.", level.display_name))
+                raise UserError(
+                    _("No email template for level %s.", level.display_name)
+                )
             # Templates list every invoice of the reminder from the context.
             message = invoice.with_context(
                 collection_invoice_ids=invoices.ids
@@ -308,9 +321,17 @@ class CollectionAction(models.Model):
             template = main.sms_template_id or level.sms_template_id
             if not template:
                 raise UserError(_("No SMS template for level %s.", level.display_name))
-            body = template._render_field("body", invoice.ids, compute_lang=True)[invoice.id]
-            number = recipient.collection_sms_number or self.partner_id.collection_sms_number
-            message = invoice._message_sms(body, partner_ids=recipient.ids, sms_pid_to_number={recipient.id: number})
+            body = template._render_field("body", invoice.ids, compute_lang=True)[
+                invoice.id
+            ]
+            number = (
+                recipient.collection_sms_number or self.partner_id.collection_sms_number
+            )
+            message = invoice._message_sms(
+                body,
+                partner_ids=recipient.ids,
+                sms_pid_to_number={recipient.id: number},
+            )
         elif channel == "letter":
             if not attachments:
                 raise UserError(_("No letter for level %s.", level.display_name))
@@ -352,7 +373,11 @@ class CollectionAction(models.Model):
         partner = self.partner_id.commercial_partner_id
         return self.env["ir.attachment"].create(
             {
-                "name": _("Reminder %(partner)s %(date)s.pdf", partner=partner.name, date=fields.Date.context_today(self)),
+                "name": _(
+                    "Reminder %(partner)s %(date)s.pdf",
+                    partner=partner.name,
+                    date=fields.Date.context_today(self),
+                ),
                 "raw": content,
                 "mimetype": "application/pdf",
                 "res_model": "account.move",
@@ -395,11 +420,16 @@ class CollectionAction(models.Model):
             for start, end in hours
         )
         note = "<br/>".join(
-            [params.get("note") or "", _("Call between %s.", windows) if windows else ""]
+            [
+                params.get("note") or "",
+                _("Call between %s.", windows) if windows else "",
+            ]
             + self._invoices_table()
             + [a.explanation or "" for a in self[:1]]
         )
-        activity = self._plan_activity(_("Collection call: %s", partner.name), note, deadline)
+        activity = self._plan_activity(
+            _("Collection call: %s", partner.name), note, deadline
+        )
         self._mark_done(activity_id=activity.id)
 
     @api.model
@@ -417,10 +447,15 @@ class CollectionAction(models.Model):
     def _execute_pause(self, channel):
         params = self._main_action()._params()
         partner = self.partner_id.commercial_partner_id
-        until = fields.Date.add(fields.Date.context_today(self), days=int(params.get("days") or 1))
+        until = fields.Date.add(
+            fields.Date.context_today(self), days=int(params.get("days") or 1)
+        )
         if not partner.collection_pause_until or partner.collection_pause_until < until:
             partner.write(
-                {"collection_pause_until": until, "collection_pause_reason": params.get("reason")}
+                {
+                    "collection_pause_until": until,
+                    "collection_pause_reason": params.get("reason"),
+                }
             )
         self._mark_done()
 
@@ -428,8 +463,12 @@ class CollectionAction(models.Model):
         params = self._main_action()._params()
         activity = self._plan_activity(
             _("Offer a payment plan"),
-            _("Offer a payment plan of up to %s installments.", params.get("max_installments"))
-            + "<br/>" + "<br/>".join(self._invoices_table()),
+            _(
+                "Offer a payment plan of up to %s installments.",
+                params.get("max_installments"),
+            )
+            + "<br/>"
+            + "<br/>".join(self._invoices_table()),
         )
         self._mark_done(activity_id=activity.id)
 

@@ -57,7 +57,9 @@ class CollectionRun(models.Model):
     action_ids = fields.One2many("collection.action", "run_id", string="Actions")
     action_count = fields.Integer(compute="_compute_counts")
     done_count = fields.Integer(string="Done", compute="_compute_counts")
-    waiting_count = fields.Integer(string="Waiting for approval", compute="_compute_counts")
+    waiting_count = fields.Integer(
+        string="Waiting for approval", compute="_compute_counts"
+    )
     failed_count = fields.Integer(string="Failed", compute="_compute_counts")
     progress = fields.Float(compute="_compute_counts")
 
@@ -85,7 +87,9 @@ class CollectionRun(models.Model):
             run.waiting_count = by_state.get("proposed", 0)
             run.failed_count = by_state.get("failed", 0)
             run.progress = (
-                100.0 * run.customer_done / run.customer_total if run.customer_total else 100.0
+                100.0 * run.customer_done / run.customer_total
+                if run.customer_total
+                else 100.0
             )
 
     # Candidates
@@ -136,7 +140,10 @@ class CollectionRun(models.Model):
         if keys:
             existing = set(
                 Action.search(
-                    [("dedup_key", "in", keys), ("state", "not in", ("failed", "cancelled"))]
+                    [
+                        ("dedup_key", "in", keys),
+                        ("state", "not in", ("failed", "cancelled")),
+                    ]
                 ).mapped("dedup_key")
             )
         seen = set()
@@ -151,7 +158,10 @@ class CollectionRun(models.Model):
 
     @api.model
     def _scenario(self, customer, company):
-        return customer.collection_typology_id.scenario_id or company.collection_default_scenario_id
+        return (
+            customer.collection_typology_id.scenario_id
+            or company.collection_default_scenario_id
+        )
 
     @api.model
     def _plan_invoice(self, invoice, result, company, today):
@@ -170,7 +180,9 @@ class CollectionRun(models.Model):
                     kind="reminder",
                     channel="none",
                     state="failed",
-                    failure_reason=_("The rules could not be evaluated: %s", result.error),
+                    failure_reason=_(
+                        "The rules could not be evaluated: %s", result.error
+                    ),
                 )
             ]
         scenario = self._scenario(customer, company)
@@ -199,7 +211,9 @@ class CollectionRun(models.Model):
                         ),
                     )
                 ]
-        waits = bool(level.requires_approval or customer.collection_typology_id.requires_approval)
+        waits = bool(
+            level.requires_approval or customer.collection_typology_id.requires_approval
+        )
         state = "proposed" if waits else "approved"
 
         def action(kind, channel, decision, extra="", **values):
@@ -226,7 +240,9 @@ class CollectionRun(models.Model):
                 values["mail_template_id"] = template.id
             elif template and template._name == "sms.template":
                 values["sms_template_id"] = template.id
-            planned.append(action("reminder", decision.params["channel"], decision, **values))
+            planned.append(
+                action("reminder", decision.params["channel"], decision, **values)
+            )
         if level_decision and not reminders:
             for channel in level._channels():
                 if channel == "phone":
@@ -242,10 +258,14 @@ class CollectionRun(models.Model):
                 planned.append(action("payment_plan", "none", decision))
             elif decision.action == "escalate":
                 planned.append(
-                    action("escalation", "none", decision, extra=decision.params["stage"])
+                    action(
+                        "escalation", "none", decision, extra=decision.params["stage"]
+                    )
                 )
             elif decision.action == "notify_responsible":
-                digest = hashlib.sha1(decision.params["message"].encode()).hexdigest()[:12]
+                digest = hashlib.sha1(decision.params["message"].encode()).hexdigest()[
+                    :12
+                ]
                 planned.append(action("notify", "none", decision, extra=digest))
             elif decision.action == "group_in_statement":
                 planned.append(action("statement", "none", decision))
@@ -256,10 +276,17 @@ class CollectionRun(models.Model):
         """A template named by a rule: an XML id, else a template name."""
         if not reference:
             return None
-        record = self.env.ref(reference, raise_if_not_found=False) if "." in reference else None
+        record = (
+            self.env.ref(reference, raise_if_not_found=False)
+            if "." in reference
+            else None
+        )
         if record is not None and record._name in ("mail.template", "sms.template"):
             return record
-        return self.env["mail.template"].search([("name", "=", reference)], limit=1) or None
+        return (
+            self.env["mail.template"].search([("name", "=", reference)], limit=1)
+            or None
+        )
 
     # Running
 
@@ -360,7 +387,9 @@ class CollectionRun(models.Model):
     @api.model
     def _cron_run(self, time_budget=600):
         """Daily: run the collection of every company that enabled it."""
-        companies = self.env["res.company"].search([("collection_run_enabled", "=", True)])
+        companies = self.env["res.company"].search(
+            [("collection_run_enabled", "=", True)]
+        )
         today = fields.Date.context_today(self)
         finished = True
         for company in companies:
@@ -368,8 +397,12 @@ class CollectionRun(models.Model):
                 [("company_id", "=", company.id), ("state", "=", "running")],
                 order="id",
                 limit=1,
-            ) or self.create({"company_id": company.id, "run_date": today, "trigger": "cron"})
-            finished = run.with_company(company)._process(time_budget=time_budget) and finished
+            ) or self.create(
+                {"company_id": company.id, "run_date": today, "trigger": "cron"}
+            )
+            finished = (
+                run.with_company(company)._process(time_budget=time_budget) and finished
+            )
         return finished
 
     def action_continue(self):

@@ -4,3 +4,5 @@ from . import test_dispute
 from . import test_partner
 from . import test_typology
 from . import test_config
+from . import test_concurrent_runs
+from . import test_collection_run

@@ -47,7 +47,9 @@ class CollectionRunWizard(models.TransientModel):
                 {"company_id": self.company_id.id, "trigger": "manual"}
             )
             run.with_company(self.company_id)._process()
-            self.write({"run_id": run.id, "state": "done", "invoice_count": run.invoice_count})
+            self.write(
+                {"run_id": run.id, "state": "done", "invoice_count": run.invoice_count}
+            )
         return self._reopen()
 
     def action_run_for_real(self):
@@ -87,7 +89,10 @@ class CollectionRunWizard(models.TransientModel):
                 )
         self.line_ids.unlink()
         self.write(
-            {"line_ids": [(0, 0, values) for values in lines], "invoice_count": len(invoices)}
+            {
+                "line_ids": [(0, 0, values) for values in lines],
+                "invoice_count": len(invoices),
+            }
         )
 
     @api.model

@@ -8,7 +8,9 @@ class CollectionRunWizardLine(models.TransientModel):
     _name = "collection.run.wizard.line"
     _description = "Dry run of the collection: one decision"
 
-    wizard_id = fields.Many2one("collection.run.wizard", required=True, ondelete="cascade")
+    wizard_id = fields.Many2one(
+        "collection.run.wizard", required=True, ondelete="cascade"
+    )
     invoice_id = fields.Many2one("account.move", string="Invoice")
     partner_id = fields.Many2one("res.partner", string="Customer")
     level_id = fields.Many2one("collection.level", string="Level")
@@ -18,5 +20,7 @@ class CollectionRunWizardLine(models.TransientModel):
     rule = fields.Char()
     explanation = fields.Text()
     failure_reason = fields.Text(string="Problem")
-    amount_residual = fields.Monetary(related="invoice_id.amount_residual_signed", string="Amount due")
+    amount_residual = fields.Monetary(
+        related="invoice_id.amount_residual_signed", string="Amount due"
+    )
     currency_id = fields.Many2one(related="invoice_id.company_currency_id")
