@@ -13,6 +13,8 @@ failed or was cancelled, whatever runs overlap.
 import json
 import logging
 
+from markupsafe import Markup
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_amount, format_date
@@ -163,7 +165,22 @@ class CollectionAction(models.Model):
                 actions.write(
                     {"state": "failed", "failure_reason": str(error) or repr(error)}
                 )
+                actions._log_history()
         return True
+
+    def _log_history(self):
+        """Write the actions, with why they were taken, in the invoices' and
+        the customer's history (internal notes, never sent to the customer)."""
+        for action in self.filtered("invoice_id"):
+            action.invoice_id._message_log(body=action._history_note())
+        for partner in self.partner_id:
+            actions = self.filtered(lambda a, p=partner: a.partner_id == p)
+            partner._message_log(
+                body=Markup("<ul>%s</ul>")
+                % Markup().join(
+                    Markup("<li>%s</li>") % action._history_note() for action in actions
+                )
+            )
 
     def _execute(self, kind, channel):
         handler = getattr(self, f"_execute_{kind}")
@@ -187,6 +204,7 @@ class CollectionAction(models.Model):
         values.update(state="done", done_at=fields.Datetime.now())
         self.write(values)
         self._update_invoices()
+        self._log_history()
 
     def _update_invoices(self):
         today = fields.Date.context_today(self)
@@ -284,11 +302,18 @@ class CollectionAction(models.Model):
     def _history_note(self):
         """The decision as it appears in the invoice's history."""
         self.ensure_one()
-        return _(
-            "Collection: %(summary)s. Why: %(why)s",
+        states = dict(self._fields["state"]._description_selection(self.env))
+        note = _(
+            "Collection: %(summary)s (%(state)s). Why: %(why)s",
             summary=self.summary,
+            state=states[self.state],
             why=self.explanation or "-",
         )
+        if self.failure_reason:
+            note += " " + _("Problem: %s", self.failure_reason)
+        if self.note:
+            note += " " + self.note
+        return note
 
     def _execute_reminder(self, channel):
         channel = self._apply_fallback(channel)

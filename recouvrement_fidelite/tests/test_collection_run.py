@@ -224,6 +224,11 @@ class TestCollectionRun(CollectionRunCase):
             "Included in the Email reminder sent with",
             " ".join(newer.message_ids.mapped("body")),
         )
+        notes = " ".join(older.message_ids.mapped("body"))
+        self.assertIn("Why: rule 'Level 2' triggered: days overdue 19 &gt;= 15", notes)
+        customer_notes = " ".join(self.alice.message_ids.mapped("body"))
+        self.assertIn("rule 'Level 1' triggered: days overdue 8 &gt;= 5", customer_notes)
+        self.assertIn("rule 'Level 2' triggered", customer_notes)
 
     @freeze_time(TODAY)
     def test_running_twice_sends_nothing_twice(self):
@@ -258,6 +263,9 @@ class TestCollectionRun(CollectionRunCase):
         carol = self.actions(invoice_id=carol_invoice.id)
         self.assertEqual(carol.state, "failed")
         self.assertIn("no email address", carol.failure_reason)
+        self.assertIn(
+            "no email address", " ".join(carol_invoice.message_ids.mapped("body"))
+        )
         self.assertEqual(self.actions(invoice_id=alice_invoice.id).state, "done")
 
     @freeze_time(TODAY)
