@@ -292,8 +292,9 @@ class CollectionRun(models.Model):
 
     @api.model
     def _can_commit(self):
-        # Tests run in one transaction rolled back at the end.
-        return not (
+        # Tests run in one transaction rolled back at the end; a module
+        # install (demo data) commits only once it is complete.
+        return self.env.registry.ready and not (
             module.current_test or getattr(threading.current_thread(), "testing", False)
         )
 
