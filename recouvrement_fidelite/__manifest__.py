@@ -13,8 +13,10 @@
     "data": [
         "security/recouvrement_fidelite_security.xml",
         "security/ir.model.access.csv",
+        "security/collection_campaign_security.xml",
         "data/collection_typology_data.xml",
         "data/mail_template_data.xml",
+        "reports/collection_letter_report.xml",
         "data/collection_scenario_data.xml",
         "data/collection_rule_set_data.xml",
         "data/ir_cron_data.xml",
@@ -33,12 +35,13 @@
         "views/collection_rule_set_views.xml",
         "views/collection_rule_views.xml",
         "wizards/collection_preview_views.xml",
+        "views/collection_campaign_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["recouvrement_fidelite/static/src/**/*"],
         "web.assets_tests": ["recouvrement_fidelite/static/tests/tours/**/*"],
     },
-    "demo": [],
+    "demo": ["demo/collection_demo.xml"],
     "installable": True,
     "application": True,
 }
