@@ -138,9 +138,10 @@ class CollectionTypology(models.Model):
         self.ensure_one()
 
         def span(low, high):
+            low_text, high_text = f"{low:g}", f"{high:g}"
             if low and high:
-                return _("%(low)s to %(high)s", low=f"{low:g}", high=f"{high:g}")
-            return f"≥ {low:g}" if low else f"≤ {high:g}"
+                return _("%(low)s to %(high)s", low=low_text, high=high_text)
+            return f"≥ {low_text}" if low else f"≤ {high_text}"
 
         payment = []
         max_ratio = self.max_late_ratio if self.max_late_ratio < 100 else 0
@@ -176,10 +177,15 @@ class CollectionTypology(models.Model):
             )
         return "; ".join(parts) or _("any payment history")
 
+    @api.model
+    def _customer_domain(self):
+        """Commercial entities only: their contacts carry a copy of the typology."""
+        return ["|", ("is_company", "=", True), ("parent_id", "=", False)]
+
     def _compute_partner_count(self):
         counts = dict(
             self.env["res.partner"]._read_group(
-                [("collection_typology_id", "in", self.ids)],
+                [("collection_typology_id", "in", self.ids), *self._customer_domain()],
                 ["collection_typology_id"],
                 ["__count"],
             )
@@ -323,6 +329,9 @@ class CollectionTypology(models.Model):
             "name": self.name,
             "res_model": "res.partner",
             "view_mode": "list,form",
-            "domain": [("collection_typology_id", "=", self.id)],
+            "domain": [
+                ("collection_typology_id", "=", self.id),
+                *self._customer_domain(),
+            ],
             "context": {"default_collection_typology_id": self.id},
         }
