@@ -292,13 +292,15 @@ class AccountMove(models.Model):
 
     def _collection_default_dispute_user(self):
         """Who handles a new dispute: the customer's collection responsible,
-        else the internal user opening it, else the salesperson."""
+        else the employee opening it, else the salesperson."""
         self.ensure_one()
         responsible = self.commercial_partner_id.collection_user_id
         if responsible:
             return responsible
-        if not self.env.user.share and not self.env.user._is_public():
-            return self.env.user
+        user = self.env.user
+        # OdooBot (crons, scripts) handles nothing: fall back to the salesperson.
+        if not user.share and not user._is_public() and not user._is_superuser():
+            return user
         return self.invoice_user_id
 
     def _collection_dispute_open(self, reason, responsible=None, note=None):
@@ -352,8 +354,11 @@ class AccountMove(models.Model):
         self._collection_check_dispute_transition("under_review")
         for move in self:
             values = {"collection_dispute_state": "under_review"}
-            if not move.collection_dispute_user_id and not self.env.user.share:
-                values["collection_dispute_user_id"] = self.env.user.id
+            reviewer = self.env.user
+            if not move.collection_dispute_user_id and not (
+                reviewer.share or reviewer._is_superuser()
+            ):
+                values["collection_dispute_user_id"] = reviewer.id
             move.with_context(mail_notrack=True).write(values)
             move._collection_dispute_log(
                 _("Dispute moved to review."),

@@ -415,6 +415,16 @@ class TestDispute(AccountTestInvoicingCommon):
         self.assertEqual(self.invoice.collection_dispute_state, "open")
         self.assertEqual(self.invoice.collection_dispute_user_id, self.handler)
 
+    def test_reviewer_takes_unhandled_dispute(self):
+        """OdooBot never handles a dispute; the first reviewer then does."""
+        self.invoice.invoice_user_id = False
+        odoobot = self.env.ref("base.user_root")
+        self.invoice.with_user(odoobot)._collection_dispute_open("other")
+        self.assertFalse(self.invoice.collection_dispute_user_id)
+        self.assertIn("Handled by: nobody", self._last_message(self.invoice).body)
+        self.invoice.with_user(self.collector).action_collection_dispute_review()
+        self.assertEqual(self.invoice.collection_dispute_user_id, self.collector)
+
     # Paused reminders and search filters
 
     def test_collection_paused(self):
