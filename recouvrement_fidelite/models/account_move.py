@@ -110,6 +110,9 @@ class AccountMove(models.Model):
     collection_next_action_date = fields.Date(
         string="Next action on", copy=False, index=True
     )
+    collection_action_count = fields.Integer(
+        string="Collection actions", compute="_compute_collection_action_count"
+    )
     collection_paused = fields.Boolean(
         string="Reminders paused",
         compute="_compute_collection_paused",
@@ -463,3 +466,22 @@ class AccountMove(models.Model):
     def action_collection_dispute_reject(self):
         self._collection_check_dispute_transition("rejected")
         return self._collection_dispute_wizard("reject", _("Reject the Dispute"))
+
+    def _compute_collection_action_count(self):
+        counts = dict(
+            self.env["collection.action"]._read_group(
+                [("invoice_id", "in", self.ids)], ["invoice_id"], ["__count"]
+            )
+        )
+        for move in self:
+            move.collection_action_count = counts.get(move, 0)
+
+    def action_view_collection_actions(self):
+        """The collection history of the invoice: every decision and why."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "recouvrement_fidelite.collection_action_action"
+        )
+        action["domain"] = [("invoice_id", "=", self.id)]
+        action["context"] = {}
+        return action

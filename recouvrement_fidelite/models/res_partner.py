@@ -161,6 +161,9 @@ class ResPartner(models.Model):
     )
     collection_note = fields.Html(string="Collection notes")
 
+    collection_action_count = fields.Integer(
+        string="Collection actions", compute="_compute_collection_action_count"
+    )
     collection_phone_e164 = fields.Char(
         string="Phone (E.164)", compute="_compute_collection_phones", store=True
     )
@@ -627,3 +630,24 @@ class ResPartner(models.Model):
         )
         partners.action_collection_apply_suggestion()
         return partners
+
+    def _compute_collection_action_count(self):
+        counts = dict(
+            self.env["collection.action"]._read_group(
+                [("partner_id", "in", self.commercial_partner_id.ids)],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.collection_action_count = counts.get(partner.commercial_partner_id, 0)
+
+    def action_view_collection_actions(self):
+        """The customer's collection history: every decision and why."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "recouvrement_fidelite.collection_action_action"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {}
+        return action

@@ -226,6 +226,12 @@ class TestCollectionRun(CollectionRunCase):
         )
         notes = " ".join(older.message_ids.mapped("body"))
         self.assertIn("Why: rule 'Level 2' triggered: days overdue 19 &gt;= 15", notes)
+        self.assertEqual(older.collection_action_count, 2)
+        self.assertEqual(self.alice.collection_action_count, 3)
+        history = older.action_view_collection_actions()
+        self.assertEqual(
+            self.env["collection.action"].search(history["domain"]).invoice_id, older
+        )
         customer_notes = " ".join(self.alice.message_ids.mapped("body"))
         self.assertIn("rule 'Level 1' triggered: days overdue 8 &gt;= 5", customer_notes)
         self.assertIn("rule 'Level 2' triggered", customer_notes)
