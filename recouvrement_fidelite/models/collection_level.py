@@ -25,13 +25,16 @@ class CollectionLevel(models.Model):
     company_id = fields.Many2one(related="scenario_id.company_id", store=True)
     sequence = fields.Integer(default=10)
     level_number = fields.Integer(
+        string="Level number",
         required=True,
+        aggregator=None,
         help="0 for a courtesy reminder before the due date, then 1, 2, 3... "
         "Rules set the level by this number.",
     )
     delay_days = fields.Integer(
         string="Delay (days)",
         required=True,
+        aggregator=None,
         help="Days after the due date; negative for a reminder before it.",
     )
     use_email = fields.Boolean(string="Email", default=True)
@@ -74,11 +77,13 @@ class CollectionLevel(models.Model):
         required=True,
     )
     requires_approval = fields.Boolean(
+        string="Requires approval",
         help="Reminders of this level wait for a credit controller's approval "
-        "instead of leaving automatically."
+        "instead of leaving automatically.",
     )
     fallback_channel = fields.Selection(
-        [
+        string="Fallback channel",
+        selection=[
             ("email", "Email"),
             ("sms", "SMS"),
             ("letter", "Letter"),
@@ -104,9 +109,7 @@ class CollectionLevel(models.Model):
         ),
     ]
 
-    @api.constrains(
-        "use_email", "use_sms", "use_letter", "use_call", "use_portal"
-    )
+    @api.constrains("use_email", "use_sms", "use_letter", "use_call", "use_portal")
     def _check_channels(self):
         for level in self:
             if not level._channels():

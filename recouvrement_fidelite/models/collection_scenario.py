@@ -41,7 +41,9 @@ class CollectionScenario(models.Model):
         inverse="_inverse_typology_tag_ids",
         help="Customers of these typologies get this scenario.",
     )
-    level_count = fields.Integer(compute="_compute_level_count")
+    level_count = fields.Integer(
+        string="Number of levels", compute="_compute_level_count"
+    )
     is_company_default = fields.Boolean(
         string="Company default",
         compute="_compute_is_company_default",
@@ -73,9 +75,14 @@ class CollectionScenario(models.Model):
             )
 
     def action_set_company_default(self):
-        """Make this scenario the default one of its company."""
+        """Make this scenario the default one of its company.
+
+        Whoever may change the scenario may do so: collection managers, who
+        do not necessarily have the right to edit the company itself.
+        """
         self.ensure_one()
-        self.company_id.collection_default_scenario_id = self
+        self.check_access("write")
+        self.company_id.sudo().collection_default_scenario_id = self
         return True
 
     # Consistency of the levels
@@ -121,7 +128,9 @@ class CollectionScenario(models.Model):
     def _check_level_order(self):
         """At most one courtesy level, and delays growing with level numbers."""
         for scenario in self:
-            levels = scenario.level_ids.sorted(lambda level: (level.level_number, level.id))
+            levels = scenario.level_ids.sorted(
+                lambda level: (level.level_number, level.id)
+            )
             early = levels.filtered(lambda level: level.delay_days < 0)
             if len(early) > 1:
                 raise ValidationError(
@@ -144,7 +153,7 @@ class CollectionScenario(models.Model):
                         level=early.name,
                     )
                 )
-            for previous, level in zip(levels, levels[1:]):
+            for previous, level in zip(levels, levels[1:], strict=False):
                 if level.delay_days <= previous.delay_days:
                     raise ValidationError(
                         _(
@@ -173,7 +182,9 @@ class CollectionScenario(models.Model):
         """The last level whose delay is reached ``days_overdue`` days after
         the due date (negative: before it), or an empty record."""
         self.ensure_one()
-        reached = self.level_ids.filtered(lambda level: level.delay_days <= days_overdue)
+        reached = self.level_ids.filtered(
+            lambda level: level.delay_days <= days_overdue
+        )
         return reached.sorted("delay_days")[-1:]
 
     @api.model

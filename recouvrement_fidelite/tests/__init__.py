@@ -6,3 +6,6 @@ from . import test_typology
 from . import test_config
 from . import test_concurrent_runs
 from . import test_collection_run
+from . import test_rule_editor
+from . import test_letter
+from . import test_campaign

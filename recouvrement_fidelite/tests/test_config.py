@@ -119,6 +119,11 @@ class TestDefaultData(AccountTestInvoicingCommon):
                 self.assertTrue(level.sms_template_id, level.display_name)
             if level.use_call:
                 self.assertTrue(level.activity_type_id, level.display_name)
+            if level.use_letter:
+                self.assertEqual(
+                    level.letter_report_id,
+                    ref_xmlid(self.env, "collection_letter_report"),
+                )
 
 
 @tagged("post_install", "-at_install")
@@ -754,6 +759,12 @@ class TestAccess(AccountTestInvoicingCommon):
             self.scenario.with_user(self.invoicing_user).name = "Renamed"
         with self.assertRaises(AccessError):
             self.scenario.level_ids.with_user(self.invoicing_user).delay_days = 7
+
+    def test_manager_chooses_the_company_default(self):
+        with self.assertRaises(AccessError):
+            self.scenario.with_user(self.collection_user).action_set_company_default()
+        self.scenario.with_user(self.collection_manager).action_set_company_default()
+        self.assertEqual(self.env.company.collection_default_scenario_id, self.scenario)
 
     def test_manager_configures(self):
         scenario = self.scenario.with_user(self.collection_manager)
