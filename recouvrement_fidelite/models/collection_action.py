@@ -54,6 +54,9 @@ class CollectionAction(models.Model):
     _rec_name = "summary"
 
     run_id = fields.Many2one("collection.run", ondelete="set null", index=True)
+    campaign_id = fields.Many2one(
+        "collection.campaign", ondelete="set null", index=True
+    )
     company_id = fields.Many2one("res.company", required=True, index=True)
     invoice_id = fields.Many2one("account.move", ondelete="cascade", index=True)
     partner_id = fields.Many2one(
@@ -75,6 +78,15 @@ class CollectionAction(models.Model):
         readonly=True, copy=False, help="The same key is never done twice."
     )
     done_at = fields.Datetime(readonly=True)
+    call_outcome = fields.Selection(
+        [
+            ("answered", "Answered"),
+            ("no_answer", "No answer"),
+            ("wrong_number", "Wrong number"),
+        ],
+        help="What happened when the customer was called; unanswered calls "
+        "feed the rules (fact: unanswered calls over 90 days).",
+    )
     failure_reason = fields.Text(readonly=True)
     note = fields.Text(help="Kept with the action, e.g. why a fallback was used.")
     message_id = fields.Many2one("mail.message", string="Message", readonly=True)
@@ -141,6 +153,29 @@ class CollectionAction(models.Model):
         )
         self.filtered(lambda a: a.state == "approved")._dispatch()
         return True
+
+    def _record_call(self, outcome):
+        if self.filtered(lambda a: a.kind != "call"):
+            raise UserError(_("Only calls have an outcome."))
+        if self.filtered(lambda a: a.state != "done"):
+            raise UserError(_("Record the outcome of calls that were planned."))
+        self.write({"call_outcome": outcome})
+        label = dict(self._fields["call_outcome"]._description_selection(self.env))[
+            outcome
+        ]
+        for call in self:
+            if call.activity_id.exists():
+                call.activity_id.action_feedback(feedback=label)
+        return True
+
+    def action_call_answered(self):
+        return self._record_call("answered")
+
+    def action_call_no_answer(self):
+        return self._record_call("no_answer")
+
+    def action_call_wrong_number(self):
+        return self._record_call("wrong_number")
 
     # Dispatch
 

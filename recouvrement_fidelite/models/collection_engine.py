@@ -91,6 +91,7 @@ class CollectionEngine(models.AbstractModel):
         history = self.env["res.partner"]._collection_payment_stats(
             customers.ids, company
         )
+        unanswered = self._unanswered_calls(customers.ids, today)
         facts = []
         for invoice in invoices:
             customer = invoice.commercial_partner_id
@@ -138,10 +139,29 @@ class CollectionEngine(models.AbstractModel):
                     "has_email": has_email,
                     "preferred_channel": customer.collection_preferred_channel,
                     "reachable_channels": channels,
+                    "unanswered_calls": unanswered.get(customer.id, 0),
                     "country": customer.country_id.code,
                 }
             )
         return facts
+
+    @api.model
+    def _unanswered_calls(self, customer_ids, today, days=90):
+        """Collection calls each customer did not answer over the last days."""
+        if not customer_ids:
+            return {}
+        since = fields.Datetime.to_datetime(fields.Date.subtract(today, days=days))
+        groups = self.env["collection.action"]._read_group(
+            [
+                ("partner_id", "in", list(customer_ids)),
+                ("kind", "=", "call"),
+                ("call_outcome", "=", "no_answer"),
+                ("done_at", ">=", since),
+            ],
+            ["partner_id"],
+            ["__count"],
+        )
+        return {partner.id: count for partner, count in groups}
 
     @api.model
     def _customer_balances(self, customer_ids, company, today):

@@ -158,10 +158,7 @@ class CollectionRun(models.Model):
 
     @api.model
     def _scenario(self, customer, company):
-        return (
-            customer.collection_typology_id.scenario_id
-            or company.collection_default_scenario_id
-        )
+        return self.env["collection.scenario"]._scenario_for_partner(customer, company)
 
     @api.model
     def _plan_invoice(self, invoice, result, company, today):
@@ -337,9 +334,11 @@ class CollectionRun(models.Model):
             if time_budget and time.monotonic() - started > time_budget:
                 return False
         self.write({"state": "done", "finished_at": fields.Datetime.now()})
-        self.invalidate_recordset(["failed_count"])
+        self.invalidate_recordset(["failed_count", "waiting_count"])
         if self.failed_count > failed_before:
             self._notify_failures()
+        if self.waiting_count:
+            self._notify_approver()
         return True
 
     def _process_batch(self, customer_ids, evaluator):
@@ -382,6 +381,22 @@ class CollectionRun(models.Model):
             )
             + f"<ul>{lines}</ul>",
             partner_ids=managers.partner_id.ids,
+            subtype_xmlid="mail.mt_comment",
+        )
+
+    def _notify_approver(self):
+        """Tell the company's approver (or the managers) what waits for them."""
+        approver = self.company_id.collection_approver_id
+        recipients = approver or self.env.ref(
+            "recouvrement_fidelite.group_collection_manager"
+        ).users.filtered(lambda user: self.company_id in user.company_ids)
+        self.message_post(
+            body=_(
+                "%(count)s collection actions wait for approval in "
+                "Collection > Reminders to approve.",
+                count=self.waiting_count,
+            ),
+            partner_ids=recipients.partner_id.ids,
             subtype_xmlid="mail.mt_comment",
         )
 

@@ -6,6 +6,7 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
@@ -415,3 +416,40 @@ class TestCollectionRun(CollectionRunCase):
         run = self.env["collection.run"].search([])
         self.assertEqual(run.trigger, "cron")
         self.assertEqual(run.state, "done")
+
+    @freeze_time(TODAY)
+    def test_unanswered_calls_feed_the_rules(self):
+        invoice = self.invoice(self.alice, 900.0, "2026-02-10")  # level 3: call
+        self.run_collection()
+        call = self.actions(invoice_id=invoice.id, kind="call")
+        call.action_approve()
+        self.assertEqual(call.state, "done")
+        engine = self.env["collection.engine"]
+        self.assertEqual(engine._facts(invoice)[0]["unanswered_calls"], 0)
+        call.action_call_no_answer()
+        self.assertEqual(call.call_outcome, "no_answer")
+        self.assertFalse(call.activity_id.exists(), "the call activity is marked done")
+        self.assertEqual(engine._facts(invoice)[0]["unanswered_calls"], 1)
+        reminder = self.actions(invoice_id=invoice.id, kind="reminder")
+        with self.assertRaises(UserError):
+            reminder.action_call_answered()
+        with freeze_time("2026-07-01"):
+            self.assertEqual(engine._facts(invoice)[0]["unanswered_calls"], 0)
+
+    @freeze_time(TODAY)
+    def test_approver_is_told_what_waits(self):
+        approver = self.env["res.users"].create(
+            {
+                "name": "Chief credit controller",
+                "login": "chief_cc",
+                "email": "chief@company.example",
+                "groups_id": [
+                    (6, 0, [self.env.ref("recouvrement_fidelite.group_collection_user").id])
+                ],
+            }
+        )
+        self.env.company.collection_approver_id = approver
+        self.invoice(self.alice, 900.0, "2026-02-10")
+        run = self.run_collection()
+        notice = run.message_ids.filtered(lambda m: "wait for approval" in (m.body or ""))
+        self.assertEqual(notice.partner_ids, approver.partner_id)
