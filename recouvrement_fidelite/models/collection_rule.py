@@ -59,7 +59,9 @@ class CollectionRule(models.Model):
             conditions = json.loads(self.conditions or "null")
             actions = json.loads(self.actions or "null")
             when = words.condition_text(conditions)
-            then = "; ".join(words.action_text(a["name"], a.get("params")) for a in actions)
+            then = "; ".join(
+                words.action_text(a["name"], a.get("params")) for a in actions
+            )
         except (ValueError, TypeError, KeyError, AttributeError):
             # Not saved yet, or written by hand: the form says what is wrong.
             return False

@@ -68,9 +68,7 @@ _TERMS = (
     _lt("Unanswered calls"),
     _lt("Collection calls the customer did not answer over the last 90 days."),
     _lt("Broke a promise to pay"),
-    _lt(
-        "The customer missed the date of a promise to pay that is not settled yet."
-    ),
+    _lt("The customer missed the date of a promise to pay that is not settled yet."),
     _lt("Payment plan status"),
     _lt("State of the customer's payment plan covering the invoice."),
     _lt("Country"),
@@ -268,12 +266,10 @@ class CatalogueWords:
         return f"{label} {actual} {symbol} {expected}"
 
     def explanation_text(self, explanation):
-        """Why a rule triggered, in words (an engine ``Explanation``)."""
-        return _(
-            "%(rule)s: %(reasons)s",
-            rule=explanation.rule,
-            reasons="; ".join(self.check_text(check) for check in explanation.checks),
-        )
+        """Why a rule triggered (an engine ``Explanation``): one condition a line."""
+        lines = [_("%(rule)s:", rule=explanation.rule)]
+        lines += [f"• {self.check_text(check)}" for check in explanation.checks]
+        return "\n".join(lines)
 
     def decision_text(self, decision):
         """A decision with its action and parameter labels (an engine ``Decision``)."""
@@ -291,8 +287,11 @@ class CatalogueWords:
                 continue
             spec = specs.get(param_name, {})
             parts.append(
-                f"{spec.get('label') or param_name}: "
-                f"{self.show(value, spec.get('options'))}"
+                _(
+                    "%(parameter)s: %(value)s",
+                    parameter=spec.get("label") or param_name,
+                    value=self.show(value, spec.get("options")),
+                )
             )
         if not parts:
             return action["label"]
@@ -316,7 +315,9 @@ class CatalogueWords:
             symbol = spec.get("symbol") or spec.get("label") or operator
         if spec.get("input_type") == "none":
             return f"{label} {symbol}"
-        return f"{label} {symbol} {self.show(node.get('value'), variable.get('options'))}"
+        return (
+            f"{label} {symbol} {self.show(node.get('value'), variable.get('options'))}"
+        )
 
 
 def validation_message(heading, error, strip_path=""):
