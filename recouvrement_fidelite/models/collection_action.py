@@ -92,8 +92,9 @@ class CollectionAction(models.Model):
     message_id = fields.Many2one("mail.message", string="Message", readonly=True)
     activity_id = fields.Many2one("mail.activity", string="Activity", readonly=True)
     attachment_id = fields.Many2one("ir.attachment", string="Letter", readonly=True)
+    # Several actions may concern one invoice: adding them up would count it twice.
     amount_residual = fields.Monetary(
-        related="invoice_id.amount_residual_signed", string="Amount due"
+        related="invoice_id.amount_residual_signed", string="Amount due", aggregator=None
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     summary = fields.Char(compute="_compute_summary")
@@ -372,6 +373,7 @@ class CollectionAction(models.Model):
                 collection_invoice_ids=invoices.ids
             ).message_post_with_source(
                 template,
+                **self._author_values(),
                 message_type="comment",
                 subtype_xmlid="mail.mt_comment",
                 partner_ids=recipient.ids,
@@ -407,6 +409,7 @@ class CollectionAction(models.Model):
             )
             message = invoice.message_post(
                 body=body,
+                **self._author_values(),
                 subtype_xmlid="mail.mt_comment",
                 partner_ids=recipient.ids,
                 message_type="comment",
@@ -444,6 +447,17 @@ class CollectionAction(models.Model):
                 "res_id": self._main_action().invoice_id.id,
             }
         )
+
+    def _author(self):
+        """Who signs reminders: the collection responsible, else the company
+        (whichever has an email address); empty: the template's sender."""
+        user = self.partner_id.commercial_partner_id.collection_user_id
+        candidates = user.partner_id | self.company_id.partner_id
+        return candidates.filtered("email")[:1]
+
+    def _author_values(self):
+        author = self._author()
+        return {"author_id": author.id} if author else {}
 
     def _responsible(self):
         partner = self.partner_id.commercial_partner_id

@@ -138,12 +138,11 @@ class CollectionRun(models.Model):
         keys = [values["dedup_key"] for values in planned if values.get("dedup_key")]
         existing = set()
         if keys:
+            # A failed action waits for someone to fix the cause and retry it
+            # (or cancel it): runs do not pile up the same failure every day.
             existing = set(
                 Action.search(
-                    [
-                        ("dedup_key", "in", keys),
-                        ("state", "not in", ("failed", "cancelled")),
-                    ]
+                    [("dedup_key", "in", keys), ("state", "!=", "cancelled")]
                 ).mapped("dedup_key")
             )
         seen = set()
@@ -302,6 +301,10 @@ class CollectionRun(models.Model):
         ran out first (call again to continue).
         """
         self.ensure_one()
+        # Explanations and history notes are written in the company's language.
+        lang = self.company_id.partner_id.lang
+        if lang and self.env.context.get("lang") != lang:
+            return self.with_context(lang=lang)._process(batch_size, time_budget)
         started = time.monotonic()
         remaining = self._remaining_customer_ids()
         if not self.customer_total:

@@ -274,6 +274,15 @@ class TestCollectionRun(CollectionRunCase):
             "no email address", " ".join(carol_invoice.message_ids.mapped("body"))
         )
         self.assertEqual(self.actions(invoice_id=alice_invoice.id).state, "done")
+        # The failure waits for a person: the next runs do not repeat it.
+        with freeze_time("2026-03-21"):
+            self.run_collection()
+        self.assertEqual(len(self.actions(invoice_id=carol_invoice.id)), 1)
+        carol.action_cancel()
+        with freeze_time("2026-03-22"):
+            self.run_collection()
+        retried = self.actions(invoice_id=carol_invoice.id, state="failed")
+        self.assertEqual(len(retried), 1, "cancelled: the next run tries again")
 
     @freeze_time(TODAY)
     def test_levels_requiring_approval_wait(self):
