@@ -12,5 +12,4 @@ from . import collection_action
 from . import collection_run
 from . import collection_campaign
 from . import collection_campaign_line
-from . import collection_action_campaign
 from . import report_collection_letter

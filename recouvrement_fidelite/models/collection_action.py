@@ -359,8 +359,11 @@ class CollectionAction(models.Model):
         recipient = self._recipient()
         level = main.level_id
         attachments = self.env["ir.attachment"]
-        if level.letter_report_id and channel in ("email", "letter"):
-            attachments = self._render_letter(level.letter_report_id, invoices)
+        report, letter_context = self._letter()
+        if report and channel in ("email", "letter"):
+            attachments = self.with_context(**letter_context)._render_letter(
+                report, invoices
+            )
         message = self.env["mail.message"]
         if channel == "email":
             template = main.mail_template_id or level.mail_template_id
@@ -429,6 +432,19 @@ class CollectionAction(models.Model):
             attachment_id=attachments[:1].id,
         )
 
+    def _letter(self):
+        """The letter of this reminder and the context to render it with:
+        the level's letter, else the campaign's (with its tone)."""
+        main = self._main_action()
+        if main.level_id.letter_report_id:
+            return main.level_id.letter_report_id, {}
+        campaign = main.campaign_id
+        if campaign.letter_report_id:
+            return campaign.letter_report_id, {
+                "collection_letter_tone": campaign.letter_tone
+            }
+        return self.env["ir.actions.report"], {}
+
     def _render_letter(self, report, invoices):
         content, _format = self.env["ir.actions.report"]._render_qweb_pdf(
             report.report_name, invoices.ids
@@ -457,7 +473,10 @@ class CollectionAction(models.Model):
 
     def _author_values(self):
         author = self._author()
-        return {"author_id": author.id} if author else {}
+        if not author:
+            return {}
+        # With an author, the composer does not take the template's sender.
+        return {"author_id": author.id, "email_from": author.email_formatted}
 
     def _responsible(self):
         partner = self.partner_id.commercial_partner_id

@@ -462,3 +462,20 @@ class TestCollectionRun(CollectionRunCase):
         run = self.run_collection()
         notice = run.message_ids.filtered(lambda m: "wait for approval" in (m.body or ""))
         self.assertEqual(notice.partner_ids, approver.partner_id)
+
+    @freeze_time(TODAY)
+    def test_reminders_are_signed_by_the_responsible_or_the_company(self):
+        self.env.company.partner_id.email = "billing@company.example"
+        invoice = self.invoice(self.alice, 100.0, "2026-03-12")
+        self.run_collection()
+        message = self.actions(invoice_id=invoice.id, channel="email").message_id
+        self.assertEqual(message.author_id, self.env.company.partner_id)
+        self.assertIn("billing@company.example", message.email_from)
+        controller = self.env["res.users"].create(
+            {"name": "Credit controller", "login": "cc_sign", "email": "cc@company.example"}
+        )
+        self.bob.write({"email": "bob@example.com", "collection_user_id": controller.id})
+        bob_invoice = self.invoice(self.bob, 100.0, "2026-03-12")
+        self.run_collection()
+        message = self.actions(invoice_id=bob_invoice.id, channel="email").message_id
+        self.assertEqual(message.author_id, controller.partner_id)

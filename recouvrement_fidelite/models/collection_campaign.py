@@ -1,0 +1,593 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""Ad-hoc reminder campaigns, beside the scheduled scenarios.
+
+A campaign picks customers by a filter on contacts (region, sector,
+typology...) and by what they owe, previews who would get what, then sends
+one reminder per customer on the chosen channel and template, listing the
+customer's invoices. The reminders are ordinary ``collection.action``
+records, dispatched like those of the collection run (one message per
+customer and channel), so they appear in the invoice and customer history.
+
+Their ``dedup_key`` holds the campaign: a campaign never reminds the same
+invoice twice, and never collides with the reminders of the scheduled run,
+which go on independently. Campaign reminders have no level: they do not
+move invoices along their scenario.
+"""
+
+from ast import literal_eval
+
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
+from odoo.tools import format_amount, format_datetime
+
+CAMPAIGN_CHANNELS = [
+    ("email", "Email"),
+    ("sms", "SMS"),
+    ("letter", "Letter"),
+    ("portal", "Portal message"),
+]
+#: Changing one of these fields changes who gets what: the preview is redone.
+SELECTION_FIELDS = frozenset(
+    {
+        "partner_domain",
+        "min_overdue_amount",
+        "max_overdue_amount",
+        "overdue_only",
+        "channel",
+        "company_id",
+    }
+)
+
+
+class CollectionCampaign(models.Model):
+    _name = "collection.campaign"
+    _description = "Reminder campaign"
+    _inherit = ["mail.thread"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        default=lambda self: self.env.user,
+        domain="[('share', '=', False)]",
+        tracking=True,
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("previewed", "Previewed"),
+            ("done", "Launched"),
+            ("cancelled", "Cancelled"),
+        ],
+        required=True,
+        default="draft",
+        copy=False,
+        tracking=True,
+    )
+    partner_domain = fields.Char(
+        string="Customer filter",
+        default="[]",
+        required=True,
+        help="Which customers: a filter on contacts (country, region, city, "
+        "industry, typology, customer type, tags...). A contact that matches "
+        "selects its company.",
+    )
+    overdue_only = fields.Boolean(
+        string="Only overdue invoices",
+        default=True,
+        help="On: only customers with invoices past their due date are "
+        "selected, and only those invoices are reminded. Off: every open "
+        "invoice counts, including those not yet due (e.g. a courtesy "
+        "campaign before a closing).",
+    )
+    min_overdue_amount = fields.Monetary(
+        string="Overdue amount from",
+        help="Only customers who owe at least this amount past its due date, "
+        "in company currency. Zero: no minimum.",
+    )
+    max_overdue_amount = fields.Monetary(
+        string="Overdue amount up to",
+        help="Only customers who owe at most this amount past its due date, "
+        "in company currency. Zero: no maximum.",
+    )
+    channel = fields.Selection(CAMPAIGN_CHANNELS, required=True, default="email")
+    mail_template_id = fields.Many2one(
+        "mail.template",
+        string="Email template",
+        domain="[('model', '=', 'account.move')]",
+        default=lambda self: self.env.ref(
+            "recouvrement_fidelite.mail_template_collection_first",
+            raise_if_not_found=False,
+        ),
+        help="Rendered on the customer's oldest invoice, listing all the "
+        "invoices of the reminder.",
+    )
+    sms_template_id = fields.Many2one(
+        "sms.template",
+        string="SMS template",
+        domain="[('model', '=', 'account.move')]",
+        default=lambda self: self.env.ref(
+            "recouvrement_fidelite.sms_template_collection_first",
+            raise_if_not_found=False,
+        ),
+    )
+    letter_report_id = fields.Many2one(
+        "ir.actions.report",
+        string="Letter template",
+        domain="[('model', '=', 'account.move'), ('report_type', '=', 'qweb-pdf')]",
+        default=lambda self: self.env.ref(
+            "recouvrement_fidelite.collection_letter_report",
+            raise_if_not_found=False,
+        ),
+    )
+    letter_tone = fields.Selection(
+        [
+            ("courteous", "Courteous"),
+            ("neutral", "Neutral"),
+            ("firm", "Firm"),
+            ("formal", "Formal"),
+        ],
+        string="Letter tone",
+        default="neutral",
+        required=True,
+        help="Wording of the letter.",
+    )
+    note = fields.Html(string="Notes")
+    line_ids = fields.One2many(
+        "collection.campaign.line",
+        "campaign_id",
+        string="Campaign customers",
+        copy=False,
+    )
+    action_ids = fields.One2many(
+        "collection.action", "campaign_id", string="Reminder actions", copy=False
+    )
+    preview_date = fields.Datetime(string="Previewed on", readonly=True, copy=False)
+    launch_date = fields.Datetime(string="Launched on", readonly=True, copy=False)
+    launch_user_id = fields.Many2one(
+        "res.users", string="Launched by", readonly=True, copy=False
+    )
+    customer_count = fields.Integer(
+        string="Customers", compute="_compute_preview_counts"
+    )
+    reachable_count = fields.Integer(
+        string="Reachable customers", compute="_compute_preview_counts"
+    )
+    invoice_count = fields.Integer(
+        string="Invoices to remind", compute="_compute_preview_counts"
+    )
+    overdue_total = fields.Monetary(
+        string="Overdue amount", compute="_compute_preview_counts"
+    )
+    action_count = fields.Integer(string="Reminders", compute="_compute_result_counts")
+    done_count = fields.Integer(
+        string="Reminders sent", compute="_compute_result_counts"
+    )
+    failed_count = fields.Integer(
+        string="Reminders failed", compute="_compute_result_counts"
+    )
+    reached_count = fields.Integer(
+        string="Customers reminded", compute="_compute_result_counts"
+    )
+
+    @api.depends(
+        "line_ids.reachable", "line_ids.invoice_count", "line_ids.overdue_amount"
+    )
+    def _compute_preview_counts(self):
+        for campaign in self:
+            lines = campaign.line_ids
+            campaign.customer_count = len(lines)
+            campaign.reachable_count = len(
+                lines.filtered(lambda line: line.reachable and line.invoice_count)
+            )
+            campaign.invoice_count = sum(lines.mapped("invoice_count"))
+            campaign.overdue_total = sum(lines.mapped("overdue_amount"))
+
+    @api.depends("action_ids.state")
+    def _compute_result_counts(self):
+        groups = self.env["collection.action"]._read_group(
+            [("campaign_id", "in", self.ids)],
+            ["campaign_id", "state"],
+            ["__count", "partner_id:count_distinct"],
+        )
+        counts = {}
+        for campaign, state, count, customers in groups:
+            counts.setdefault(campaign.id, {})[state] = (count, customers)
+        for campaign in self:
+            by_state = counts.get(campaign.id, {})
+            campaign.action_count = sum(
+                count for count, _customers in by_state.values()
+            )
+            campaign.done_count = by_state.get("done", (0, 0))[0]
+            campaign.failed_count = by_state.get("failed", (0, 0))[0]
+            campaign.reached_count = by_state.get("done", (0, 0))[1]
+
+    # Checks
+
+    def _partner_domain(self):
+        """The customer filter as a domain; a clear error when it is not one."""
+        self.ensure_one()
+        try:
+            domain = literal_eval(self.partner_domain or "[]")
+        except (ValueError, SyntaxError) as error:
+            raise ValidationError(
+                _(
+                    "The customer filter of campaign %(campaign)s is not valid: "
+                    "%(error)s",
+                    campaign=self.name,
+                    error=error,
+                )
+            ) from error
+        if not isinstance(domain, (list, tuple)):
+            raise ValidationError(
+                _(
+                    "The customer filter of campaign %(campaign)s must be a list of "
+                    'conditions, e.g. [("country_id.code", "=", "FR")].',
+                    campaign=self.name,
+                )
+            )
+        return list(domain)
+
+    @api.constrains("partner_domain")
+    def _check_partner_domain(self):
+        for campaign in self:
+            domain = campaign._partner_domain()
+            try:
+                self.env["res.partner"].search_count(domain, limit=1)
+            except Exception as error:  # noqa: BLE001 - any invalid domain
+                raise ValidationError(
+                    _(
+                        "The customer filter of campaign %(campaign)s is not valid: "
+                        "%(error)s",
+                        campaign=campaign.name,
+                        error=error,
+                    )
+                ) from error
+
+    @api.constrains("min_overdue_amount", "max_overdue_amount")
+    def _check_amounts(self):
+        for campaign in self:
+            low, high = campaign.min_overdue_amount, campaign.max_overdue_amount
+            if low < 0 or high < 0:
+                raise ValidationError(
+                    _("The overdue amounts of a campaign cannot be negative.")
+                )
+            if low and high and high < low:
+                raise ValidationError(
+                    _(
+                        "Campaign %(campaign)s: the maximum overdue amount "
+                        "(%(high)s) is below the minimum (%(low)s).",
+                        campaign=campaign.name,
+                        high=format_amount(self.env, high, campaign.currency_id),
+                        low=format_amount(self.env, low, campaign.currency_id),
+                    )
+                )
+
+    # Life cycle
+
+    def write(self, vals):
+        # A preview made for other filters would send to the wrong customers.
+        stale = self.browse()
+        if SELECTION_FIELDS.intersection(vals):
+            stale = self.filtered(lambda c: c.state == "previewed")
+        result = super().write(vals)
+        if stale:
+            stale.line_ids.unlink()
+            stale.write({"state": "draft", "preview_date": False})
+        return result
+
+    def unlink(self):
+        if self.filtered(lambda c: c.state == "done"):
+            raise UserError(
+                _(
+                    "A launched campaign cannot be deleted: its reminders are part "
+                    "of the customers' history."
+                )
+            )
+        return super().unlink()
+
+    def copy_data(self, default=None):
+        vals_list = super().copy_data(default=default)
+        for campaign, vals in zip(self, vals_list, strict=True):
+            if not (default or {}).get("name"):
+                vals["name"] = _("%s (copy)", campaign.name)
+        return vals_list
+
+    # Selection
+
+    def _invoice_domain(self, today):
+        self.ensure_one()
+        domain = self.env["collection.engine"]._open_invoice_domain(self.company_id)
+        if self.overdue_only:
+            domain = domain + [("invoice_date_due", "<", today)]
+        return domain
+
+    def _select_customers(self, today):
+        """Commercial entities the filters select, with what each owes.
+
+        Returns ``(customers, balances)``; ``balances`` as
+        ``collection.engine._customer_balances``.
+        """
+        self.ensure_one()
+        Move = self.env["account.move"]
+        with_invoices = [
+            partner.id
+            for (partner,) in Move._read_group(
+                self._invoice_domain(today), ["commercial_partner_id"]
+            )
+        ]
+        if not with_invoices:
+            return self.env["res.partner"], {}
+        matching = self.env["res.partner"].search(
+            expression.AND(
+                [
+                    self._partner_domain(),
+                    [("commercial_partner_id", "in", with_invoices)],
+                ]
+            )
+        )
+        customers = matching.commercial_partner_id
+        balances = self.env["collection.engine"]._customer_balances(
+            customers.ids, self.company_id, today
+        )
+        low, high = self.min_overdue_amount, self.max_overdue_amount
+
+        def selected(customer):
+            owed = balances.get(customer.id, {}).get("overdue_amount", 0.0)
+            compare = self.currency_id.compare_amounts
+            if low and compare(owed, low) < 0:
+                return False
+            if high and compare(owed, high) > 0:
+                return False
+            return True
+
+        return customers.filtered(selected), balances
+
+    def _line_values(self, today):
+        """Preview lines: who gets what, and whether they can be reached."""
+        self.ensure_one()
+        customers, balances = self._select_customers(today)
+        if not customers:
+            return []
+        invoices = self.env["account.move"].search(
+            self._invoice_domain(today)
+            + [("commercial_partner_id", "in", customers.ids)],
+            order="commercial_partner_id, invoice_date_due, id",
+        )
+        by_customer = {}
+        for invoice in invoices:
+            by_customer.setdefault(invoice.commercial_partner_id.id, []).append(invoice)
+        Action = self.env["collection.action"]
+        lines = []
+        for customer in customers:
+            customer_invoices = by_customer.get(customer.id, [])
+            to_remind = [inv for inv in customer_invoices if not inv.collection_paused]
+            left_out = [inv for inv in customer_invoices if inv.collection_paused]
+            reasons = []
+            # Unsaved action: the same reachability check as the dispatch.
+            probe = Action.new(
+                {
+                    "partner_id": customer.id,
+                    "company_id": self.company_id.id,
+                    "channel": self.channel,
+                }
+            )
+            reachable, why_not = probe._reachable(self.channel)
+            if not reachable:
+                reasons.append(why_not[:1].upper() + why_not[1:] + ".")
+            if left_out:
+                pauses = list(
+                    dict.fromkeys(inv.collection_pause_info for inv in left_out)
+                )
+                if to_remind:
+                    reasons.append(
+                        _(
+                            "%(count)s invoice(s) left out: %(why)s",
+                            count=len(left_out),
+                            why=" ".join(pauses),
+                        )
+                    )
+                else:
+                    reachable = False
+                    reasons.append(_("Nothing to send: %s", " ".join(pauses)))
+            balance = balances.get(customer.id, {})
+            lines.append(
+                {
+                    "campaign_id": self.id,
+                    "partner_id": customer.id,
+                    "overdue_amount": balance.get("overdue_amount", 0.0),
+                    "overdue_count": balance.get("overdue_count", 0),
+                    "invoice_ids": [fields.Command.set([inv.id for inv in to_remind])],
+                    "reachable": reachable,
+                    "reason": " ".join(reasons) or False,
+                }
+            )
+        return lines
+
+    # Buttons
+
+    def action_preview(self):
+        for campaign in self:
+            if campaign.state not in ("draft", "previewed"):
+                raise UserError(
+                    _(
+                        "Campaign %(campaign)s is %(state)s: its preview cannot "
+                        "change any more.",
+                        campaign=campaign.name,
+                        state=campaign._state_label(),
+                    )
+                )
+            today = fields.Date.context_today(campaign)
+            campaign.line_ids.unlink()
+            values = campaign._line_values(today)
+            self.env["collection.campaign.line"].create(values)
+            campaign.write(
+                {"state": "previewed", "preview_date": fields.Datetime.now()}
+            )
+        return True
+
+    def _state_label(self):
+        return dict(self._fields["state"]._description_selection(self.env))[self.state]
+
+    def _check_launchable(self):
+        self.ensure_one()
+        if self.state == "done":
+            raise UserError(
+                _(
+                    "Campaign %(campaign)s was already launched on %(date)s: its "
+                    "reminders are never sent twice. To remind these customers "
+                    "again, duplicate the campaign.",
+                    campaign=self.name,
+                    date=format_datetime(self.env, self.launch_date),
+                )
+            )
+        if self.state == "cancelled":
+            raise UserError(
+                _("Campaign %s is cancelled: set it back to draft first.", self.name)
+            )
+        if self.state != "previewed":
+            raise UserError(
+                _(
+                    "Preview campaign %s before launching it: the preview shows "
+                    "who gets what.",
+                    self.name,
+                )
+            )
+        if self.channel == "email" and not self.mail_template_id:
+            raise UserError(_("Choose the email template of campaign %s.", self.name))
+        if self.channel == "sms" and not self.sms_template_id:
+            raise UserError(_("Choose the SMS template of campaign %s.", self.name))
+        if self.channel == "letter" and not self.letter_report_id:
+            raise UserError(_("Choose the letter template of campaign %s.", self.name))
+        if not self.line_ids.invoice_ids:
+            raise UserError(
+                _(
+                    "Campaign %s has nobody to remind: change its filters and "
+                    "preview it again.",
+                    self.name,
+                )
+            )
+
+    def action_launch(self):
+        """Send the reminders of the preview, one message per customer."""
+        self.ensure_one()
+        # Two people launching at once: the second waits for the first and,
+        # its transaction retried, finds the campaign launched.
+        self.env.cr.execute(
+            "SELECT id FROM collection_campaign WHERE id = %s FOR NO KEY UPDATE",
+            [self.id],
+        )
+        self.invalidate_recordset(["state"])
+        self._check_launchable()
+        today = fields.Date.context_today(self)
+        Action = self.env["collection.action"]
+        # Invoices paid, disputed or paused since the preview are left out.
+        still_due = self.env["account.move"].search(
+            [("id", "in", self.line_ids.invoice_ids.ids)]
+            + self.env["collection.engine"]._open_invoice_domain(self.company_id)
+            + [("collection_paused", "=", False)]
+        )
+        no_level = self.env["collection.level"]
+        extra = f"campaign-{self.id}"
+        planned = []
+        for line in self.line_ids:
+            for invoice in line.invoice_ids & still_due:
+                planned.append(
+                    {
+                        "campaign_id": self.id,
+                        "company_id": self.company_id.id,
+                        "invoice_id": invoice.id,
+                        "partner_id": line.partner_id.id,
+                        "kind": "reminder",
+                        "channel": self.channel,
+                        "state": "approved",
+                        "date": today,
+                        "mail_template_id": self.mail_template_id.id
+                        if self.channel == "email"
+                        else False,
+                        "sms_template_id": self.sms_template_id.id
+                        if self.channel == "sms"
+                        else False,
+                        "explanation": _("Campaign “%s”.", self.name),
+                        "dedup_key": Action._dedup_key(
+                            invoice, "reminder", self.channel, no_level, extra
+                        ),
+                    }
+                )
+        existing = set(
+            Action.search(
+                [
+                    ("dedup_key", "in", [values["dedup_key"] for values in planned]),
+                    ("state", "not in", ("failed", "cancelled")),
+                ]
+            ).mapped("dedup_key")
+        )
+        actions = Action.create(
+            [values for values in planned if values["dedup_key"] not in existing]
+        )
+        self.write(
+            {
+                "state": "done",
+                "launch_date": fields.Datetime.now(),
+                "launch_user_id": self.env.uid,
+            }
+        )
+        actions._dispatch()
+        self._post_results()
+        return True
+
+    def _post_results(self):
+        self.ensure_one()
+        self.invalidate_recordset(
+            ["action_count", "done_count", "failed_count", "reached_count"]
+        )
+        body = Markup("<p>%s</p>") % _(
+            "Campaign launched: %(sent)s invoice(s) reminded to %(customers)s "
+            "customer(s), %(failed)s failed.",
+            sent=self.done_count,
+            customers=self.reached_count,
+            failed=self.failed_count,
+        )
+        self.message_post(body=body, subtype_xmlid="mail.mt_note")
+
+    def action_cancel(self):
+        if self.filtered(lambda c: c.state == "done"):
+            raise UserError(
+                _("A launched campaign cannot be cancelled: its reminders are sent.")
+            )
+        self.write({"state": "cancelled"})
+        return True
+
+    def action_draft(self):
+        self.filtered(lambda c: c.state == "cancelled").write({"state": "draft"})
+        return True
+
+    def _actions_window(self, name, domain):
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": "collection.action",
+            "view_mode": "list,form",
+            "domain": domain,
+            "context": {"create": False},
+        }
+
+    def action_view_actions(self):
+        self.ensure_one()
+        return self._actions_window(self.name, [("campaign_id", "=", self.id)])
+
+    def action_view_failed(self):
+        self.ensure_one()
+        return self._actions_window(
+            _("Failed reminders of %s", self.name),
+            [("campaign_id", "=", self.id), ("state", "=", "failed")],
+        )

@@ -1,0 +1,272 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""Values of the reminder letter: one letter per customer.
+
+The letter is printed for invoices (``account.move``); the invoices given may
+belong to several customers, and a customer with several invoices gets one
+letter listing them all. The tone of the letter (courteous, neutral, firm,
+formal) is, in this order: ``data["tone"]``, the context key
+``collection_letter_tone``, the tone of ``data["collection_level_id"]``, the
+tone of the reminder being sent now for these invoices, the tone of the
+highest level the invoices reached, else neutral.
+
+The sentences that embed amounts and dates are built here, in the
+customer's language, because QWeb cannot translate a sentence around a
+dynamic value as a whole; the static wording lives in the template
+(``reports/collection_letter_report.xml``).
+"""
+
+import re
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import format_amount, format_date
+
+TONES = ("courteous", "neutral", "firm", "formal")
+#: The shape of an IBAN, when the IBAN module does not type bank accounts.
+IBAN_PATTERN = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}")
+#: Days given to pay in the letters that set a deadline; the courteous letter
+#: sets none. Eight days is the usual delay of an amicable reminder.
+DEADLINE_DAYS = 8
+
+
+class ReportCollectionLetter(models.AbstractModel):
+    _name = "report.recouvrement_fidelite.collection_letter"
+    _description = "Reminder letter"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        data = data or {}
+        invoices = self.env["account.move"].browse(docids).exists()
+        others = invoices.filtered(lambda move: move.move_type != "out_invoice")
+        if others:
+            raise UserError(
+                _(
+                    "Reminder letters are for customer invoices only, not for "
+                    "%(documents)s.",
+                    documents=", ".join(others.mapped("display_name")),
+                )
+            )
+        today = fields.Date.context_today(self)
+        letters = []
+        by_customer = {}
+        for invoice in invoices:
+            by_customer.setdefault(
+                invoice.commercial_partner_id, self.env["account.move"]
+            )
+            by_customer[invoice.commercial_partner_id] |= invoice
+        for customer, customer_invoices in by_customer.items():
+            letters.append(self._letter(customer, customer_invoices, data, today))
+        return {
+            "doc_ids": invoices.ids,
+            "doc_model": "account.move",
+            "docs": invoices,
+            "letters": letters,
+        }
+
+    @api.model
+    def _tone(self, invoices, data):
+        tone = data.get("tone") or self.env.context.get("collection_letter_tone")
+        if tone in TONES:
+            return tone
+        level = self.env["collection.level"]
+        if data.get("collection_level_id"):
+            level = level.browse(data["collection_level_id"]).exists()
+        if not level:
+            # The collection run renders the letter before it records the new
+            # level on the invoices: the reminder being sent is the approved
+            # one, not yet done.
+            sending = self.env["collection.action"].search(
+                [
+                    ("invoice_id", "in", invoices.ids),
+                    ("state", "=", "approved"),
+                    ("kind", "=", "reminder"),
+                    ("level_id", "!=", False),
+                ]
+            )
+            level = sending.level_id or invoices.collection_level_id
+        level = level.sorted("level_number")[-1:]
+        return level.tone if level.tone in TONES else "neutral"
+
+    @api.model
+    def _letter(self, customer, invoices, data, today):
+        """Everything one letter shows, worded in the customer's language."""
+        recipient = customer.collection_contact_id or customer
+        lang = recipient.lang or customer.lang or self.env.lang or "en_US"
+        env = self.with_context(lang=lang).env
+        invoices = invoices.with_env(env).sorted(
+            lambda inv: (inv.invoice_date_due or inv.invoice_date or today, inv.name)
+        )
+        company = invoices.company_id[:1].sudo() or env.company.sudo()
+        tone = self._tone(invoices, data)
+        rows = [
+            {
+                "invoice": invoice,
+                "days_late": max(
+                    (
+                        today
+                        - (invoice.invoice_date_due or invoice.invoice_date or today)
+                    ).days,
+                    0,
+                ),
+                "amount": format_amount(
+                    env, invoice.amount_residual, invoice.currency_id, lang_code=lang
+                ),
+            }
+            for invoice in invoices
+        ]
+        totals = {}
+        for invoice in invoices:
+            totals[invoice.currency_id] = (
+                totals.get(invoice.currency_id, 0.0) + invoice.amount_residual
+            )
+        total_text = " + ".join(
+            format_amount(env, amount, currency, lang_code=lang)
+            for currency, amount in totals.items()
+        )
+        deadline = fields.Date.add(
+            today, days=data.get("deadline_days") or DEADLINE_DAYS
+        )
+        deadline_text = format_date(env, deadline, lang_code=lang, date_format="long")
+        date_text = format_date(env, today, lang_code=lang, date_format="long")
+        responsible = customer.collection_user_id or invoices[:1].invoice_user_id
+        main = invoices[:1]
+        bank = company.partner_id.bank_ids[:1]
+        return {
+            "customer": customer.with_env(env),
+            "recipient": recipient.with_env(env),
+            "lang": lang,
+            "invoices": invoices,
+            "main": main,
+            "company": company,
+            "tone": tone,
+            "rows": rows,
+            "totals": [
+                format_amount(env, amount, currency, lang_code=lang)
+                for currency, amount in totals.items()
+            ],
+            "b2b": customer.collection_customer_type == "b2b",
+            # The creditor's law: where the company is established.
+            "french_law": (company.country_id or company.account_fiscal_country_id).code
+            in ("FR", False),
+            "place_date": (
+                env._("%(place)s, %(date)s", place=company.city, date=date_text)
+                if company.city
+                else env._("On %(date)s", date=date_text)
+            ),
+            "subject": self._subject(env, tone),
+            "paragraphs": self._paragraphs(
+                env, tone, len(invoices), total_text, deadline_text
+            ),
+            "responsible": responsible,
+            "contact_name": responsible.name or company.name,
+            "contact_phone": responsible.phone or company.phone,
+            "contact_email": responsible.email or company.email,
+            "bank": bank,
+            "bank_is_iban": bool(
+                bank
+                and (
+                    bank.acc_type == "iban"
+                    or IBAN_PATTERN.fullmatch(bank.sanitized_acc_number or "")
+                )
+            ),
+            "portal_url": main.get_base_url() + main.get_portal_url() if main else "",
+        }
+
+    @api.model
+    def _subject(self, env, tone):
+        return {
+            "courteous": env._("Reminder: invoices awaiting payment"),
+            "neutral": env._("Reminder: overdue invoices"),
+            "firm": env._("Unpaid invoices: payment required without delay"),
+            "formal": env._("Last reminder before formal notice"),
+        }[tone]
+
+    @api.model
+    def _paragraphs(self, env, tone, count, total, deadline):
+        """The body of the letter, in the tone of the level.
+
+        The formal letter announces a formal notice; it must never look like
+        a court or bailiff's document (Code pénal 433-13).
+        """
+        values = {"total": total, "deadline": deadline}
+        if tone == "courteous":
+            return [
+                env._(
+                    "Unless we are mistaken, the invoice below has not been paid yet."
+                )
+                if count == 1
+                else env._(
+                    "Unless we are mistaken, the invoices below have not been paid yet."
+                ),
+                env._(
+                    "This is probably an oversight: we would be grateful if you "
+                    "could pay the amount of %(total)s at your earliest convenience. "
+                    "If your payment has crossed this letter, please disregard it.",
+                    **values,
+                ),
+                env._(
+                    "If something prevents the payment (a question about an "
+                    "invoice, a delivery, a temporary difficulty), just tell us: "
+                    "we will gladly find a solution together."
+                ),
+            ]
+        if tone == "neutral":
+            return [
+                env._(
+                    "According to our records, the invoice below remains unpaid "
+                    "although its due date has passed."
+                )
+                if count == 1
+                else env._(
+                    "According to our records, the invoices below remain unpaid "
+                    "although their due dates have passed."
+                ),
+                env._(
+                    "We ask you to pay the amount of %(total)s by %(deadline)s.",
+                    **values,
+                ),
+                env._(
+                    "If you disagree with an amount or cannot pay by then, please "
+                    "contact us before that date so that we can find a solution. "
+                    "If your payment has crossed this letter, please disregard it."
+                ),
+            ]
+        if tone == "firm":
+            return [
+                env._(
+                    "Despite our previous reminders, the invoice below is still unpaid."
+                )
+                if count == 1
+                else env._(
+                    "Despite our previous reminders, the invoices below are still "
+                    "unpaid."
+                ),
+                env._(
+                    "We ask you to pay the amount of %(total)s without further "
+                    "delay, and by %(deadline)s at the latest.",
+                    **values,
+                ),
+                env._(
+                    "If you are facing difficulties, contact us now: a payment "
+                    "plan can be discussed. Without payment or news from you, we "
+                    "will have to continue the collection of this debt."
+                ),
+            ]
+        return [
+            env._("Despite our previous reminders, the invoice below remains unpaid.")
+            if count == 1
+            else env._(
+                "Despite our previous reminders, the invoices below remain unpaid."
+            ),
+            env._(
+                "This letter is our last amicable reminder. Unless the amount of "
+                "%(total)s is paid by %(deadline)s, we will send you a formal "
+                "notice to pay, and may then take the steps open to us to recover "
+                "this debt.",
+                **values,
+            ),
+            env._(
+                "If you dispute all or part of this amount, or wish to propose a "
+                "payment schedule, please contact us before that date."
+            ),
+        ]

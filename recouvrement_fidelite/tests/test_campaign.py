@@ -1,0 +1,387 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""Ad-hoc campaigns: pick customers, preview, launch once, see the results."""
+
+from freezegun import freeze_time
+
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, new_test_user, tagged
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from odoo.addons.sms.tests.common import MockSMS
+
+TODAY = "2026-03-20"
+
+
+@tagged("post_install", "-at_install")
+class TestCollectionCampaign(AccountTestInvoicingCommon, MockSMS):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # Messages checked in English, whatever the database's language.
+        cls.env = cls.env(context=dict(cls.env.context, lang="en_US"))
+        cls.env.user.groups_id |= cls.env.ref(
+            "recouvrement_fidelite.group_collection_user"
+        )
+        cls.template = cls.env["mail.template"].create(
+            {
+                "name": "Campaign reminder",
+                "model_id": cls.env.ref("account.model_account_move").id,
+                "subject": "Reminder {{ object.name }}",
+                "email_from": "collection@company.example",
+                "body_html": "<p>Please pay: <t t-out=\"', '.join(object.browse("
+                "ctx.get('collection_invoice_ids') or object.ids)"
+                ".mapped('name'))\"/>.</p>",
+            }
+        )
+        Partner = cls.env["res.partner"]
+        france = cls.env.ref("base.fr").id
+
+        def customer(name, city, email=None, **values):
+            return Partner.create(
+                dict(
+                    name=name,
+                    is_company=True,
+                    street="1 rue de la Gare",
+                    zip="69001" if city == "Lyon" else "75001",
+                    city=city,
+                    country_id=france,
+                    email=email,
+                    lang="en_US",
+                    **values,
+                )
+            )
+
+        cls.alice = customer("Alice SARL", "Lyon", "alice@example.com")
+        cls.bob = customer("Bob Bakery", "Lyon")  # no email address
+        cls.carol = customer("Carol Paris", "Paris", "carol@example.com")
+        cls.dave = customer("Dave Big", "Lyon", "dave@example.com")
+        cls.erin = customer("Erin Disputes", "Lyon", "erin@example.com")
+        cls.alice_old = cls.invoice(cls.alice, 300.0, "2026-02-01")
+        cls.alice_new = cls.invoice(cls.alice, 200.0, "2026-03-01")
+        cls.alice_not_due = cls.invoice(cls.alice, 50.0, "2026-04-15")
+        cls.bob_invoice = cls.invoice(cls.bob, 150.0, "2026-03-01")
+        cls.carol_invoice = cls.invoice(cls.carol, 400.0, "2026-03-01")
+        cls.dave_invoice = cls.invoice(cls.dave, 9000.0, "2026-03-01")
+        cls.erin_disputed = cls.invoice(cls.erin, 100.0, "2026-03-01")
+        cls.erin_disputed._collection_dispute_open("price")
+
+    @classmethod
+    def invoice(cls, partner, amount, due_date):
+        move = cls.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": partner.id,
+                "invoice_date": "2026-01-15",
+                "invoice_date_due": due_date,
+                "invoice_line_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": "Service",
+                            "quantity": 1,
+                            "price_unit": amount,
+                            "tax_ids": [],
+                        },
+                    )
+                ],
+            }
+        )
+        move.action_post()
+        return move
+
+    def campaign(self, **values):
+        return self.env["collection.campaign"].create(
+            dict(
+                {
+                    "name": "Lyon, small amounts",
+                    "partner_domain": "[('city', '=', 'Lyon')]",
+                    "max_overdue_amount": 1000.0,
+                    "channel": "email",
+                    "mail_template_id": self.template.id,
+                },
+                **values,
+            )
+        )
+
+    def line(self, campaign, partner):
+        return campaign.line_ids.filtered(lambda line: line.partner_id == partner)
+
+    @freeze_time(TODAY)
+    def test_filters_select_the_right_customers(self):
+        campaign = self.campaign()
+        campaign.action_preview()
+        self.assertEqual(campaign.state, "previewed")
+        # Carol is in Paris, Dave owes more than the maximum.
+        self.assertEqual(
+            set(campaign.line_ids.partner_id.ids),
+            {self.alice.id, self.bob.id, self.erin.id},
+        )
+        alice = self.line(campaign, self.alice)
+        self.assertEqual(alice.overdue_amount, 500.0)
+        self.assertEqual(alice.overdue_count, 2)
+        self.assertEqual(alice.invoice_ids, self.alice_old | self.alice_new)
+        # A minimum keeps only those who owe enough.
+        campaign.write({"min_overdue_amount": 200.0, "max_overdue_amount": 0.0})
+        campaign.action_preview()
+        self.assertEqual(
+            set(campaign.line_ids.partner_id.ids), {self.alice.id, self.dave.id}
+        )
+        # A contact matching the filter selects its company.
+        contact = self.env["res.partner"].create(
+            {"name": "Carol's accountant", "parent_id": self.carol.id, "city": "Nice"}
+        )
+        nice = self.campaign(partner_domain=f"[('id', '=', {contact.id})]")
+        nice.action_preview()
+        self.assertEqual(nice.line_ids.partner_id, self.carol)
+
+    @freeze_time(TODAY)
+    def test_not_only_overdue_invoices(self):
+        campaign = self.campaign(
+            overdue_only=False, partner_domain=f"[('id', '=', {self.alice.id})]"
+        )
+        campaign.action_preview()
+        self.assertEqual(
+            self.line(campaign, self.alice).invoice_ids,
+            self.alice_old | self.alice_new | self.alice_not_due,
+        )
+
+    @freeze_time(TODAY)
+    def test_preview_shows_reachability(self):
+        campaign = self.campaign()
+        campaign.action_preview()
+        self.assertTrue(self.line(campaign, self.alice).reachable)
+        self.assertFalse(self.line(campaign, self.alice).reason)
+        bob = self.line(campaign, self.bob)
+        self.assertFalse(bob.reachable)
+        self.assertIn("no email address", bob.reason)
+        erin = self.line(campaign, self.erin)
+        self.assertFalse(erin.reachable)
+        self.assertFalse(erin.invoice_ids, "a disputed invoice is never reminded")
+        self.assertIn("Dispute open", erin.reason)
+        self.assertEqual(campaign.customer_count, 3)
+        self.assertEqual(campaign.reachable_count, 1)
+        self.assertEqual(campaign.invoice_count, 3)
+        # By letter, Bob's address is enough.
+        letters = self.campaign(channel="letter")
+        letters.action_preview()
+        self.assertTrue(self.line(letters, self.bob).reachable)
+
+    @freeze_time(TODAY)
+    def test_launch_sends_one_email_per_customer(self):
+        campaign = self.campaign()
+        campaign.action_preview()
+        campaign.action_launch()
+        self.assertEqual(campaign.state, "done")
+        alice_actions = campaign.action_ids.filtered(
+            lambda a: a.partner_id == self.alice
+        )
+        self.assertEqual(alice_actions.invoice_id, self.alice_old | self.alice_new)
+        self.assertEqual(set(alice_actions.mapped("state")), {"done"})
+        self.assertEqual(set(alice_actions.mapped("kind")), {"reminder"})
+        self.assertEqual(
+            len(alice_actions.message_id), 1, "one email for both invoices"
+        )
+        message = alice_actions.message_id
+        self.assertEqual(message.model, "account.move")
+        self.assertEqual(message.res_id, self.alice_old.id, "led by the oldest invoice")
+        self.assertIn(self.alice_old.name, message.body)
+        self.assertIn(self.alice_new.name, message.body)
+        self.assertIn(self.alice, message.partner_ids)
+        self.assertTrue(
+            self.env["mail.mail"].search([("mail_message_id", "=", message.id)])
+        )
+        self.assertEqual(self.alice_old.collection_reminder_count, 1)
+        self.assertFalse(self.alice_old.collection_level_id, "campaigns set no level")
+        # Bob has no email address: failed, with the reason.
+        bob_action = campaign.action_ids.filtered(lambda a: a.partner_id == self.bob)
+        self.assertEqual(bob_action.state, "failed")
+        self.assertIn("no email address", bob_action.failure_reason)
+        self.assertFalse(bob_action.message_id)
+        # Erin's only invoice is disputed: nothing is sent to her.
+        self.assertFalse(
+            campaign.action_ids.filtered(lambda a: a.partner_id == self.erin)
+        )
+        # Results, on the campaign and per customer.
+        self.assertEqual(campaign.action_count, 3)
+        self.assertEqual(campaign.done_count, 2)
+        self.assertEqual(campaign.failed_count, 1)
+        self.assertEqual(campaign.reached_count, 1)
+        self.assertEqual(self.line(campaign, self.alice).result, "done")
+        self.assertEqual(self.line(campaign, self.bob).result, "failed")
+        self.assertIn("no email address", self.line(campaign, self.bob).failure_reason)
+        self.assertEqual(self.line(campaign, self.erin).result, "skipped")
+        results = campaign.message_ids.filtered(
+            lambda m: "Campaign launched" in (m.body or "")
+        )
+        self.assertIn("2 invoice(s) reminded to 1 customer(s), 1 failed", results.body)
+        failed = campaign.action_view_failed()
+        self.assertEqual(
+            self.env["collection.action"].search(failed["domain"]), bob_action
+        )
+        # The keys hold the campaign: the scheduled run's keys never match.
+        for action in campaign.action_ids:
+            self.assertTrue(action.dedup_key.endswith(f"campaign-{campaign.id}"))
+
+    @freeze_time(TODAY)
+    def test_launching_twice_sends_nothing_twice(self):
+        campaign = self.campaign()
+        campaign.action_preview()
+        campaign.action_launch()
+        Action = self.env["collection.action"]
+        sent = Action.search_count([("state", "=", "done")])
+        emails = [("model", "=", "account.move"), ("message_type", "=", "comment")]
+        messages = self.env["mail.message"].search_count(emails)
+        with self.assertRaisesRegex(UserError, "already launched"):
+            campaign.action_launch()
+        # Even forced back to a launchable state, the keys stop duplicates:
+        # only the failed reminder (Bob, no email address) is tried again.
+        campaign.state = "previewed"
+        campaign.action_launch()
+        self.assertEqual(Action.search_count([("state", "=", "done")]), sent)
+        self.assertEqual(self.env["mail.message"].search_count(emails), messages)
+        self.assertEqual(
+            Action.search_count(
+                [("campaign_id", "=", campaign.id), ("state", "=", "failed")]
+            ),
+            2,
+        )
+        # A duplicated campaign reminds the same customers again, once.
+        again = campaign.copy()
+        self.assertEqual(again.state, "draft")
+        self.assertFalse(again.line_ids)
+        again.action_preview()
+        again.action_launch()
+        self.assertEqual(
+            len(again.action_ids.filtered(lambda a: a.state == "done").message_id), 1
+        )
+
+    @freeze_time(TODAY)
+    def test_bad_input_is_refused_clearly(self):
+        with self.assertRaisesRegex(ValidationError, "not valid"):
+            self.campaign(partner_domain="[('city', '=', ")
+        with self.assertRaisesRegex(ValidationError, "not valid"):
+            self.campaign(partner_domain="[('no_such_field', '=', 1)]")
+        with self.assertRaisesRegex(ValidationError, "below the minimum"):
+            self.campaign(min_overdue_amount=500.0, max_overdue_amount=100.0)
+        with self.assertRaisesRegex(ValidationError, "negative"):
+            self.campaign(min_overdue_amount=-1.0)
+        campaign = self.campaign()
+        with self.assertRaisesRegex(UserError, "Preview"):
+            campaign.action_launch()
+        self.assertFalse(campaign.action_ids)
+        nobody = self.campaign(partner_domain="[('city', '=', 'Atlantis')]")
+        nobody.action_preview()
+        with self.assertRaisesRegex(UserError, "nobody to remind"):
+            nobody.action_launch()
+        self.assertEqual(nobody.state, "previewed")
+
+    @freeze_time(TODAY)
+    def test_changing_the_filters_asks_for_a_new_preview(self):
+        campaign = self.campaign()
+        campaign.action_preview()
+        self.assertTrue(campaign.line_ids)
+        with Form(campaign) as form:
+            form.partner_domain = "[('city', '=', 'Paris')]"
+        self.assertEqual(campaign.state, "draft")
+        self.assertFalse(campaign.line_ids)
+        campaign.action_preview()
+        self.assertEqual(campaign.line_ids.partner_id, self.carol)
+        # A new note does not change who gets what.
+        campaign.note = "<p>Agreed with sales.</p>"
+        self.assertEqual(campaign.state, "previewed")
+
+    @freeze_time(TODAY)
+    def test_cancel_and_delete(self):
+        campaign = self.campaign()
+        campaign.action_cancel()
+        self.assertEqual(campaign.state, "cancelled")
+        with self.assertRaisesRegex(UserError, "cancelled"):
+            campaign.action_launch()
+        campaign.action_draft()
+        campaign.action_preview()
+        campaign.action_launch()
+        with self.assertRaises(UserError):
+            campaign.action_cancel()
+        with self.assertRaises(UserError):
+            campaign.unlink()
+        self.assertTrue(campaign.exists())
+
+    @freeze_time(TODAY)
+    def test_letter_campaign(self):
+        campaign = self.campaign(
+            channel="letter",
+            letter_tone="firm",
+            partner_domain=f"[('id', '=', {self.alice.id})]",
+        )
+        self.assertEqual(
+            campaign.letter_report_id,
+            self.env.ref("recouvrement_fidelite.collection_letter_report"),
+        )
+        campaign.action_preview()
+        campaign.action_launch()
+        actions = campaign.action_ids
+        self.assertEqual(set(actions.mapped("state")), {"done"})
+        attachment = actions.attachment_id
+        self.assertEqual(len(attachment), 1, "one letter for both invoices")
+        self.assertEqual(attachment.res_id, self.alice_old.id)
+        # Tests render the letter as HTML: its wording follows the campaign's tone.
+        content = attachment.raw.decode()
+        self.assertIn("payment required without delay", content)
+        self.assertIn(self.alice_new.name, content)
+
+    @freeze_time(TODAY)
+    def test_sms_and_portal_campaigns(self):
+        self.alice.mobile = "+33 6 12 34 56 78"
+        sms_template = self.env["sms.template"].create(
+            {
+                "name": "Campaign SMS",
+                "model_id": self.env.ref("account.model_account_move").id,
+                "body": "Invoice {{ object.name }} is overdue.",
+            }
+        )
+        campaign = self.campaign(channel="sms", sms_template_id=sms_template.id)
+        campaign.action_preview()
+        self.assertTrue(self.line(campaign, self.alice).reachable)
+        self.assertIn("no mobile number", self.line(campaign, self.bob).reason)
+        with self.mockSMSGateway():
+            campaign.action_launch()
+        alice = campaign.action_ids.filtered(lambda a: a.partner_id == self.alice)
+        self.assertEqual(set(alice.mapped("state")), {"done"})
+        sms = self.env["sms.sms"].search([("number", "=", "+33612345678")])
+        self.assertEqual(len(sms), 1, "one SMS for both invoices")
+        self.assertIn(self.alice_old.name, sms.body)
+        bob = campaign.action_ids.filtered(lambda a: a.partner_id == self.bob)
+        self.assertEqual(bob.state, "failed")
+        # On the portal, everybody is reachable; the message is on the invoice.
+        portal = self.campaign(channel="portal", name="Portal")
+        portal.action_preview()
+        portal.action_launch()
+        self.assertEqual(set(portal.action_ids.mapped("state")), {"done"})
+        bob_portal = portal.action_ids.filtered(lambda a: a.partner_id == self.bob)
+        self.assertEqual(bob_portal.message_id.res_id, self.bob_invoice.id)
+        self.assertIn(self.bob_invoice.name, bob_portal.message_id.body)
+
+    def test_access(self):
+        invoicing = new_test_user(
+            self.env, login="invoicing.clerk", groups="account.group_account_invoice"
+        )
+        with self.assertRaises(AccessError):
+            self.env["collection.campaign"].with_user(invoicing).create(
+                {"name": "Not allowed", "channel": "portal"}
+            )
+        collector = new_test_user(
+            self.env,
+            login="collector",
+            groups="recouvrement_fidelite.group_collection_user",
+        )
+        campaign = (
+            self.env["collection.campaign"]
+            .with_user(collector)
+            .create({"name": "Allowed", "channel": "portal"})
+        )
+        with freeze_time(TODAY):
+            campaign.action_preview()
+        self.assertTrue(campaign.line_ids)
+        with self.assertRaises(AccessError):
+            campaign.unlink()
