@@ -94,7 +94,9 @@ class CollectionAction(models.Model):
     attachment_id = fields.Many2one("ir.attachment", string="Letter", readonly=True)
     # Several actions may concern one invoice: adding them up would count it twice.
     amount_residual = fields.Monetary(
-        related="invoice_id.amount_residual_signed", string="Amount due", aggregator=None
+        related="invoice_id.amount_residual_signed",
+        string="Amount due",
+        aggregator=None,
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     summary = fields.Char(compute="_compute_summary")
@@ -527,7 +529,7 @@ class CollectionAction(models.Model):
 
     @api.model
     def _next_call_day(self, start, within_days, call_days):
-        """The first day from ``start + within_days`` when the customer may be called."""
+        """The first day from ``start + within_days`` the customer may be called."""
         day = fields.Date.add(start, days=within_days)
         if not call_days:
             return day

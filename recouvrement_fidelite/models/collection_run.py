@@ -169,18 +169,25 @@ class CollectionRun(models.Model):
             "partner_id": customer.id,
             "date": today,
         }
-        if result.error:
-            return [
-                dict(
-                    base,
-                    kind="reminder",
-                    channel="none",
-                    state="failed",
-                    failure_reason=_(
-                        "The rules could not be evaluated: %s", result.error
-                    ),
+
+        def failure(reason, decision=None):
+            values = dict(
+                base,
+                kind="reminder",
+                channel="none",
+                state="failed",
+                failure_reason=reason,
+            )
+            if decision:
+                values.update(
+                    rule_set=decision.rule_set,
+                    rule=decision.rule,
+                    explanation=decision.explanation.text(),
                 )
-            ]
+            return [values]
+
+        if result.error:
+            return failure(_("The rules could not be evaluated: %s", result.error))
         scenario = self._scenario(customer, company)
         decisions = result.decisions
         level_decisions = [d for d in decisions if d.action == "set_reminder_level"]
@@ -191,22 +198,14 @@ class CollectionRun(models.Model):
             number = level_decision.params["level"]
             level = scenario._level_for_number(number) if scenario else level.browse()
             if not level:
-                return [
-                    dict(
-                        base,
-                        kind="reminder",
-                        channel="none",
-                        state="failed",
-                        rule_set=level_decision.rule_set,
-                        rule=level_decision.rule,
-                        explanation=level_decision.explanation.text(),
-                        failure_reason=_(
-                            "Level %(number)s does not exist in the scenario %(scenario)s.",
-                            number=number,
-                            scenario=scenario.display_name or _("(none)"),
-                        ),
-                    )
-                ]
+                return failure(
+                    _(
+                        "Level %(number)s does not exist in the scenario %(scenario)s.",
+                        number=number,
+                        scenario=scenario.display_name or _("(none)"),
+                    ),
+                    level_decision,
+                )
         waits = bool(
             level.requires_approval or customer.collection_typology_id.requires_approval
         )

@@ -640,7 +640,9 @@ class ResPartner(models.Model):
             )
         )
         for partner in self:
-            partner.collection_action_count = counts.get(partner.commercial_partner_id, 0)
+            partner.collection_action_count = counts.get(
+                partner.commercial_partner_id, 0
+            )
 
     def action_view_collection_actions(self):
         """The customer's collection history: every decision and why."""

@@ -38,7 +38,8 @@ class CollectionRunCase(AccountTestInvoicingCommon, MockSMS):
                 "subject": "Reminder {{ object.name }}",
                 "email_from": "collection@company.example",
                 "body_html": "<p>Please pay <t t-out='object.name'/> "
-                "and <t t-out='len(ctx.get(\"collection_invoice_ids\") or [])'/> invoices.</p>",
+                "and <t t-out='len(ctx.get(\"collection_invoice_ids\") or [])'/> "
+                "invoices.</p>",
             }
         )
         cls.sms_template = cls.env["sms.template"].create(
@@ -234,7 +235,9 @@ class TestCollectionRun(CollectionRunCase):
             self.env["collection.action"].search(history["domain"]).invoice_id, older
         )
         customer_notes = " ".join(self.alice.message_ids.mapped("body"))
-        self.assertIn("rule 'Level 1' triggered: days overdue 8 &gt;= 5", customer_notes)
+        self.assertIn(
+            "rule 'Level 1' triggered: days overdue 8 &gt;= 5", customer_notes
+        )
         self.assertIn("rule 'Level 2' triggered", customer_notes)
 
     @freeze_time(TODAY)
@@ -313,7 +316,7 @@ class TestCollectionRun(CollectionRunCase):
         self.run_collection()
         done_action = self.actions(invoice_id=done.id)
         self.assertEqual(done_action.state, "done")
-        with self.assertRaises(Exception):
+        with self.assertRaises(UserError):
             done_action.action_cancel()
 
     @freeze_time(TODAY)
@@ -453,14 +456,24 @@ class TestCollectionRun(CollectionRunCase):
                 "login": "chief_cc",
                 "email": "chief@company.example",
                 "groups_id": [
-                    (6, 0, [self.env.ref("recouvrement_fidelite.group_collection_user").id])
+                    (
+                        6,
+                        0,
+                        [
+                            self.env.ref(
+                                "recouvrement_fidelite.group_collection_user"
+                            ).id
+                        ],
+                    )
                 ],
             }
         )
         self.env.company.collection_approver_id = approver
         self.invoice(self.alice, 900.0, "2026-02-10")
         run = self.run_collection()
-        notice = run.message_ids.filtered(lambda m: "wait for approval" in (m.body or ""))
+        notice = run.message_ids.filtered(
+            lambda m: "wait for approval" in (m.body or "")
+        )
         self.assertEqual(notice.partner_ids, approver.partner_id)
 
     @freeze_time(TODAY)
@@ -472,9 +485,15 @@ class TestCollectionRun(CollectionRunCase):
         self.assertEqual(message.author_id, self.env.company.partner_id)
         self.assertIn("billing@company.example", message.email_from)
         controller = self.env["res.users"].create(
-            {"name": "Credit controller", "login": "cc_sign", "email": "cc@company.example"}
+            {
+                "name": "Credit controller",
+                "login": "cc_sign",
+                "email": "cc@company.example",
+            }
         )
-        self.bob.write({"email": "bob@example.com", "collection_user_id": controller.id})
+        self.bob.write(
+            {"email": "bob@example.com", "collection_user_id": controller.id}
+        )
         bob_invoice = self.invoice(self.bob, 100.0, "2026-03-12")
         self.run_collection()
         message = self.actions(invoice_id=bob_invoice.id, channel="email").message_id
