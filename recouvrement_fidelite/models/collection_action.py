@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_amount, format_date
+from odoo.tools import format_amount, format_date, plaintext2html
 
 _logger = logging.getLogger(__name__)
 
@@ -210,13 +210,14 @@ class CollectionAction(models.Model):
         """Write the actions, with why they were taken, in the invoices' and
         the customer's history (internal notes, never sent to the customer)."""
         for action in self.filtered("invoice_id"):
-            action.invoice_id._message_log(body=action._history_note())
+            action.invoice_id._message_log(body=plaintext2html(action._history_note()))
         for partner in self.partner_id:
             actions = self.filtered(lambda a, p=partner: a.partner_id == p)
             partner._message_log(
                 body=Markup("<ul>%s</ul>")
                 % Markup().join(
-                    Markup("<li>%s</li>") % action._history_note() for action in actions
+                    Markup("<li>%s</li>") % plaintext2html(action._history_note())
+                    for action in actions
                 )
             )
 

@@ -22,6 +22,8 @@ import psycopg2
 from odoo import _, api, fields, models
 from odoo.modules import module
 
+from .engine_texts import CatalogueWords
+
 _logger = logging.getLogger(__name__)
 
 
@@ -132,9 +134,13 @@ class CollectionRun(models.Model):
         Returns a list of dicts ready for ``collection.action.create``.
         """
         Action = self.env["collection.action"]
+        words = CatalogueWords(
+            self.env, self.env["collection.engine"]._catalogue(company).export()
+        )
+        explain = words.explanation_text
         planned = []
         for invoice, result in zip(invoices, results, strict=True):
-            planned += self._plan_invoice(invoice, result, company, today)
+            planned += self._plan_invoice(invoice, result, company, today, explain)
         keys = [values["dedup_key"] for values in planned if values.get("dedup_key")]
         existing = set()
         if keys:
@@ -160,7 +166,7 @@ class CollectionRun(models.Model):
         return self.env["collection.scenario"]._scenario_for_partner(customer, company)
 
     @api.model
-    def _plan_invoice(self, invoice, result, company, today):
+    def _plan_invoice(self, invoice, result, company, today, explain):
         Action = self.env["collection.action"]
         customer = invoice.commercial_partner_id
         base = {
@@ -182,7 +188,7 @@ class CollectionRun(models.Model):
                 values.update(
                     rule_set=decision.rule_set,
                     rule=decision.rule,
-                    explanation=decision.explanation.text(),
+                    explanation=explain(decision.explanation),
                 )
             return [values]
 
@@ -220,7 +226,7 @@ class CollectionRun(models.Model):
                 state=state,
                 rule_set=decision.rule_set,
                 rule=decision.rule,
-                explanation=decision.explanation.text(),
+                explanation=explain(decision.explanation),
                 params=json.dumps(dict(decision.params), default=str),
                 dedup_key=Action._dedup_key(invoice, kind, channel, level, extra),
                 **values,

@@ -219,7 +219,7 @@ class TestCollectionRun(CollectionRunCase):
         self.assertEqual(str(older.collection_next_action_date), "2026-03-31")
         # Every decision is explained in the history.
         self.assertIn(
-            "days overdue 19 >= 15",
+            "Level 2:\n• Days overdue 19 >= 15",
             emails.filtered(lambda a: a.invoice_id == older).explanation,
         )
         self.assertIn(
@@ -227,7 +227,7 @@ class TestCollectionRun(CollectionRunCase):
             " ".join(newer.message_ids.mapped("body")),
         )
         notes = " ".join(older.message_ids.mapped("body"))
-        self.assertIn("Why: rule 'Level 2' triggered: days overdue 19 &gt;= 15", notes)
+        self.assertIn("Why: Level 2:<br>• Days overdue 19 &gt;= 15", notes)
         self.assertEqual(older.collection_action_count, 2)
         self.assertEqual(self.alice.collection_action_count, 3)
         history = older.action_view_collection_actions()
@@ -236,9 +236,9 @@ class TestCollectionRun(CollectionRunCase):
         )
         customer_notes = " ".join(self.alice.message_ids.mapped("body"))
         self.assertIn(
-            "rule 'Level 1' triggered: days overdue 8 &gt;= 5", customer_notes
+            "Level 1:<br>• Days overdue 8 &gt;= 5", customer_notes
         )
-        self.assertIn("rule 'Level 2' triggered", customer_notes)
+        self.assertIn("Level 2:", customer_notes)
 
     @freeze_time(TODAY)
     def test_running_twice_sends_nothing_twice(self):
@@ -401,7 +401,7 @@ class TestCollectionRun(CollectionRunCase):
         self.assertEqual(wizard.state, "dry")
         self.assertEqual(wizard.invoice_count, 1)
         self.assertEqual(sorted(wizard.line_ids.mapped("channel")), ["email", "sms"])
-        self.assertIn("days overdue 19 >= 15", wizard.line_ids[0].explanation)
+        self.assertIn("Days overdue 19 >= 15", wizard.line_ids[0].explanation)
         self.assertFalse(self.env["collection.action"].search([]))
         self.assertFalse(self.env["collection.run"].search([]))
         self.assertEqual(self.env["mail.message"].search_count([]), messages)
