@@ -9,11 +9,13 @@ from odoo.tests import Form, new_test_user, tagged
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.addons.sms.tests.common import MockSMS
 
+from .common import InvoiceMixin
+
 TODAY = "2026-03-20"
 
 
 @tagged("post_install", "-at_install")
-class TestCollectionCampaign(AccountTestInvoicingCommon, MockSMS):
+class TestCollectionCampaign(InvoiceMixin, AccountTestInvoicingCommon, MockSMS):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -64,31 +66,6 @@ class TestCollectionCampaign(AccountTestInvoicingCommon, MockSMS):
         cls.dave_invoice = cls.invoice(cls.dave, 9000.0, "2026-03-01")
         cls.erin_disputed = cls.invoice(cls.erin, 100.0, "2026-03-01")
         cls.erin_disputed._collection_dispute_open("price")
-
-    @classmethod
-    def invoice(cls, partner, amount, due_date):
-        move = cls.env["account.move"].create(
-            {
-                "move_type": "out_invoice",
-                "partner_id": partner.id,
-                "invoice_date": "2026-01-15",
-                "invoice_date_due": due_date,
-                "invoice_line_ids": [
-                    (
-                        0,
-                        0,
-                        {
-                            "name": "Service",
-                            "quantity": 1,
-                            "price_unit": amount,
-                            "tax_ids": [],
-                        },
-                    )
-                ],
-            }
-        )
-        move.action_post()
-        return move
 
     def campaign(self, **values):
         return self.env["collection.campaign"].create(

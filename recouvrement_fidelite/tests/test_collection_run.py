@@ -12,6 +12,8 @@ from odoo.tests import tagged
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.addons.sms.tests.common import MockSMS
 
+from .common import InvoiceMixin
+
 TODAY = "2026-03-20"
 
 
@@ -20,7 +22,7 @@ def leaf(name, operator, value=None):
 
 
 @tagged("post_install", "-at_install")
-class CollectionRunCase(AccountTestInvoicingCommon, MockSMS):
+class CollectionRunCase(InvoiceMixin, AccountTestInvoicingCommon, MockSMS):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -148,31 +150,6 @@ class CollectionRunCase(AccountTestInvoicingCommon, MockSMS):
             {"name": "Carol without address", "is_company": True}
         )
 
-    @classmethod
-    def invoice(cls, partner, amount, due_date, invoice_date="2026-01-01"):
-        move = cls.env["account.move"].create(
-            {
-                "move_type": "out_invoice",
-                "partner_id": partner.id,
-                "invoice_date": invoice_date,
-                "invoice_date_due": due_date,
-                "invoice_line_ids": [
-                    (
-                        0,
-                        0,
-                        {
-                            "name": "Service",
-                            "quantity": 1,
-                            "price_unit": amount,
-                            "tax_ids": [],
-                        },
-                    )
-                ],
-            }
-        )
-        move.action_post()
-        return move
-
     def run_collection(self, **kwargs):
         run = self.env["collection.run"].create({"company_id": self.env.company.id})
         run._process(**kwargs)
@@ -235,9 +212,7 @@ class TestCollectionRun(CollectionRunCase):
             self.env["collection.action"].search(history["domain"]).invoice_id, older
         )
         customer_notes = " ".join(self.alice.message_ids.mapped("body"))
-        self.assertIn(
-            "Level 1:<br>• Days overdue 8 &gt;= 5", customer_notes
-        )
+        self.assertIn("Level 1:<br>• Days overdue 8 &gt;= 5", customer_notes)
         self.assertIn("Level 2:", customer_notes)
 
     @freeze_time(TODAY)

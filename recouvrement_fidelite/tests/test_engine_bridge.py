@@ -13,10 +13,11 @@ from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
 from .. import engine
 from ..engine import InvoiceFacts, validate_rule_set
+from .common import InvoiceMixin
 
 
 @tagged("post_install", "-at_install")
-class TestEngineBridge(AccountTestInvoicingCommon):
+class TestEngineBridge(InvoiceMixin, AccountTestInvoicingCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -37,31 +38,6 @@ class TestEngineBridge(AccountTestInvoicingCommon):
             }
         )
         cls.other = cls.env["res.partner"].create({"name": "Other customer"})
-
-    @classmethod
-    def invoice(cls, partner, amount, invoice_date, due_date, move_type="out_invoice"):
-        move = cls.env["account.move"].create(
-            {
-                "move_type": move_type,
-                "partner_id": partner.id,
-                "invoice_date": invoice_date,
-                "invoice_date_due": due_date,
-                "invoice_line_ids": [
-                    (
-                        0,
-                        0,
-                        {
-                            "name": "Goods",
-                            "quantity": 1,
-                            "price_unit": amount,
-                            "tax_ids": [],
-                        },
-                    )
-                ],
-            }
-        )
-        move.action_post()
-        return move
 
     def test_engine_is_the_addon_package(self):
         from odoo.addons.recouvrement_fidelite import engine as addon_engine
@@ -110,10 +86,16 @@ class TestEngineBridge(AccountTestInvoicingCommon):
 
     @freeze_time("2026-03-20")
     def test_facts_of_an_invoice_and_its_customer(self):
-        late = self.invoice(self.customer, 1000.0, "2026-01-15", "2026-02-14")
-        self.invoice(self.customer, 300.0, "2026-03-01", "2026-03-31")
+        late = self.invoice(
+            self.customer, 1000.0, "2026-02-14", invoice_date="2026-01-15"
+        )
+        self.invoice(self.customer, 300.0, "2026-03-31", invoice_date="2026-03-01")
         refund = self.invoice(
-            self.customer, 200.0, "2026-02-20", "2026-02-20", move_type="out_refund"
+            self.customer,
+            200.0,
+            "2026-02-20",
+            invoice_date="2026-02-20",
+            move_type="out_refund",
         )
         self.assertEqual(refund.state, "posted")
         late.collection_dispute_state = "open"
@@ -146,7 +128,9 @@ class TestEngineBridge(AccountTestInvoicingCommon):
 
     @freeze_time("2026-03-20")
     def test_facts_of_a_bare_customer_are_usable(self):
-        invoice = self.invoice(self.other, 50.0, "2026-03-20", "2026-03-25")
+        invoice = self.invoice(
+            self.other, 50.0, "2026-03-25", invoice_date="2026-03-20"
+        )
         facts = self.env["collection.engine"]._facts(invoice)[0]
         self.assertEqual(facts["days_overdue"], -5)
         self.assertEqual(facts["reachable_channels"], ["portal"])
@@ -165,7 +149,10 @@ class TestEngineBridge(AccountTestInvoicingCommon):
         invoices = self.env["account.move"]
         for index in range(36):
             invoices |= self.invoice(
-                customers[index % 12], 100.0 + index, "2026-01-10", "2026-02-10"
+                customers[index % 12],
+                100.0 + index,
+                "2026-02-10",
+                invoice_date="2026-01-10",
             )
         engine_model = self.env["collection.engine"]
 

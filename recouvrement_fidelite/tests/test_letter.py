@@ -9,12 +9,14 @@ from odoo.tests import tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
+from .common import InvoiceMixin
+
 TODAY = "2026-03-20"
 REPORT = "recouvrement_fidelite.collection_letter"
 
 
 @tagged("post_install", "-at_install")
-class TestCollectionLetter(AccountTestInvoicingCommon):
+class TestCollectionLetter(InvoiceMixin, AccountTestInvoicingCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -96,31 +98,6 @@ class TestCollectionLetter(AccountTestInvoicingCommon):
                 "tone": "formal",
             }
         )
-
-    @classmethod
-    def invoice(cls, partner, amount, due_date):
-        move = cls.env["account.move"].create(
-            {
-                "move_type": "out_invoice",
-                "partner_id": partner.id,
-                "invoice_date": "2026-01-15",
-                "invoice_date_due": due_date,
-                "invoice_line_ids": [
-                    (
-                        0,
-                        0,
-                        {
-                            "name": "Service",
-                            "quantity": 1,
-                            "price_unit": amount,
-                            "tax_ids": [],
-                        },
-                    )
-                ],
-            }
-        )
-        move.action_post()
-        return move
 
     def html(self, invoices, data=None, **context):
         report = self.env["ir.actions.report"].with_context(**context)
