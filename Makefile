@@ -22,7 +22,7 @@ ODOO_CHECK := import odoo.release as r; assert r.version_info[0] == 18
 # PGHOST, PGPORT, PGUSER reach the scripts from the environment or command line.
 export ODOO_PYTHON PYTEST_ARGS
 
-.PHONY: venv test test-engine test-odoo lint bench demo clean FORCE
+.PHONY: venv test test-engine test-odoo lint bench bench-run demo clean FORCE
 
 venv: $(STAMP)
 
@@ -61,6 +61,20 @@ lint: venv
 
 bench: venv
 	$(PYTHON) scripts/bench_engine.py
+
+# Collection run on 20,000 customers and 100,000 invoices (database
+# recouvrement_bench, created once); options: make bench-run BENCH_ARGS="--reset".
+bench-run: venv
+	@bash -c 'source scripts/common.sh && \
+		if ! odoo_importable; then \
+			echo "bench-run: Odoo 18 is not importable by $$PYTHON (set ODOO_PYTHON)" >&2; \
+			exit 1; \
+		fi && \
+		if ! postgres_answers 2>/dev/null; then \
+			echo "bench-run: PostgreSQL does not answer on $$PGHOST:$$PGPORT as $$PGUSER" >&2; \
+			exit 1; \
+		fi && \
+		exec "$$PYTHON" scripts/bench_run.py $(BENCH_ARGS)'
 
 demo: venv
 	scripts/demo

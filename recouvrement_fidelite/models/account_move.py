@@ -50,6 +50,9 @@ class AccountMove(models.Model):
 
     # Dispute fields are readonly in every view: they change only through the
     # transitions below, which check rights, invoice and status and log them.
+    # Collection reads and counts invoices per customer: without an index the
+    # collection run scans every invoice for each batch of customers.
+    commercial_partner_id = fields.Many2one(index=True)
     collection_dispute_state = fields.Selection(
         DISPUTE_STATES,
         string="Dispute",

@@ -75,7 +75,7 @@ class CollectionAction(models.Model):
     sms_template_id = fields.Many2one("sms.template", string="SMS template")
     user_id = fields.Many2one("res.users", string="Responsible")
     dedup_key = fields.Char(
-        readonly=True, copy=False, help="The same key is never done twice."
+        readonly=True, copy=False, index=True, help="The same key is never done twice."
     )
     done_at = fields.Datetime(readonly=True)
     call_outcome = fields.Selection(
@@ -271,7 +271,9 @@ class CollectionAction(models.Model):
                 else:
                     values["collection_next_action"] = False
                     values["collection_next_action_date"] = False
-            invoice.write(values)
+            # Only collection fields change: no need to resynchronise the
+            # invoice's accounting lines.
+            invoice.with_context(skip_invoice_sync=True).write(values)
 
     def _reachable(self, channel):
         """``(True, "")`` or ``(False, reason)`` for this customer and channel."""

@@ -13,8 +13,11 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.translate import LazyTranslate
 
 from ..engine import normalize_phone
+
+_lt = LazyTranslate(__name__)
 
 CHANNELS = [
     ("email", "Email"),
@@ -39,18 +42,16 @@ HOUR_FIELDS = [
     "collection_call_afternoon_to",
 ]
 PHONE_REASONS = {
-    "unknown_country": lambda: _(
+    "unknown_country": _lt(
         "the country calling code is unknown, or the number has no "
         "international prefix and the customer has no country"
     ),
-    "not_a_number": lambda: _("this is not a phone number"),
-    "too_short": lambda: _("the number is too short"),
-    "too_long": lambda: _("the number is too long"),
-    "invalid_length": lambda: _("the number has a wrong length for its country"),
-    "local_only": lambda: _(
-        "the number can only be dialled locally; add its area code"
-    ),
-    "not_assigned": lambda: _("no such number exists in its country"),
+    "not_a_number": _lt("this is not a phone number"),
+    "too_short": _lt("the number is too short"),
+    "too_long": _lt("the number is too long"),
+    "invalid_length": _lt("the number has a wrong length for its country"),
+    "local_only": _lt("the number can only be dialled locally; add its area code"),
+    "not_assigned": _lt("no such number exists in its country"),
 }
 #: Payment history period, in months (the engine's variables say 12 months).
 HISTORY_MONTHS = 12
@@ -273,13 +274,13 @@ class ResPartner(models.Model):
             for field, check in partner._collection_phone_checks().items():
                 if check.status != "invalid":
                     continue
-                reason = PHONE_REASONS.get(check.reason_code, lambda c=check: c.reason)
+                reason = PHONE_REASONS.get(check.reason_code)
                 issues.append(
-                    _(
+                    self.env._(
                         "%(field)s “%(number)s”: %(reason)s",
                         field=self._fields[field].get_description(self.env)["string"],
                         number=check.raw,
-                        reason=reason(),
+                        reason=self.env._(reason) if reason else check.reason,
                     )
                 )
             partner.collection_phone_issue = "; ".join(issues) or False
@@ -428,7 +429,7 @@ class ResPartner(models.Model):
             self.env[model].flush_model()
         self.env.cr.execute(
             """
-            WITH invoice AS (
+            WITH invoice AS MATERIALIZED (
                 SELECT move.commercial_partner_id AS partner_id,
                        move.amount_total_signed AS amount,
                        COALESCE(move.invoice_date_due, move.invoice_date) AS due,
