@@ -296,6 +296,10 @@ class CollectionAction(models.Model):
             return False, _("the customer's postal address is incomplete")
         return True, ""
 
+    def _channel_label(self, channel):
+        """A channel's name in the user's language."""
+        return dict(self._fields["channel"]._description_selection(self.env))[channel]
+
     def _apply_fallback(self, channel):
         """Switch to the level's fallback channel when the channel is unreachable."""
         reachable, reason = self[:1]._reachable(channel)
@@ -308,8 +312,8 @@ class CollectionAction(models.Model):
                     "channel": fallback,
                     "note": _(
                         "Sent by %(fallback)s instead of %(channel)s: %(reason)s.",
-                        fallback=dict(CHANNELS)[fallback],
-                        channel=dict(CHANNELS)[channel],
+                        fallback=self._channel_label(fallback),
+                        channel=self._channel_label(channel),
                         reason=reason,
                     ),
                 }
@@ -318,7 +322,7 @@ class CollectionAction(models.Model):
         raise UserError(
             _(
                 "%(channel)s not possible: %(reason)s.",
-                channel=dict(CHANNELS)[channel],
+                channel=self._channel_label(channel),
                 reason=reason,
             )
         )
@@ -428,7 +432,7 @@ class CollectionAction(models.Model):
             action.invoice_id._message_log(
                 body=_(
                     "Included in the %(channel)s reminder sent with %(invoice)s.",
-                    channel=dict(CHANNELS)[channel],
+                    channel=self._channel_label(channel),
                     invoice=invoice.name,
                 )
             )
