@@ -42,7 +42,26 @@ DISPUTE_FIELDS = frozenset(
         "collection_dispute_outcome",
     }
 )
+#: The collection's record of what was sent to the customer about an invoice.
+#: The collection run writes them; collection managers may correct them, and
+#: each correction is logged on the invoice.
+REMINDER_FIELDS = frozenset(
+    {
+        "collection_level_id",
+        "collection_reminder_count",
+        "collection_last_reminder_date",
+        "collection_next_action",
+        "collection_next_action_date",
+    }
+)
 COLLECTION_USER_GROUP = "recouvrement_fidelite.group_collection_user"
+COLLECTION_MANAGER_GROUP = "recouvrement_fidelite.group_collection_manager"
+#: What the collection knows of customers and invoices is internal: customers
+#: (portal users) never read it through the ORM. The portal prepares what it
+#: shows them in its controllers.
+INTERNAL_USERS = "base.group_user"
+#: Fields computed from collection records, which only collection users read.
+COLLECTION_USERS = COLLECTION_USER_GROUP
 
 
 class AccountMove(models.Model):
@@ -62,6 +81,7 @@ class AccountMove(models.Model):
         copy=False,
         tracking=True,
         index=True,
+        groups=INTERNAL_USERS,
     )
     collection_dispute_reason = fields.Selection(
         DISPUTE_REASONS,
@@ -69,6 +89,7 @@ class AccountMove(models.Model):
         readonly=True,
         copy=False,
         tracking=True,
+        groups=INTERNAL_USERS,
     )
     collection_dispute_user_id = fields.Many2one(
         "res.users",
@@ -77,24 +98,33 @@ class AccountMove(models.Model):
         copy=False,
         tracking=True,
         index="btree_not_null",
+        groups=INTERNAL_USERS,
     )
     collection_dispute_date_open = fields.Date(
-        string="Dispute opened on", readonly=True, copy=False
+        string="Dispute opened on",
+        readonly=True,
+        copy=False,
+        groups=INTERNAL_USERS,
     )
     collection_dispute_date_closed = fields.Date(
-        string="Dispute closed on", readonly=True, copy=False
+        string="Dispute closed on",
+        readonly=True,
+        copy=False,
+        groups=INTERNAL_USERS,
     )
     collection_dispute_note = fields.Text(
         string="Dispute notes",
         readonly=True,
         copy=False,
         help="What the customer contests, as recorded when the dispute was opened.",
+        groups=INTERNAL_USERS,
     )
     collection_dispute_outcome = fields.Text(
         string="Dispute outcome",
         readonly=True,
         copy=False,
         help="How the dispute was resolved, or why it was rejected.",
+        groups=INTERNAL_USERS,
     )
 
     collection_level_id = fields.Many2one(
@@ -103,27 +133,50 @@ class AccountMove(models.Model):
         copy=False,
         tracking=True,
         index=True,
+        check_company=True,
+        groups=INTERNAL_USERS,
     )
     collection_level_number = fields.Integer(
-        related="collection_level_id.level_number", string="Level number"
+        related="collection_level_id.level_number",
+        string="Level number",
+        groups=INTERNAL_USERS,
     )
-    collection_last_reminder_date = fields.Date(string="Last reminder", copy=False)
-    collection_reminder_count = fields.Integer(string="Reminders sent", copy=False)
-    collection_next_action = fields.Char(string="Next action", copy=False)
+    collection_last_reminder_date = fields.Date(
+        string="Last reminder", copy=False, groups=INTERNAL_USERS
+    )
+    collection_reminder_count = fields.Integer(
+        string="Reminders sent", copy=False, groups=INTERNAL_USERS
+    )
+    collection_next_action = fields.Char(
+        string="Next action", copy=False, groups=INTERNAL_USERS
+    )
     collection_next_action_date = fields.Date(
-        string="Next action on", copy=False, index=True
+        string="Next action on",
+        copy=False,
+        index=True,
+        groups=INTERNAL_USERS,
     )
     collection_action_count = fields.Integer(
-        string="Collection actions", compute="_compute_collection_action_count"
+        string="Collection actions",
+        compute="_compute_collection_action_count",
+        groups=COLLECTION_USERS,
     )
     collection_paused = fields.Boolean(
         string="Reminders paused",
         compute="_compute_collection_paused",
         search="_search_collection_paused",
         help="An open dispute or a pause on the customer stops reminders.",
+        groups=INTERNAL_USERS,
+    )
+    collection_can_edit_reminders = fields.Boolean(
+        compute="_compute_collection_can_edit_reminders",
+        groups=INTERNAL_USERS,
+        help="Technical: whether the user may correct the reminder record.",
     )
     collection_pause_info = fields.Char(
-        string="Why reminders are paused", compute="_compute_collection_paused"
+        string="Why reminders are paused",
+        compute="_compute_collection_paused",
+        groups=INTERNAL_USERS,
     )
 
     @api.depends(
@@ -187,8 +240,8 @@ class AccountMove(models.Model):
             return paused
         return ["!", *paused]
 
-    # Rights: invoicing users may write invoices, so the dispute fields are
-    # guarded here, not only by hiding buttons.
+    # Rights: invoicing users may write invoices, so the dispute fields and
+    # the reminder record are guarded here, not only by hiding buttons.
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -199,12 +252,36 @@ class AccountMove(models.Model):
             if name in DISPUTE_FIELDS
         ):
             self._collection_check_dispute_rights()
-        return super().create(vals_list)
+        # Empty values are what a new invoice has anyway (forms send them).
+        reminder_values = [
+            {name: value for name, value in vals.items() if name in REMINDER_FIELDS}
+            for vals in vals_list
+        ]
+        if any(value for values in reminder_values for value in values.values()):
+            self._collection_check_reminder_rights()
+        moves = super().create(vals_list)
+        if not self.env.su:
+            for move, values in zip(moves, reminder_values, strict=True):
+                if any(values.values()):
+                    move._collection_log_reminder_changes(
+                        {name: move._fields[name].null(move) for name in values}
+                    )
+        return moves
 
     def write(self, vals):
         if DISPUTE_FIELDS.intersection(vals):
             self._collection_check_dispute_rights()
-        return super().write(vals)
+        reminder_fields = REMINDER_FIELDS.intersection(vals)
+        before = {}
+        if reminder_fields and not self.env.su:
+            self._collection_check_reminder_rights()
+            before = {
+                move: {name: move[name] for name in reminder_fields} for move in self
+            }
+        result = super().write(vals)
+        for move, values in before.items():
+            move._collection_log_reminder_changes(values)
+        return result
 
     def _collection_check_dispute_rights(self):
         """Only collection users (or the system, e.g. the portal) change disputes."""
@@ -216,6 +293,66 @@ class AccountMove(models.Model):
                 "collection manager to give you the “Collection user” access."
             )
         )
+
+    def _collection_check_reminder_rights(self):
+        """The reminder record is written by the collection run, which writes
+        it as superuser (see ``collection.action._update_invoices``); people
+        may only correct it as collection managers."""
+        if self.env.su or self.env.user.has_group(COLLECTION_MANAGER_GROUP):
+            return
+        raise AccessError(
+            _(
+                "The reminder level, the reminders sent, the date of the last "
+                "reminder and the next action of an invoice record what the "
+                "collection run sent: only collection managers may correct them."
+            )
+        )
+
+    @api.depends_context("uid")
+    def _compute_collection_can_edit_reminders(self):
+        can_edit = self.env.user.has_group(COLLECTION_MANAGER_GROUP)
+        for move in self:
+            move.collection_can_edit_reminders = can_edit
+
+    def _collection_log_reminder_changes(self, before):
+        """Log who corrected the reminder record by hand, and from what to what."""
+        self.ensure_one()
+        changes = []
+        for name, old in before.items():
+            new = self[name]
+            if old == new:
+                continue
+            changes.append(
+                Markup("<li>%s: %s → %s</li>")
+                % (
+                    self._fields[name].get_description(self.env)["string"],
+                    self._collection_show(name, old),
+                    self._collection_show(name, new),
+                )
+            )
+        if not changes:
+            return
+        self._message_log(
+            body=Markup("<p>%s</p><ul>%s</ul>")
+            % (
+                _(
+                    "Reminder record corrected by hand by %(user)s:",
+                    user=self.env.user.name,
+                ),
+                Markup().join(changes),
+            )
+        )
+
+    def _collection_show(self, name, value):
+        """A value of a reminder record field, as a person reads it."""
+        field = self._fields[name]
+        if field.type == "many2one":
+            return value.display_name or _("none")
+        if field.type == "date":
+            return format_date(self.env, value) if value else _("none")
+        if field.type == "integer":
+            return str(value or 0)
+        return value or _("none")
 
     def _collection_check_disputable(self):
         """Refuse dispute changes on anything but a posted customer invoice to pay."""

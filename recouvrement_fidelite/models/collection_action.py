@@ -52,17 +52,29 @@ class CollectionAction(models.Model):
     _description = "Collection action"
     _order = "date desc, id desc"
     _rec_name = "summary"
+    _check_company_auto = True
 
-    run_id = fields.Many2one("collection.run", ondelete="set null", index=True)
+    run_id = fields.Many2one(
+        "collection.run", ondelete="set null", index=True, check_company=True
+    )
     campaign_id = fields.Many2one(
-        "collection.campaign", ondelete="set null", index=True
+        "collection.campaign", ondelete="set null", index=True, check_company=True
     )
     company_id = fields.Many2one("res.company", required=True, index=True)
-    invoice_id = fields.Many2one("account.move", ondelete="cascade", index=True)
-    partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, ondelete="cascade", index=True
+    invoice_id = fields.Many2one(
+        "account.move", ondelete="cascade", index=True, check_company=True
     )
-    level_id = fields.Many2one("collection.level", string="Level", ondelete="set null")
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        check_company=True,
+    )
+    level_id = fields.Many2one(
+        "collection.level", string="Level", ondelete="set null", check_company=True
+    )
     kind = fields.Selection(KINDS, required=True, default="reminder")
     channel = fields.Selection(CHANNELS, required=True, default="none")
     state = fields.Selection(STATES, required=True, default="proposed", index=True)
@@ -272,8 +284,11 @@ class CollectionAction(models.Model):
                     values["collection_next_action"] = False
                     values["collection_next_action_date"] = False
             # Only collection fields change: no need to resynchronise the
-            # invoice's accounting lines.
-            invoice.with_context(skip_invoice_sync=True).write(values)
+            # invoice's accounting lines. The reminder record is the run's
+            # own: people may not write it (only collection managers correct
+            # it), so the run writes it as superuser, from this private path
+            # only, on invoices of actions its user may read.
+            invoice.sudo().with_context(skip_invoice_sync=True).write(values)
 
     def _reachable(self, channel):
         """``(True, "")`` or ``(False, reason)`` for this customer and channel."""

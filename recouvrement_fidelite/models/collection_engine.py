@@ -7,9 +7,11 @@ of a company, and returns the engine's decisions. It performs no action:
 callers (the preview, the collection run) decide what to do with them.
 """
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 
 from ..engine import DEFAULT_CATALOGUE, Catalogue, Evaluator
+from .account_move import COLLECTION_USER_GROUP
 
 
 class CollectionEngine(models.AbstractModel):
@@ -40,7 +42,21 @@ class CollectionEngine(models.AbstractModel):
     @api.model
     def get_catalogue(self):
         """The catalogue for the rule editor (JSON-ready)."""
+        self._check_catalogue_access()
         return self._catalogue(self.env.company).export()
+
+    @api.model
+    def _check_catalogue_access(self):
+        """The catalogue (with the company's typologies) is for collection users.
+
+        Abstract models have no access rights: methods callable over RPC
+        check who calls them.
+        """
+        if self.env.su or self.env.user.has_group(COLLECTION_USER_GROUP):
+            return
+        raise AccessError(
+            _("Only collection users may read the catalogue of collection rules.")
+        )
 
     @api.model
     def _open_invoice_domain(self, company):

@@ -114,6 +114,7 @@ class CollectionRule(models.Model):
         of "Customer typology"); the current company when not given or not
         allowed to the user.
         """
+        self.env["collection.engine"]._check_catalogue_access()
         company = self.env.company
         if company_id and company_id in self.env.companies.ids:
             company = self.env["res.company"].browse(company_id)

@@ -16,6 +16,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools.translate import LazyTranslate
 
 from ..engine import normalize_phone
+from .account_move import COLLECTION_USERS, INTERNAL_USERS
 
 _lt = LazyTranslate(__name__)
 
@@ -61,7 +62,11 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     collection_typology_id = fields.Many2one(
-        "collection.typology", string="Typology", tracking=True, index=True
+        "collection.typology",
+        string="Typology",
+        tracking=True,
+        index=True,
+        groups=INTERNAL_USERS,
     )
     collection_customer_type = fields.Selection(
         [("b2b", "Business (B2B)"), ("b2c", "Consumer (B2C)")],
@@ -75,6 +80,7 @@ class ResPartner(models.Model):
         "is a consumer). Decides which legal rules apply: the EUR 40 recovery "
         "indemnity and the charging of collection costs are for businesses "
         "only.",
+        groups=INTERNAL_USERS,
     )
     collection_suggested_typology_id = fields.Many2one(
         "collection.typology",
@@ -82,42 +88,62 @@ class ResPartner(models.Model):
         readonly=True,
         help="The first typology, in sequence order, whose criteria fit the "
         "customer's payment history over the last 12 months.",
+        groups=INTERNAL_USERS,
     )
     collection_late_ratio = fields.Float(
         string="Paid late (%)",
         readonly=True,
         help="Share of the invoices of the last 12 months, due by now, that "
         "were paid after their due date or are still unpaid past it.",
+        groups=INTERNAL_USERS,
     )
     collection_average_days_late = fields.Float(
         string="Average delay (days)",
         readonly=True,
         help="Average number of days past the due date of the invoices paid "
         "late (counted until today for those still unpaid).",
+        groups=INTERNAL_USERS,
     )
     collection_invoiced = fields.Float(
         string="Invoiced over the period",
         readonly=True,
         help="Amount invoiced over the last 12 months, taxes included, in "
         "company currency.",
+        groups=INTERNAL_USERS,
     )
     collection_invoice_count = fields.Integer(
-        string="Invoices over the period", readonly=True
+        string="Invoices over the period",
+        readonly=True,
+        groups=INTERNAL_USERS,
     )
     collection_stats_date = fields.Date(
-        string="Payment history computed on", readonly=True
+        string="Payment history computed on",
+        readonly=True,
+        groups=INTERNAL_USERS,
     )
 
     collection_preferred_channel = fields.Selection(
-        CHANNELS, string="Preferred channel"
+        CHANNELS,
+        string="Preferred channel",
+        groups=INTERNAL_USERS,
     )
-    collection_call_monday = fields.Boolean(string="Monday", default=True)
-    collection_call_tuesday = fields.Boolean(string="Tuesday", default=True)
-    collection_call_wednesday = fields.Boolean(string="Wednesday", default=True)
-    collection_call_thursday = fields.Boolean(string="Thursday", default=True)
-    collection_call_friday = fields.Boolean(string="Friday", default=True)
-    collection_call_saturday = fields.Boolean(string="Saturday")
-    collection_call_sunday = fields.Boolean(string="Sunday")
+    collection_call_monday = fields.Boolean(
+        string="Monday", default=True, groups=INTERNAL_USERS
+    )
+    collection_call_tuesday = fields.Boolean(
+        string="Tuesday", default=True, groups=INTERNAL_USERS
+    )
+    collection_call_wednesday = fields.Boolean(
+        string="Wednesday", default=True, groups=INTERNAL_USERS
+    )
+    collection_call_thursday = fields.Boolean(
+        string="Thursday", default=True, groups=INTERNAL_USERS
+    )
+    collection_call_friday = fields.Boolean(
+        string="Friday", default=True, groups=INTERNAL_USERS
+    )
+    collection_call_saturday = fields.Boolean(string="Saturday", groups=INTERNAL_USERS)
+    collection_call_sunday = fields.Boolean(string="Sunday", groups=INTERNAL_USERS)
     collection_call_morning_from = fields.Float(
         string="Morning from",
         default=10.0,
@@ -125,10 +151,17 @@ class ResPartner(models.Model):
         "on telephone canvassing (Code de la consommation D223-9): Monday to "
         "Friday, 10:00-13:00 and 14:00-20:00. The same hour twice: no call "
         "in that half of the day.",
+        groups=INTERNAL_USERS,
     )
-    collection_call_morning_to = fields.Float(string="Morning to", default=13.0)
-    collection_call_afternoon_from = fields.Float(string="Afternoon from", default=14.0)
-    collection_call_afternoon_to = fields.Float(string="Afternoon to", default=20.0)
+    collection_call_morning_to = fields.Float(
+        string="Morning to", default=13.0, groups=INTERNAL_USERS
+    )
+    collection_call_afternoon_from = fields.Float(
+        string="Afternoon from", default=14.0, groups=INTERNAL_USERS
+    )
+    collection_call_afternoon_to = fields.Float(
+        string="Afternoon to", default=20.0, groups=INTERNAL_USERS
+    )
     collection_contact_id = fields.Many2one(
         "res.partner",
         string="Collection contact",
@@ -137,21 +170,27 @@ class ResPartner(models.Model):
         index="btree_not_null",
         help="The person to contact about unpaid invoices, among the "
         "customer's contacts.",
+        groups=INTERNAL_USERS,
     )
     collection_monthly_statement = fields.Boolean(
         string="Monthly statement of account",
         help="The customer wishes to receive a statement of account every month.",
+        groups=INTERNAL_USERS,
     )
     collection_pause_until = fields.Date(
         string="Reminders paused until",
         tracking=True,
         help="No reminder is sent to the customer up to and including this date.",
+        groups=INTERNAL_USERS,
     )
-    collection_pause_reason = fields.Char(string="Pause reason", tracking=True)
+    collection_pause_reason = fields.Char(
+        string="Pause reason", tracking=True, groups=INTERNAL_USERS
+    )
     collection_paused = fields.Boolean(
         string="Reminders paused",
         compute="_compute_collection_paused",
         search="_search_collection_paused",
+        groups=INTERNAL_USERS,
     )
     collection_user_id = fields.Many2one(
         "res.users",
@@ -159,23 +198,33 @@ class ResPartner(models.Model):
         tracking=True,
         domain="[('share', '=', False)]",
         help="The person in charge of collecting this customer's invoices.",
+        groups=INTERNAL_USERS,
     )
-    collection_note = fields.Html(string="Collection notes")
+    collection_note = fields.Html(string="Collection notes", groups=INTERNAL_USERS)
 
     collection_action_count = fields.Integer(
-        string="Collection actions", compute="_compute_collection_action_count"
+        string="Collection actions",
+        compute="_compute_collection_action_count",
+        groups=COLLECTION_USERS,
     )
     collection_phone_e164 = fields.Char(
-        string="Phone (E.164)", compute="_compute_collection_phones", store=True
+        string="Phone (E.164)",
+        compute="_compute_collection_phones",
+        store=True,
+        groups=INTERNAL_USERS,
     )
     collection_mobile_e164 = fields.Char(
-        string="Mobile (E.164)", compute="_compute_collection_phones", store=True
+        string="Mobile (E.164)",
+        compute="_compute_collection_phones",
+        store=True,
+        groups=INTERNAL_USERS,
     )
     collection_sms_number = fields.Char(
         string="Number for SMS",
         compute="_compute_collection_phones",
         store=True,
         help="A valid mobile number, in E.164 form, to send SMS reminders to.",
+        groups=INTERNAL_USERS,
     )
     collection_phone_invalid = fields.Boolean(
         string="Invalid phone number",
@@ -184,10 +233,13 @@ class ResPartner(models.Model):
         index=True,
         help="The phone or mobile number cannot be read as a valid number. It "
         "is kept as typed; correct it on the contact.",
+        groups=INTERNAL_USERS,
     )
     # Not stored: worded in the language of whoever reads it.
     collection_phone_issue = fields.Char(
-        string="Phone number problem", compute="_compute_collection_phone_issue"
+        string="Phone number problem",
+        compute="_compute_collection_phone_issue",
+        groups=INTERNAL_USERS,
     )
 
     @api.model
@@ -497,6 +549,8 @@ class ResPartner(models.Model):
         The customer's own company when it has one; for customers shared
         between companies, the company that invoiced them most over the
         period (figures stay in one currency), or else the current company.
+        People count only the invoices of their active companies, as they
+        would see them; the scheduler (superuser) counts them all.
         """
         companies = {}
         shared = customers.filtered(lambda customer: not customer.company_id)
@@ -516,10 +570,11 @@ class ResPartner(models.Model):
                    AND state = 'posted'
                    AND commercial_partner_id = ANY(%s)
                    AND invoice_date >= %s
+                   AND (%s OR company_id = ANY(%s))
                  GROUP BY commercial_partner_id, company_id
                  ORDER BY commercial_partner_id, COUNT(*) DESC, company_id
                 """,
-                [shared.ids, date_from],
+                [shared.ids, date_from, self.env.su, self.env.companies.ids],
             )
             companies = dict(self.env.cr.fetchall())
         Company = self.env["res.company"]
