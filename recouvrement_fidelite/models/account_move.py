@@ -169,9 +169,9 @@ class AccountMove(models.Model):
         groups=INTERNAL_USERS,
     )
     collection_can_edit_reminders = fields.Boolean(
+        string="May correct the reminder record",
         compute="_compute_collection_can_edit_reminders",
         groups=INTERNAL_USERS,
-        help="Technical: whether the user may correct the reminder record.",
     )
     collection_pause_info = fields.Char(
         string="Why reminders are paused",

@@ -60,7 +60,9 @@ class CollectionAction(models.Model):
     campaign_id = fields.Many2one(
         "collection.campaign", ondelete="set null", index=True, check_company=True
     )
-    company_id = fields.Many2one("res.company", required=True, index=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
     invoice_id = fields.Many2one(
         "account.move", ondelete="cascade", index=True, check_company=True
     )

@@ -147,7 +147,7 @@ class CollectionEngine(models.AbstractModel):
                     "customer_overdue_amount": balance.get("overdue_amount", 0.0),
                     "customer_open_invoice_count": balance.get("open_count", 0),
                     "customer_overdue_invoice_count": balance.get("overdue_count", 0),
-                    "customer_typology": customer.collection_typology_id.code,
+                    "customer_typology": customer._collection_typology(company).code,
                     "customer_type": customer.collection_customer_type,
                     "late_payment_ratio": payment.get("late_ratio", 0.0),
                     "average_days_late": payment.get("average_days_late", 0.0),

@@ -213,7 +213,8 @@ class CollectionRun(models.Model):
                     level_decision,
                 )
         waits = bool(
-            level.requires_approval or customer.collection_typology_id.requires_approval
+            level.requires_approval
+            or customer._collection_typology(company).requires_approval
         )
         state = "proposed" if waits else "approved"
 

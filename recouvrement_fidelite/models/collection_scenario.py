@@ -197,8 +197,10 @@ class CollectionScenario(models.Model):
         the company has none.
         """
         company = company or self.env.company
-        scenario = partner.commercial_partner_id.collection_typology_id.scenario_id
-        if scenario.active and scenario.company_id == company:
+        scenario = partner._collection_typology(company).scenario_id
+        # A shared typology may name another company's scenario, which the
+        # user may not read: only its company and state are looked at.
+        if scenario.sudo().active and scenario.sudo().company_id == company:
             return scenario
         default = company.collection_default_scenario_id
         return default if default.active else self.browse()

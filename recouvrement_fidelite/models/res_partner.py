@@ -256,6 +256,17 @@ class ResPartner(models.Model):
             *HOUR_FIELDS,
         ]
 
+    def _collection_typology(self, company):
+        """The customer's typology as ``company`` sees it: a shared typology
+        or one of ``company``'s. Another company's typology (set on a customer
+        both companies share) is that company's business, and its users only
+        may read it."""
+        self.ensure_one()
+        typology = self.commercial_partner_id.collection_typology_id
+        if typology.sudo().company_id not in (company, company.browse()):
+            return typology.browse()
+        return typology
+
     @api.depends("is_company", "commercial_partner_id.is_company")
     def _compute_collection_customer_type(self):
         # Recomputed only when the company flag changes, so a type chosen by

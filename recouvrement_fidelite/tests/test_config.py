@@ -401,9 +401,15 @@ class TestDefaultRules(AccountTestInvoicingCommon):
     def test_levels_follow_each_other(self):
         customer = self.customer("Pharmacie Leroy")
         invoice = self.invoice(customer, 31)
-        standard_levels = ref_xmlid(self.env, "collection_scenario_standard").level_ids
-        level_1 = standard_levels.filtered(lambda lv: lv.level_number == 1)
-        level_2 = standard_levels.filtered(lambda lv: lv.level_number == 2)
+        standard = ref_xmlid(self.env, "collection_scenario_standard")
+        # An invoice takes levels of its own company's scenarios.
+        scenario = standard.copy({"company_id": invoice.company_id.id})
+        level_1, level_2 = (
+            standard.level_ids.filtered(lambda lv, n=number: lv.level_number == n).copy(
+                {"scenario_id": scenario.id}
+            )
+            for number in (1, 2)
+        )
         # Never reminded: no last reminder before formal notice out of the blue.
         self.assertEqual(
             self.decide(invoice)[invoice][1][0], ("set_reminder_level", {"level": 2})

@@ -270,6 +270,31 @@ class TestCompanySeparation(AccountTestInvoicingCommon):
         with self.assertRaises(UserError):
             self.action_b.run_id = self.run_a
 
+    def test_runs_ignore_the_typology_another_company_gave_a_customer(self):
+        """A shared customer with company A's typology: B's run decides as
+        for a customer without typology, and does not stop."""
+        typology_a = self.env["collection.typology"].create(
+            {
+                "name": "Watched by A",
+                "code": "watched_by_a",
+                "company_id": self.company_a.id,
+                "requires_approval": True,
+            }
+        )
+        self.customer.collection_typology_id = typology_a
+        # As in a new request of B's user: nothing of A's in the cache.
+        self.env.invalidate_all()
+        wizard = (
+            self.env["collection.run.wizard"]
+            .with_user(self.collector_b)
+            .create({"company_id": self.company_b.id})
+        )
+        wizard.action_run()
+        self.assertEqual(wizard.state, "dry")
+        engine = self.env["collection.engine"].with_user(self.collector_b)
+        facts = engine._facts(self.invoice_b.with_user(self.collector_b))
+        self.assertFalse(facts[0]["customer_typology"])
+
     def test_rule_catalogue_of_another_company_is_not_given(self):
         self.env["collection.typology"].create(
             {"name": "Only in A", "code": "only_in_a", "company_id": self.company_a.id}
