@@ -421,6 +421,31 @@ class TestCustomerCredit(RunFixesCase):
         self.assertEqual(invoice.collection_reminder_count, 1)
 
     @freeze_time(TODAY)
+    def test_the_french_reminder_deducts_the_credit(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["recouvrement_fidelite"], ["fr_FR"], overwrite=True
+        )
+        self.alice.lang = "fr_FR"
+        invoice = self.invoice(self.alice, 100.0, "2026-03-01")  # level 2
+        refund = self.credit_note(self.alice, 50.0)
+        with self.mockSMSGateway():
+            self.run_collection()
+        email = self.actions(invoice_id=invoice.id, channel="email")
+        body = self.text(email.message_id.body)
+        amount = format_amount(
+            self.env, 50.0, self.env.company.currency_id, lang_code="fr_FR"
+        )
+        self.assertIn(f"Nous avons déduit <strong>{amount}</strong>", body)
+        self.assertIn(f"Avoir {refund.name}", body)
+        self.assertIn("Net à payer", body)
+        sms = self.env["sms.sms"].search([("number", "=", "+33612345678")])
+        self.assertIn(
+            f"Après déduction de votre crédit de {amount} : {amount} à régler.",
+            sms.body,
+        )
+
+    @freeze_time(TODAY)
     def test_the_letter_and_the_portal_message_deduct_the_credit(self):
         invoice = self.invoice(self.bob, 100.0, "2026-03-01")
         refund = self.credit_note(self.bob, 50.0)
