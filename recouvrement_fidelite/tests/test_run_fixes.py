@@ -497,6 +497,29 @@ class TestCustomerCredit(RunFixesCase):
         self.assertFalse(self.actions(invoice_id=other.id))
 
     @freeze_time(TODAY)
+    def test_a_campaign_leaves_out_a_customer_in_credit(self):
+        self.invoice(self.alice, 100.0, "2026-03-01")
+        self.credit_note(self.alice, 300.0)
+        self.invoice(self.bob, 100.0, "2026-03-01")
+        self.bob.email = "bob@example.com"
+        campaign = self.env["collection.campaign"].create(
+            {
+                "name": "Everyone",
+                "partner_domain": f"[('id', 'in', {[self.alice.id, self.bob.id]})]",
+                "channel": "email",
+                "mail_template_id": self.mail_template.id,
+            }
+        )
+        campaign.action_preview()
+        alice = campaign.line_ids.filtered(lambda line: line.partner_id == self.alice)
+        self.assertFalse(alice.reachable)
+        self.assertFalse(alice.invoice_ids)
+        self.assertIn("owes nothing in total", alice.reason)
+        campaign.action_launch()
+        self.assertFalse(self.actions(partner_id=self.alice.id))
+        self.assertEqual(self.actions(partner_id=self.bob.id).state, "done")
+
+    @freeze_time(TODAY)
     def test_a_credit_arriving_before_approval_cancels_the_waiting_actions(self):
         invoice = self.invoice(self.alice, 900.0, "2026-02-10")  # level 3
         self.run_collection()
