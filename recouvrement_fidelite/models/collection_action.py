@@ -206,14 +206,21 @@ class CollectionAction(models.Model):
             key = (action.partner_id.id, action.kind, action.channel)
             groups.setdefault(key, self.browse())
             groups[key] |= action
+        balances = approved.filtered(
+            lambda a: a.kind in CUSTOMER_FACING_KINDS
+        )._customer_balances()
+        engine = self.env["collection.engine"]
         for (_partner, kind, channel), actions in groups.items():
+            company = actions.company_id[:1]
+            customer = actions.partner_id.commercial_partner_id[:1]
+            balance = balances.get((company.id, customer.id))
             try:
                 with self.env.cr.savepoint():
-                    owes_nothing = (
-                        kind in CUSTOMER_FACING_KINDS
-                        and actions._cancel_if_owes_nothing()
-                    )
-                    if not owes_nothing:
+                    if kind in CUSTOMER_FACING_KINDS and engine._owes_nothing(
+                        balance, company
+                    ):
+                        actions._cancel_owing_nothing(balance)
+                    else:
                         actions._execute(kind, channel)
             except Exception as error:  # noqa: BLE001 - reported on the actions
                 _logger.info("Collection action failed: %s", error)
@@ -238,8 +245,26 @@ class CollectionAction(models.Model):
                 )
             )
 
-    def _cancel_if_owes_nothing(self):
-        """Cancel these actions of one customer if the customer owes nothing.
+    def _customer_balances(self):
+        """What the customers of these actions owe, by ``(company id,
+        customer id)``: one query per company (see
+        ``collection.engine._customer_balances``)."""
+        today = fields.Date.context_today(self)
+        balances = {}
+        for company in self.company_id:
+            customers = self.filtered(
+                lambda a, c=company: a.company_id == c
+            ).partner_id.commercial_partner_id
+            found = self.env["collection.engine"]._customer_balances(
+                customers.ids, company, today
+            )
+            balances.update(
+                ((company.id, customer), balance) for customer, balance in found.items()
+            )
+        return balances
+
+    def _cancel_owing_nothing(self, balance):
+        """Cancel these actions of a customer who owes nothing in total.
 
         The run plans nothing for a customer whose credit notes and payments
         not yet matched cover what they owe; this catches a credit that
@@ -247,14 +272,7 @@ class CollectionAction(models.Model):
         approval). Cancelled, not failed: there is nothing to fix, and the
         run plans again once the customer owes something.
         """
-        partner = self.partner_id.commercial_partner_id
         company = self.company_id[:1]
-        engine = self.env["collection.engine"]
-        balance = engine._customer_balances(
-            partner.ids, company, fields.Date.context_today(self)
-        ).get(partner.id)
-        if not engine._owes_nothing(balance, company):
-            return False
         self.write(
             {
                 "state": "cancelled",
@@ -262,7 +280,7 @@ class CollectionAction(models.Model):
                     "Not carried out: %(customer)s owes nothing in total "
                     "(balance %(balance)s); their credit notes and payments "
                     "not yet matched cover their invoices.",
-                    customer=partner.display_name,
+                    customer=self.partner_id.commercial_partner_id[:1].display_name,
                     balance=format_amount(
                         self.env, balance["balance"], company.currency_id
                     ),
@@ -270,7 +288,6 @@ class CollectionAction(models.Model):
             }
         )
         self._log_history()
-        return True
 
     def _execute(self, kind, channel):
         handler = getattr(self, f"_execute_{kind}")
