@@ -207,6 +207,17 @@ class InvoiceFacts(BaseVariables):
         """Everything the customer owes past its due date, in company currency,
         net of credit notes and unreconciled payments."""
 
+    @fact(NumericType, "Customer's balance", read_number)
+    def customer_balance(self):
+        """What the customer owes in total, due or not, in company currency:
+        open invoices minus credit notes and payments not yet matched with
+        them (0 or less: the customer owes nothing)."""
+
+    @fact(NumericType, "Customer's unapplied credit", read_number)
+    def customer_unapplied_credit(self):
+        """Credit notes and payments of the customer not yet matched with an
+        invoice, in company currency (0: none)."""
+
     @fact(NumericType, "Customer's open invoices", read_number)
     def customer_open_invoice_count(self):
         """Invoices not fully paid."""

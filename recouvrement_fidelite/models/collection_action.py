@@ -19,6 +19,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_amount, format_date, plaintext2html
 
+from .engine_texts import CatalogueWords
+
 _logger = logging.getLogger(__name__)
 
 CHANNELS = [
@@ -38,6 +40,12 @@ KINDS = [
     ("notify", "Notify the responsible"),
     ("statement", "Grouped into the statement"),
 ]
+#: Kinds that are a reminder step on the invoice: they record its level,
+#: its last reminder date, and count once per step.
+STEP_KINDS = ("reminder", "call")
+#: Kinds that reach the customer (or prepare to): never for a customer who
+#: owes nothing in total.
+CUSTOMER_FACING_KINDS = ("reminder", "call", "escalation", "payment_plan")
 STATES = [
     ("proposed", "Waiting for approval"),
     ("approved", "Approved"),
@@ -202,16 +210,32 @@ class CollectionAction(models.Model):
         Each group runs in its own savepoint: a failure marks that group's
         actions as failed with the reason and never stops the others.
         """
-        approved = self.filtered(lambda a: a.state == "approved")
+        # Reminders before calls: a call that cannot be planned falls back
+        # to a reminder, and must see the reminders already sent.
+        approved = self.filtered(lambda a: a.state == "approved").sorted(
+            lambda a: (a.kind != "reminder", a.id)
+        )
         groups = {}
         for action in approved:
             key = (action.partner_id.id, action.kind, action.channel)
             groups.setdefault(key, self.browse())
             groups[key] |= action
+        balances = approved.filtered(
+            lambda a: a.kind in CUSTOMER_FACING_KINDS
+        )._customer_balances()
+        engine = self.env["collection.engine"]
         for (_partner, kind, channel), actions in groups.items():
+            company = actions.company_id[:1]
+            customer = actions.partner_id.commercial_partner_id[:1]
+            balance = balances.get((company.id, customer.id))
             try:
                 with self.env.cr.savepoint():
-                    actions._execute(kind, channel)
+                    if kind in CUSTOMER_FACING_KINDS and engine._owes_nothing(
+                        balance, company
+                    ):
+                        actions._cancel_owing_nothing(balance)
+                    else:
+                        actions._execute(kind, channel)
             except Exception as error:  # noqa: BLE001 - reported on the actions
                 _logger.info("Collection action failed: %s", error)
                 actions.write(
@@ -234,6 +258,50 @@ class CollectionAction(models.Model):
                     for action in actions
                 )
             )
+
+    def _customer_balances(self):
+        """What the customers of these actions owe, by ``(company id,
+        customer id)``: one query per company (see
+        ``collection.engine._customer_balances``)."""
+        today = fields.Date.context_today(self)
+        balances = {}
+        for company in self.company_id:
+            customers = self.filtered(
+                lambda a, c=company: a.company_id == c
+            ).partner_id.commercial_partner_id
+            found = self.env["collection.engine"]._customer_balances(
+                customers.ids, company, today
+            )
+            balances.update(
+                ((company.id, customer), balance) for customer, balance in found.items()
+            )
+        return balances
+
+    def _cancel_owing_nothing(self, balance):
+        """Cancel these actions of a customer who owes nothing in total.
+
+        The run plans nothing for a customer whose credit notes and payments
+        not yet matched cover what they owe; this catches a credit that
+        arrived after an action was planned (e.g. while it waited for
+        approval). Cancelled, not failed: there is nothing to fix, and the
+        run plans again once the customer owes something.
+        """
+        company = self.company_id[:1]
+        self.write(
+            {
+                "state": "cancelled",
+                "note": _(
+                    "Not carried out: %(customer)s owes nothing in total "
+                    "(balance %(balance)s); their credit notes and payments "
+                    "not yet matched cover their invoices.",
+                    customer=self.partner_id.commercial_partner_id[:1].display_name,
+                    balance=format_amount(
+                        self.env, balance["balance"], company.currency_id
+                    ),
+                ),
+            }
+        )
+        self._log_history()
 
     def _execute(self, kind, channel):
         handler = getattr(self, f"_execute_{kind}")
@@ -259,15 +327,45 @@ class CollectionAction(models.Model):
         self._update_invoices()
         self._log_history()
 
+    def _step(self):
+        """The reminder step of an action: the level reached on an invoice on
+        the day it was decided (or the campaign that sent it), whatever the
+        channels that carry it."""
+        self.ensure_one()
+        return (self.invoice_id.id, self.date, self.level_id.id, self.campaign_id.id)
+
     def _update_invoices(self):
+        """Record on the invoices the reminder steps these done actions carry.
+
+        A step (email, SMS, letter, portal message or call of one level on
+        one day) sets the invoice's level and last reminder date and counts
+        as one reminder: a second channel of the step, a retry or a later
+        dispatch of it never counts again.
+        """
+        steps = self.filtered(lambda a: a.kind in STEP_KINDS and a.invoice_id)
+        if not steps:
+            return
         today = fields.Date.context_today(self)
-        for action in self.filtered(lambda a: a.kind == "reminder" and a.invoice_id):
-            invoice = action.invoice_id
+        counted = {
+            action._step()
+            for action in self.search(
+                [
+                    ("invoice_id", "in", steps.invoice_id.ids),
+                    ("kind", "in", STEP_KINDS),
+                    ("state", "=", "done"),
+                    ("id", "not in", steps.ids),
+                ]
+            )
+        }
+        for invoice in steps.invoice_id:
+            actions = steps.filtered(lambda a, inv=invoice: a.invoice_id == inv)
+            new_steps = {action._step() for action in actions} - counted
             values = {
                 "collection_last_reminder_date": today,
-                "collection_reminder_count": invoice.collection_reminder_count + 1,
+                "collection_reminder_count": invoice.collection_reminder_count
+                + len(new_steps),
             }
-            level = action.level_id
+            level = actions.level_id.sorted("level_number")[-1:]
             if level and (
                 not invoice.collection_level_id
                 or level.level_number >= invoice.collection_level_id.level_number
@@ -344,7 +442,39 @@ class CollectionAction(models.Model):
             )
         )
 
-    def _invoices_table(self):
+    def _amounts(self):
+        """What the reminder of these actions asks to pay, net of the
+        customer's credit (``collection.engine._reminder_amounts``)."""
+        invoices = self.invoice_id
+        if not invoices or len(invoices.commercial_partner_id) != 1:
+            return None
+        return self.env["collection.engine"]._reminder_amounts(invoices)
+
+    @api.model
+    def _credit_context(self, amounts):
+        """Context for templates: the credit deducted, when there is one.
+
+        ``collection_credit`` holds ``currency``, ``invoices_total``,
+        ``credits`` (``document``, ``date``, ``is_credit_note``, ``amount``),
+        ``credit_total``, ``deducted``, ``kept`` (credit left for invoices
+        not in this reminder) and ``to_pay``; templates show it when present.
+        """
+        if not amounts or amounts["currency"].is_zero(amounts["deducted"]):
+            return {}
+        currency = amounts["currency"]
+        return {
+            "collection_credit": {
+                "currency": currency,
+                "invoices_total": amounts["invoices_total"],
+                "credits": amounts["credits"],
+                "credit_total": amounts["credit_total"],
+                "deducted": amounts["deducted"],
+                "kept": currency.round(amounts["credit_total"] - amounts["deducted"]),
+                "to_pay": amounts["to_pay"],
+            }
+        }
+
+    def _invoices_table(self, amounts=None):
         lines = [
             _(
                 "%(invoice)s of %(date)s, due %(due)s: %(amount)s",
@@ -359,6 +489,38 @@ class CollectionAction(models.Model):
                 lambda a: a.invoice_id.invoice_date_due or fields.Date.today()
             )
         ]
+        credit = self._credit_context(
+            amounts if amounts is not None else self._amounts()
+        ).get("collection_credit")
+        if credit:
+            currency = credit["currency"]
+            for line in credit["credits"]:
+                lines.append(
+                    _(
+                        "%(document)s of %(date)s: %(amount)s",
+                        document=(
+                            _("Credit note %s", line["document"])
+                            if line["is_credit_note"]
+                            else _("Payment %s", line["document"])
+                        ),
+                        date=format_date(self.env, line["date"]),
+                        amount=format_amount(self.env, -line["amount"], currency),
+                    )
+                )
+            if not currency.is_zero(credit["kept"]):
+                lines.append(
+                    _(
+                        "Credit kept for your other invoices: %s",
+                        format_amount(self.env, credit["kept"], currency),
+                    )
+                )
+            lines.append(
+                _(
+                    "Deducted: %(deducted)s. Net amount to pay: %(to_pay)s",
+                    deducted=format_amount(self.env, credit["deducted"], currency),
+                    to_pay=format_amount(self.env, credit["to_pay"], currency),
+                )
+            )
         return lines
 
     def _history_note(self):
@@ -382,6 +544,9 @@ class CollectionAction(models.Model):
         main = self._main_action()
         invoice = main.invoice_id
         invoices = self.invoice_id
+        amounts = self._amounts()
+        # Templates show the credit deducted and the net amount to pay.
+        credit = self._credit_context(amounts)
         recipient = self._recipient()
         level = main.level_id
         attachments = self.env["ir.attachment"]
@@ -399,7 +564,7 @@ class CollectionAction(models.Model):
                 )
             # Templates list every invoice of the reminder from the context.
             message = invoice.with_context(
-                collection_invoice_ids=invoices.ids
+                collection_invoice_ids=invoices.ids, **credit
             ).message_post_with_source(
                 template,
                 **self._author_values(),
@@ -412,9 +577,9 @@ class CollectionAction(models.Model):
             template = main.sms_template_id or level.sms_template_id
             if not template:
                 raise UserError(_("No SMS template for level %s.", level.display_name))
-            body = template._render_field("body", invoice.ids, compute_lang=True)[
-                invoice.id
-            ]
+            body = template.with_context(**credit)._render_field(
+                "body", invoice.ids, compute_lang=True
+            )[invoice.id]
             number = (
                 recipient.collection_sms_number or self.partner_id.collection_sms_number
             )
@@ -431,7 +596,7 @@ class CollectionAction(models.Model):
                 attachment_ids=attachments.ids,
             )
         elif channel == "portal":
-            lines = self._invoices_table()
+            lines = self._invoices_table(amounts)
             body = _(
                 "Reminder: the following invoices are awaiting payment: %s",
                 "; ".join(lines),
@@ -529,6 +694,13 @@ class CollectionAction(models.Model):
     def _execute_call(self, channel):
         partner = self.partner_id.commercial_partner_id
         days, hours = partner._collection_call_windows()
+        if not days or not hours:
+            self._call_fallback(
+                _("the customer may be called on no day of the week")
+                if not days
+                else _("the customer has no hours when they may be called")
+            )
+            return
         params = self._main_action()._params()
         deadline = self._next_call_day(
             fields.Date.context_today(self), int(params.get("within_days") or 0), days
@@ -550,6 +722,70 @@ class CollectionAction(models.Model):
             _("Collection call: %s", partner.name), note, deadline
         )
         self._mark_done(activity_id=activity.id)
+
+    def _call_fallback(self, reason):
+        """No call can be planned: remind on the level's fallback channel.
+
+        Without a fallback channel, the calls fail with the reason and wait
+        for someone to set the customer's call days and hours, then retry.
+        An invoice already reminded on the fallback channel at this level on
+        the same day is not reminded twice.
+        """
+        fallback = self._main_action().level_id.fallback_channel
+        if not fallback:
+            raise UserError(
+                _(
+                    "No call planned: %(reason)s. Set the days and hours when "
+                    "the customer may be called, then retry.",
+                    reason=reason,
+                )
+            )
+        reachable, why_not = self[:1]._reachable(fallback)
+        if not reachable:
+            raise UserError(
+                _(
+                    "No call planned: %(reason)s; %(channel)s not possible "
+                    "either: %(why)s.",
+                    reason=reason,
+                    channel=self._channel_label(fallback),
+                    why=why_not,
+                )
+            )
+        reminded = {
+            (action.invoice_id, action.date, action.level_id)
+            for action in self.search(
+                [
+                    ("invoice_id", "in", self.invoice_id.ids),
+                    ("kind", "=", "reminder"),
+                    ("channel", "=", fallback),
+                    ("state", "in", ("approved", "done")),
+                    ("id", "not in", self.ids),
+                ]
+            )
+        }
+        covered = self.filtered(
+            lambda c: (c.invoice_id, c.date, c.level_id) in reminded
+        )
+        note = _(
+            "No call planned: %(reason)s. Reminded by %(channel)s instead.",
+            reason=reason,
+            channel=self._channel_label(fallback),
+        )
+        self.write({"kind": "reminder", "channel": fallback, "note": note})
+        if covered:
+            covered.write(
+                {
+                    "note": _(
+                        "No call planned: %(reason)s. Already reminded by "
+                        "%(channel)s at this level.",
+                        reason=reason,
+                        channel=self._channel_label(fallback),
+                    )
+                }
+            )
+            covered._mark_done()
+        if self - covered:
+            (self - covered)._execute_reminder(fallback)
 
     @api.model
     def _next_call_day(self, start, within_days, call_days):
@@ -591,10 +827,18 @@ class CollectionAction(models.Model):
         )
         self._mark_done(activity_id=activity.id)
 
+    def _escalation_stage_label(self, stage):
+        """An escalation stage as the catalogue names it, in the user's language."""
+        catalogue = self.env["collection.engine"]._catalogue(self.company_id[:1])
+        words = CatalogueWords(self.env, catalogue.export())
+        specs = words.actions.get("escalate", {}).get("params", [])
+        options = next((p.get("options") for p in specs if p["name"] == "stage"), [])
+        return words.show(stage, options) if stage else _("(none)")
+
     def _execute_escalation(self, channel):
         params = self._main_action()._params()
         activity = self._plan_activity(
-            _("Escalate: %s", params.get("stage")),
+            _("Escalate: %s", self._escalation_stage_label(params.get("stage"))),
             "<br/>".join(self._invoices_table() + [self[:1].explanation or ""]),
         )
         self._mark_done(activity_id=activity.id)

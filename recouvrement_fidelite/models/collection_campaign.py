@@ -400,6 +400,19 @@ class CollectionCampaign(models.Model):
                     reachable = False
                     reasons.append(_("Nothing to send: %s", " ".join(pauses)))
             balance = balances.get(customer.id, {})
+            # As in the collection run: nothing is claimed from a customer
+            # whose credit notes and payments not yet matched cover what
+            # they owe.
+            if self.env["collection.engine"]._owes_nothing(balance, self.company_id):
+                reachable = False
+                to_remind = []
+                reasons = [
+                    _(
+                        "Nothing to send: the customer owes nothing in total; "
+                        "their credit notes and payments not yet matched cover "
+                        "their invoices."
+                    )
+                ]
             lines.append(
                 {
                     "campaign_id": self.id,

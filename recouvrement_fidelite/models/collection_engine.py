@@ -145,6 +145,8 @@ class CollectionEngine(models.AbstractModel):
                         (today - last_reminder).days if last_reminder else None
                     ),
                     "customer_overdue_amount": balance.get("overdue_amount", 0.0),
+                    "customer_balance": balance.get("balance", 0.0),
+                    "customer_unapplied_credit": balance.get("unapplied_credit", 0.0),
                     "customer_open_invoice_count": balance.get("open_count", 0),
                     "customer_overdue_invoice_count": balance.get("overdue_count", 0),
                     "customer_typology": customer._collection_typology(company).code,
@@ -181,41 +183,56 @@ class CollectionEngine(models.AbstractModel):
 
     @api.model
     def _customer_balances(self, customer_ids, company, today):
-        """What each customer owes: overdue amount and invoice counts.
+        """What each customer owes: balance, overdue amount, invoice counts.
 
-        The overdue amount sums the receivable left to pay past its due date,
-        so credit notes and payments not yet matched with an invoice reduce
-        it. Returns ``{customer_id: {"overdue_amount", "open_count",
+        Every receivable line of the customer (and of their contacts) not yet
+        reconciled counts: invoices add what is left to pay on them, credit
+        notes and payments not yet matched with an invoice take off what is
+        left of them. ``balance`` is the total, due or not (0 or less: the
+        customer owes nothing); ``overdue_amount`` the part past its due date;
+        ``unapplied_credit`` the credit notes and payments not yet matched
+        (positive). Amounts in company currency. Returns ``{customer_id:
+        {"balance", "overdue_amount", "unapplied_credit", "open_count",
         "overdue_count"}}``.
         """
         if not customer_ids:
             return {}
         self.env["account.move.line"].flush_model()
         self.env["account.move"].flush_model()
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        # Payments may be recorded on a contact of the customer: group by
+        # the commercial entity, as the invoices are.
         self.env.cr.execute(
             """
-            SELECT line.partner_id,
+            SELECT partner.commercial_partner_id,
+                   COALESCE(SUM(line.amount_residual), 0),
                    COALESCE(SUM(line.amount_residual) FILTER (
                        WHERE COALESCE(line.date_maturity, line.date) < %(today)s
+                   ), 0),
+                   COALESCE(-SUM(line.amount_residual) FILTER (
+                       WHERE line.amount_residual < 0
                    ), 0)
               FROM account_move_line line
               JOIN account_account account ON account.id = line.account_id
+              JOIN res_partner partner ON partner.id = line.partner_id
              WHERE account.account_type = 'asset_receivable'
                AND line.parent_state = 'posted'
                AND line.reconciled IS NOT TRUE
                AND line.company_id = %(company)s
-               AND line.partner_id = ANY(%(customers)s)
-             GROUP BY line.partner_id
+               AND partner.commercial_partner_id = ANY(%(customers)s)
+             GROUP BY partner.commercial_partner_id
             """,
             {"today": today, "company": company.id, "customers": list(customer_ids)},
         )
         balances = {
             partner_id: {
-                "overdue_amount": float(amount),
+                "balance": float(balance),
+                "overdue_amount": float(overdue),
+                "unapplied_credit": float(credit),
                 "open_count": 0,
                 "overdue_count": 0,
             }
-            for partner_id, amount in self.env.cr.fetchall()
+            for partner_id, balance, overdue, credit in self.env.cr.fetchall()
         }
         self.env.cr.execute(
             """
@@ -236,8 +253,94 @@ class CollectionEngine(models.AbstractModel):
         )
         for partner_id, open_count, overdue_count in self.env.cr.fetchall():
             balance = balances.setdefault(
-                partner_id, {"overdue_amount": 0.0, "open_count": 0, "overdue_count": 0}
+                partner_id,
+                {
+                    "balance": 0.0,
+                    "overdue_amount": 0.0,
+                    "unapplied_credit": 0.0,
+                    "open_count": 0,
+                    "overdue_count": 0,
+                },
             )
             balance["open_count"] = open_count
             balance["overdue_count"] = overdue_count
         return balances
+
+    @api.model
+    def _owes_nothing(self, balance, company):
+        """Whether a customer (a ``_customer_balances`` value) owes nothing
+        in total: their credit notes and payments cover their invoices."""
+        if not balance or "balance" not in balance:
+            return False
+        return company.currency_id.compare_amounts(balance["balance"], 0.0) <= 0
+
+    @api.model
+    def _reminder_amounts(self, invoices):
+        """What a reminder for these invoices of one customer asks to pay.
+
+        The customer's credit notes and payments not yet matched with an
+        invoice are deducted, up to what the customer owes in total: a
+        reminder never asks for more than the customer's balance, and a
+        credit larger than the invoices reminded leaves nothing to pay.
+        Amounts are in the invoices' currency when every open receivable
+        line of the customer is in it, else in company currency.
+
+        Returns a dict: ``currency``, ``invoices_total`` (left to pay on the
+        invoices), ``credit_lines`` (the unmatched credit notes and payments,
+        ``account.move.line``), ``credit_total``, ``balance`` (what the
+        customer owes in total), ``deducted`` and ``to_pay``.
+        """
+        customer = invoices.commercial_partner_id
+        customer.ensure_one()
+        company = invoices.company_id[:1]
+        lines = self.env["account.move.line"].search(
+            [
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+                ("reconciled", "=", False),
+                ("company_id", "=", company.id),
+                ("partner_id", "child_of", customer.id),
+            ],
+            order="date, id",
+        )
+        currencies = lines.currency_id | invoices.currency_id
+        if len(currencies) == 1:
+            currency = currencies
+
+            def residual(line):
+                return line.amount_residual_currency
+
+        else:
+            currency = company.currency_id
+
+            def residual(line):
+                return line.amount_residual
+
+        invoice_lines = lines.filtered(lambda line: line.move_id in invoices)
+        credit_lines = (lines - invoice_lines).filtered(
+            lambda line: currency.compare_amounts(residual(line), 0.0) < 0
+        )
+        invoices_total = currency.round(sum(residual(line) for line in invoice_lines))
+        balance = currency.round(sum(residual(line) for line in lines))
+        to_pay = max(min(invoices_total, balance), 0.0)
+        credits = [
+            {
+                "document": line.move_id.name,
+                "date": line.date,
+                "is_credit_note": line.move_id.move_type == "out_refund",
+                "amount": currency.round(-residual(line)),
+            }
+            for line in credit_lines
+        ]
+        return {
+            "currency": currency,
+            "invoices_total": invoices_total,
+            "credit_lines": credit_lines,
+            "credits": credits,
+            "credit_total": currency.round(
+                -sum(residual(line) for line in credit_lines)
+            ),
+            "balance": balance,
+            "deducted": currency.round(invoices_total - to_pay),
+            "to_pay": currency.round(to_pay),
+        }

@@ -138,8 +138,22 @@ class CollectionRun(models.Model):
             self.env, self.env["collection.engine"]._catalogue(company).export()
         )
         explain = words.explanation_text
+        engine = self.env["collection.engine"]
+        balances = engine._customer_balances(
+            invoices.commercial_partner_id.ids, company, today
+        )
         planned = []
         for invoice, result in zip(invoices, results, strict=True):
+            # A customer whose credit notes and payments not yet matched
+            # cover everything they owe has nothing to pay: reminding,
+            # calling or escalating would claim money that is not due. Their
+            # open invoices wait for accounting to match them with the
+            # credit, which is not collection's job. Nothing is recorded
+            # (a record a day would pile up for as long as the credit is not
+            # matched); the engine's facts show why (customer_balance).
+            balance = balances.get(invoice.commercial_partner_id.id)
+            if engine._owes_nothing(balance, company):
+                continue
             planned += self._plan_invoice(invoice, result, company, today, explain)
         keys = [values["dedup_key"] for values in planned if values.get("dedup_key")]
         existing = set()
@@ -245,16 +259,19 @@ class CollectionRun(models.Model):
             planned.append(
                 action("reminder", decision.params["channel"], decision, **values)
             )
+        calls = [d for d in decisions if d.action == "schedule_call"]
         if level_decision and not reminders:
             for channel in level._channels():
-                if channel == "phone":
-                    planned.append(action("call", "phone", level_decision))
-                else:
+                if channel != "phone":
                     planned.append(action("reminder", channel, level_decision))
+                elif not calls:
+                    planned.append(action("call", "phone", level_decision))
+        # A rule's "schedule a call" says when and why to call: it replaces
+        # the call of the level's channels (both would be the same call).
+        for decision in calls:
+            planned.append(action("call", "phone", decision))
         for decision in decisions:
-            if decision.action == "schedule_call":
-                planned.append(action("call", "phone", decision))
-            elif decision.action == "pause_reminders":
+            if decision.action == "pause_reminders":
                 planned.append(action("pause", "none", decision, extra=str(today)))
             elif decision.action == "offer_payment_plan":
                 planned.append(action("payment_plan", "none", decision))

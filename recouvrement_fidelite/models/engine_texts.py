@@ -42,6 +42,17 @@ _TERMS = (
         "Everything the customer owes past its due date, in company currency, "
         "net of credit notes and unreconciled payments."
     ),
+    _lt("Customer's balance"),
+    _lt(
+        "What the customer owes in total, due or not, in company currency: "
+        "open invoices minus credit notes and payments not yet matched with "
+        "them (0 or less: the customer owes nothing)."
+    ),
+    _lt("Customer's unapplied credit"),
+    _lt(
+        "Credit notes and payments of the customer not yet matched with an "
+        "invoice, in company currency (0: none)."
+    ),
     _lt("Customer's open invoices"),
     _lt("Invoices not fully paid."),
     _lt("Customer's overdue invoices"),

@@ -123,6 +123,10 @@ class ReportCollectionLetter(models.AbstractModel):
             format_amount(env, amount, currency, lang_code=lang)
             for currency, amount in totals.items()
         )
+        credit = self._credit(env, invoices, lang)
+        if credit:
+            # The letter asks for what is left once the credit is deducted.
+            total_text = credit["to_pay"]
         deadline = fields.Date.add(
             today, days=data.get("deadline_days") or DEADLINE_DAYS
         )
@@ -144,6 +148,7 @@ class ReportCollectionLetter(models.AbstractModel):
                 format_amount(env, amount, currency, lang_code=lang)
                 for currency, amount in totals.items()
             ],
+            "credit": credit,
             "b2b": customer.collection_customer_type == "b2b",
             # The creditor's law: where the company is established.
             "french_law": (company.country_id or company.account_fiscal_country_id).code
@@ -154,8 +159,10 @@ class ReportCollectionLetter(models.AbstractModel):
                 else env._("On %(date)s", date=date_text)
             ),
             "subject": self._subject(env, tone),
-            "paragraphs": self._paragraphs(
-                env, tone, len(invoices), total_text, deadline_text
+            "paragraphs": self._with_credit(
+                env,
+                self._paragraphs(env, tone, len(invoices), total_text, deadline_text),
+                credit,
             ),
             "responsible": responsible,
             "contact_name": responsible.name or company.name,
@@ -171,6 +178,51 @@ class ReportCollectionLetter(models.AbstractModel):
             ),
             "portal_url": main.get_base_url() + main.get_portal_url() if main else "",
         }
+
+    @api.model
+    def _credit(self, env, invoices, lang):
+        """The customer's credit deducted from the invoices, worded for the
+        letter; ``None`` when nothing is deducted."""
+        amounts = env["collection.engine"]._reminder_amounts(invoices)
+        currency = amounts["currency"]
+        if currency.is_zero(amounts["deducted"]):
+            return None
+
+        def amount(value):
+            return format_amount(env, value, currency, lang_code=lang)
+
+        kept = currency.round(amounts["credit_total"] - amounts["deducted"])
+        return {
+            "rows": [
+                {
+                    "document": credit["document"],
+                    "is_credit_note": credit["is_credit_note"],
+                    "date": format_date(env, credit["date"], lang_code=lang),
+                    "amount": amount(-credit["amount"]),
+                }
+                for credit in amounts["credits"]
+            ],
+            "kept": amount(kept) if not currency.is_zero(kept) else "",
+            "deducted": amount(amounts["deducted"]),
+            "to_pay": amount(amounts["to_pay"]),
+        }
+
+    @api.model
+    def _with_credit(self, env, paragraphs, credit):
+        """Say, right below the table, what was deducted and what is left."""
+        if not credit:
+            return paragraphs
+        return [
+            paragraphs[0],
+            env._(
+                "We have deducted %(deducted)s of credit notes and payments not "
+                "yet matched with your invoices: the net amount to pay is "
+                "%(to_pay)s.",
+                deducted=credit["deducted"],
+                to_pay=credit["to_pay"],
+            ),
+            *paragraphs[1:],
+        ]
 
     @api.model
     def _subject(self, env, tone):

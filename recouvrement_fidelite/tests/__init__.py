@@ -10,3 +10,4 @@ from . import test_rule_editor
 from . import test_letter
 from . import test_campaign
 from . import test_security
+from . import test_run_fixes

@@ -191,7 +191,8 @@ class TestCollectionRun(CollectionRunCase):
         self.assertEqual(older.collection_level_id, self.level_2)
         self.assertEqual(newer.collection_level_id, self.level_1)
         self.assertEqual(str(older.collection_last_reminder_date), TODAY)
-        self.assertEqual(older.collection_reminder_count, 2)  # email + SMS
+        # Email and SMS of one level are one reminder (issue 7, item 9).
+        self.assertEqual(older.collection_reminder_count, 1)
         self.assertEqual(older.collection_next_action, "Last reminder")
         self.assertEqual(str(older.collection_next_action_date), "2026-03-31")
         # Every decision is explained in the history.

@@ -11,6 +11,8 @@ REQUIRED_VARIABLES = {
     "days_overdue",
     "residual_amount",
     "customer_overdue_amount",
+    "customer_balance",
+    "customer_unapplied_credit",
     "customer_open_invoice_count",
     "customer_overdue_invoice_count",
     "customer_typology",
