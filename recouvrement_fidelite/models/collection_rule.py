@@ -23,12 +23,14 @@ def check_storable_texts(record, vals):
         if bad:
             field = record._fields.get(field_name)
             label = field.get_description(record.env)["string"] if field else field_name
+            # Worded apart: the translation export reads the arguments of _().
+            character = f"U+{ord(bad.group()):04X}"
             raise ValidationError(
                 _(
                     "%(field)s: the text holds a character that cannot be "
                     "stored (%(character)s).",
                     field=label,
-                    character=f"U+{ord(bad.group()):04X}",
+                    character=character,
                 )
             )
 

@@ -254,6 +254,7 @@ class ResPartner(models.Model):
             )
 
     @api.depends("phone", "mobile", "country_id", "commercial_partner_id.country_id")
+    @api.depends_context("lang")
     def _compute_collection_phone_issue(self):
         for partner in self:
             issues = []

@@ -9,3 +9,4 @@ from . import test_collection_run
 from . import test_rule_editor
 from . import test_letter
 from . import test_campaign
+from . import test_rule_robustness
