@@ -246,7 +246,8 @@ class CatalogueWords:
             value = int(value)
         label = self._option_label(options, value)
         if label is not None:
-            return label
+            # Choices may be numbers (the levels of "Set the reminder level").
+            return str(label)
         if isinstance(value, str):
             return f"“{value}”" if not options else value
         return str(value)
