@@ -9,7 +9,7 @@
     "license": "LGPL-3",
     "author": "recouvrement_fidelite contributors",
     "depends": ["account", "account_payment", "portal", "mail", "sms"],
-    "external_dependencies": {"python": ["business_rules", "phonenumbers"]},
+    "external_dependencies": {"python": ["business_rules", "phonenumbers", "regex"]},
     "data": [
         "security/recouvrement_fidelite_security.xml",
         "security/ir.model.access.csv",

@@ -16,7 +16,8 @@ Modules
 ``validation``  rule set grammar and checks (:func:`validate_rule_set`)
 ``evaluation``  fast evaluation with explanations (:class:`Evaluator`)
 ``phone``       phone numbers to E.164 (:func:`normalize_phone`)
-``errors``      :class:`EngineError` and its subclasses
+``errors``      :class:`EngineError` and its subclasses; messages as
+                templates marked for translation (``_lt``)
 
 Rule grammar
 ------------
@@ -67,26 +68,41 @@ Usage
 
 How it works
 ------------
-Validation walks the rule set once, collects every problem with its path,
-and returns normalised rules. The evaluator compiles each condition into a
-closure with its expected value cast once, reads each invoice's variables
-once, and explains only the rules that trigger. Decisions are the same as
-business-rules' ``run_all`` would record for the same rules and facts (the
-test suite checks this on random rule sets), many times faster.
+Validation first checks technical limits (size, nesting, numbers, storable
+texts) without recursion, then walks the rule set once, collects every
+problem with its path, and returns normalised rules. The evaluator
+compiles each condition into a closure with its expected value cast once,
+reads each invoice's variables once, and explains only the rules that
+trigger. Decisions are the same as business-rules' ``run_all`` would record
+for the same rules and facts (the test suite checks this on random rule
+sets), many times faster.
 """
 
 from .actions import CollectionActions, Decision
 from .catalogue import DEFAULT_CATALOGUE, Catalogue
-from .errors import EngineError, FactError, Problem, RuleValidationError
+from .errors import (
+    ConditionError,
+    EngineError,
+    FactError,
+    Problem,
+    RuleValidationError,
+)
 from .evaluation import Evaluation, Evaluator, Explanation
 from .phone import PhoneCheck, normalize_phone
-from .validation import RuleSet, validate_rule_set, validate_rules
+from .validation import (
+    RuleSet,
+    check_document,
+    load_json,
+    validate_rule_set,
+    validate_rules,
+)
 from .variables import InvoiceFacts
 
 __all__ = [
     "DEFAULT_CATALOGUE",
     "Catalogue",
     "CollectionActions",
+    "ConditionError",
     "Decision",
     "EngineError",
     "Evaluation",
@@ -98,6 +114,8 @@ __all__ = [
     "Problem",
     "RuleSet",
     "RuleValidationError",
+    "check_document",
+    "load_json",
     "normalize_phone",
     "validate_rule_set",
     "validate_rules",

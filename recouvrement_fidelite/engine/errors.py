@@ -1,10 +1,32 @@
-"""The engine's errors.
+"""The engine's errors, and how its messages reach the user's language.
 
 Everything the engine refuses is reported with a subclass of
 :class:`EngineError`, never with an ``AssertionError``, ``KeyError`` or
 ``TypeError`` escaping from business-rules, so that callers (the Odoo models,
 the rule editor, the collection run) catch one type and show its message.
+
+Messages meant for people (validation problems, phone number reasons) are
+English *templates* with named parameters, declared with :func:`_lt`. The
+engine formats them in English; Odoo translates the template and formats it
+with the same parameters (``env._(problem.template, **problem.params)``).
 """
+
+
+def _lt(template):
+    """Mark an engine message for translation; returns it unchanged.
+
+    The engine imports nothing from Odoo, yet its messages must reach the
+    addon's ``i18n/fr.po``: Odoo's translation export takes the first
+    argument of every call to a function named ``_lt`` (or ``_``) in the
+    addon's Python files, this package included. Parameters are named
+    (``%(value)s``); a literal percent sign is written ``%%``.
+    """
+    return template
+
+
+def format_message(template, params):
+    """A template formatted with its parameters (none: the template as is)."""
+    return template % params if params else template
 
 
 class EngineError(ValueError):
@@ -16,15 +38,22 @@ class Problem:
 
     ``rule`` is the rule's name (``None`` for the rule set itself), ``path``
     the dotted path to the bad element inside the rule set, for example
-    ``rules[2].conditions.all[0].operator``.
+    ``rules[2].conditions.all[0].operator``. ``template`` and ``params`` are
+    the message before formatting (see :func:`_lt`); ``message`` is the
+    English text.
     """
 
-    __slots__ = ("rule", "path", "message")
+    __slots__ = ("rule", "path", "template", "params")
 
-    def __init__(self, rule, path, message):
+    def __init__(self, rule, path, template, params=None):
         self.rule = rule
         self.path = path
-        self.message = message
+        self.template = template
+        self.params = dict(params or {})
+
+    @property
+    def message(self):
+        return format_message(self.template, self.params)
 
     def __str__(self):
         where = f"rule {self.rule!r}, " if self.rule else ""
@@ -51,3 +80,8 @@ class RuleValidationError(EngineError):
 
 class FactError(EngineError):
     """A fact of one invoice has a value its variable cannot use."""
+
+
+class ConditionError(EngineError):
+    """A condition could not be tested on one invoice's value (see
+    :data:`~.evaluation.REGEX_TIMEOUT`): that invoice only is in error."""

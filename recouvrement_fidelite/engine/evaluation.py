@@ -44,23 +44,44 @@ fact its variable cannot use (text for a number...) sets
 :attr:`Evaluation.error` for that invoice only. Every variable the rules use
 is read before any rule runs, so such an error is reported even when no
 rule would have reached that variable.
+
+Regular expressions (``matches_regex``) run with the ``regex`` package, whose
+default ``V0`` mode has the syntax and results of Python's ``re`` (which
+business-rules uses), and a time limit: a pattern with catastrophic
+backtracking (``(a|aa)+$`` on a long text) would otherwise hold the run for
+hours, and texts typed by customers will reach rules. A search that takes
+longer than :data:`REGEX_TIMEOUT` seconds sets :attr:`Evaluation.error` for
+that invoice only; after :data:`REGEX_TIMEOUTS_ALLOWED` such searches, the
+condition fails at once for every value it has not answered yet, so that one
+bad pattern costs a bounded time per evaluator, whatever the number of
+invoices. Rejecting such patterns when a rule is saved was the alternative;
+no static test finds every slow pattern (``.*.*.*=`` is polynomial, not
+nested), and a linear-time engine (RE2) would change results and refuse
+what business-rules accepts. These are technical limits, not policy.
 """
 
 import gc
-import re
 from decimal import Decimal
 from itertools import compress
 from operator import methodcaller
 from types import MappingProxyType
 
+import regex
 from business_rules.fields import FIELD_NO_INPUT
 
 from .actions import Decision
 from .catalogue import DEFAULT_CATALOGUE
-from .errors import EngineError
+from .errors import ConditionError, EngineError
 from .operators import OPERATOR_TYPES, NumericType
 
 EPSILON = NumericType.EPSILON
+
+#: Seconds one regular expression search may take on one value.
+REGEX_TIMEOUT = 0.1
+#: Searches of one condition that may time out before it fails at once.
+REGEX_TIMEOUTS_ALLOWED = 3
+#: Outcomes of one regular expression kept for explanations (distinct values).
+_REGEX_MEMO_SIZE = 50_000
 
 
 _EPSILON_FLOAT = float(EPSILON)
@@ -131,11 +152,45 @@ def _string_test(operator, expected):
     if operator == "contains":
         return lambda x: expected in x
     if operator == "matches_regex":
-        search = re.compile(expected).search
-        return lambda x: search(x) is not None
+        return _regex_test(expected)
     if operator == "non_empty":
         return bool
     return None
+
+
+def _regex_test(pattern):
+    """``re.search(pattern, x) is not None``, within a time limit.
+
+    Raises :class:`~.errors.ConditionError` when the search takes longer
+    than :data:`REGEX_TIMEOUT`, or at once after
+    :data:`REGEX_TIMEOUTS_ALLOWED` timeouts. Outcomes are remembered, so an
+    explanation read later tests nothing again.
+    """
+    search = regex.compile(pattern, flags=regex.V0).search
+    outcomes = {}
+    timeouts = []
+
+    def test(x):
+        outcome = outcomes.get(x)
+        if outcome is not None:
+            return outcome
+        if len(timeouts) >= REGEX_TIMEOUTS_ALLOWED:
+            raise ConditionError(timeouts[0])
+        try:
+            outcome = search(x, timeout=REGEX_TIMEOUT) is not None
+        except TimeoutError:
+            timeouts.append(
+                f"The regular expression {pattern!r} took more than "
+                f"{REGEX_TIMEOUT:g} s on this text: it backtracks too much; "
+                "simplify it (no nested repetitions such as (a+)+)."
+            )
+            raise ConditionError(timeouts[-1]) from None
+        if len(outcomes) >= _REGEX_MEMO_SIZE:
+            outcomes.clear()
+        outcomes[x] = outcome
+        return outcome
+
+    return test
 
 
 def _select_test(operator, expected):
@@ -350,15 +405,48 @@ class _Batch:
         self.distinct[name] = values
 
     def bits(self, leaf):
-        """The leaf's outcome over the batch, one byte (0 or 1) per invoice."""
+        """The leaf's outcome over the batch, one byte (0 or 1) per invoice.
+
+        A value the condition cannot be tested on (a regular expression out
+        of time) counts as not holding and puts its invoices in error.
+        """
         rows = self.rows.get(leaf.name)
         if rows is not None:
-            return int.from_bytes(bytes(map(leaf.test, rows)), "little")
+            try:
+                return int.from_bytes(bytes(map(leaf.test, rows)), "little")
+            except ConditionError:
+                outcomes, errors = _test_each(leaf.test, dict(enumerate(rows)))
+                for index, error in errors.items():
+                    self._fail(index, error)
+                return int.from_bytes(bytes(outcomes.values()), "little")
         values = self.distinct[leaf.name]
-        outcome = dict(zip(values, map(leaf.test, values.values()), strict=True))
+        try:
+            outcome = dict(zip(values, map(leaf.test, values.values()), strict=True))
+        except ConditionError:
+            outcome, errors = _test_each(leaf.test, values)
+            if errors:
+                for index, key in enumerate(self.columns[leaf.name]):
+                    if key in errors:
+                        self._fail(index, errors[key])
         outcome.update(dict.fromkeys(self.failed.get(leaf.name, ()), False))
         flags = bytes(map(outcome.__getitem__, self.columns[leaf.name]))
         return int.from_bytes(flags, "little")
+
+    def _fail(self, index, error):
+        if self.errors[index] is None:
+            self.errors[index] = error
+
+
+def _test_each(test, values):
+    """Test values one by one: ``({key: outcome}, {key: error message})``."""
+    outcomes, errors = {}, {}
+    for key, value in values.items():
+        try:
+            outcomes[key] = test(value)
+        except ConditionError as error:
+            outcomes[key] = False
+            errors[key] = str(error)
+    return outcomes, errors
 
 
 def _read_distinct(reader, name, keys, raws):
@@ -434,7 +522,11 @@ class _Leaf:
 
     def explain(self, values, out):
         actual = values[self.name]
-        result = self.test(actual)
+        try:
+            result = self.test(actual)
+        except ConditionError:
+            # Only explained when the batch could test it; never fail later.
+            result = False
         if result:
             out.append(ConditionCheck(self, actual))
         return result

@@ -36,7 +36,10 @@ Grammar (every key is checked, unknown keys are refused):
   a number (``numeric``), text (``text``), one choice (``select``), a list of
   choices (``select_multiple``) or nothing (``none``; ``value`` may be left
   out). Choices must be among the variable's options when it declares some.
-  A regular expression must compile.
+  A regular expression must compile (with Python's ``re``, which
+  business-rules uses, and with ``regex``, which the evaluator uses: see
+  :mod:`.evaluation`). A numeric action parameter with choices (the level
+  numbers of ``set_reminder_level``, given by Odoo) takes one of them.
 - ``actions`` is a list (possibly empty: a rule that only stops the
   evaluation) of ``{"name": <action>, "params": {...}}``; every required
   parameter is given, none is unknown, each has the type, choices and bounds
@@ -47,13 +50,36 @@ normalised (``value`` always present, action parameters completed with their
 defaults), which is exactly the input business-rules' ``run_all`` expects. It
 raises :class:`~.errors.RuleValidationError` listing every problem, each with
 the rule's name and the path to the bad element.
+
+Technical limits
+----------------
+Before the grammar is checked, the whole document goes through
+:func:`check_document` (and a JSON text through :func:`load_json` first), so
+that nothing an administrator types can reach Python's recursion limit,
+overflow a float, or be refused later by PostgreSQL. These limits protect the
+machine; they are not collection policy, and no sensible rule comes near
+them:
+
+- :data:`MAX_JSON_LENGTH` characters of JSON text;
+- :data:`MAX_JSON_DEPTH` levels of nested lists and objects (the conditions'
+  own :data:`MAX_DEPTH` groups take two levels each, so a too deeply nested
+  condition still gets its own message first);
+- :data:`MAX_NODES` values in a document;
+- :data:`MAX_TEXT_LENGTH` characters in one text;
+- numbers finite and at most :data:`MAX_NUMBER` in absolute value (below
+  2**53, so every accepted number is exact as a float too);
+- texts without control characters other than tab, line feed and carriage
+  return (PostgreSQL refuses NUL) and without lone UTF-16 surrogates (they
+  cannot be encoded in UTF-8).
 """
 
 import inspect
 import json
 import math
 import re
+from itertools import accumulate
 
+import regex
 from business_rules.fields import (
     FIELD_NO_INPUT,
     FIELD_NUMERIC,
@@ -63,14 +89,26 @@ from business_rules.fields import (
 )
 
 from .catalogue import DEFAULT_CATALOGUE
-from .errors import Problem, RuleValidationError
+from .errors import Problem, RuleValidationError, _lt
 
 MAX_DEPTH = 20
+MAX_JSON_LENGTH = 1_000_000
+MAX_JSON_DEPTH = 100
+MAX_NODES = 100_000
+MAX_TEXT_LENGTH = 10_000
+MAX_NUMBER = 10**15
 DEFAULT_PRIORITY = 10
 RULE_SET_KEYS = ("name", "priority", "stop_on_first_trigger", "rules")
 RULE_KEYS = ("name", "conditions", "actions")
 LEAF_KEYS = ("name", "operator", "value")
 ACTION_KEYS = ("name", "params")
+
+#: Characters a stored text may not hold: C0 controls but tab, line feed and
+#: carriage return (PostgreSQL refuses NUL), and lone UTF-16 surrogates.
+_BAD_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_JSON_BRACKETS = re.compile(r"[^\[\]{}]+")
+_RULE_INDEX = re.compile(r"^rules\[(\d+)\]")
 
 
 class Rule:
@@ -151,6 +189,209 @@ def validate_rules(
     )
 
 
+def load_json(text, path="(json)"):
+    """Parse a JSON text within the technical limits; return its value.
+
+    Raises :class:`~.errors.RuleValidationError` (its problems at ``path``)
+    when the text is too long, nested too deeply, not JSON, or holds a value
+    :func:`check_document` refuses. Never raises ``RecursionError``: the
+    nesting is measured on the text before it is parsed.
+    """
+    problems = []
+
+    def refuse(template, **params):
+        problems.append(Problem(None, path, template, params))
+        raise RuleValidationError(None, problems)
+
+    if isinstance(text, (bytes, bytearray)):
+        try:
+            text = bytes(text).decode("utf-8")
+        except UnicodeDecodeError as error:
+            refuse(_lt("not valid UTF-8: %(error)s"), error=str(error))
+    if not isinstance(text, str):
+        refuse(_lt("expected a JSON text, got %(value)s"), value=type(text).__name__)
+    if len(text) > MAX_JSON_LENGTH:
+        refuse(
+            _lt("the text is too long: %(length)s characters, at most %(max)s"),
+            length=len(text),
+            max=MAX_JSON_LENGTH,
+        )
+    openings = text.count("[") + text.count("{")
+    if openings > MAX_JSON_DEPTH and _text_depth(text) > MAX_JSON_DEPTH:
+        refuse(_lt("nested deeper than %(max)s levels"), max=MAX_JSON_DEPTH)
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        refuse(_lt("nested deeper than %(max)s levels"), max=MAX_JSON_DEPTH)
+    except ValueError as error:
+        refuse(_lt("not valid JSON: %(error)s"), error=str(error))
+    check_document(data, "" if path == "(json)" else path)
+    return data
+
+
+def _text_depth(text):
+    """How deeply lists and objects nest in a JSON text, without parsing it.
+
+    Strings are removed first, so brackets inside them do not count. Broken
+    JSON may be measured wrong; ``json.loads`` then refuses it anyway.
+    """
+    brackets = _JSON_BRACKETS.sub("", _JSON_STRING.sub("", text))
+    if not brackets:
+        return 0
+    steps = (1 if bracket in "[{" else -1 for bracket in brackets)
+    return max(accumulate(steps))
+
+
+def check_document(data, path=""):
+    """Check every value of a JSON-like document against the technical limits.
+
+    Walks the document without recursion, so depth alone can never raise
+    ``RecursionError``. Raises :class:`~.errors.RuleValidationError` with one
+    problem per bad value (the rule is named when the path is inside
+    ``rules[i]``). Lists and dicts are walked; other values are left to the
+    grammar checks.
+    """
+    problems = []
+
+    def problem(trail, template, **params):
+        problems.append(Problem(None, _trail_path(trail, path), template, params))
+
+    nodes = 0
+    # (value, trail, depth); a trail is (parent trail, key, is a list index),
+    # worded as a path only for a bad value.
+    stack = [(data, None, 0)]
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    while stack:
+        node, trail, depth = pop()
+        nodes += 1
+        if nodes > MAX_NODES:
+            problem(None, _lt("too many values: more than %(max)s"), max=MAX_NODES)
+            break
+        kind = type(node)
+        if kind is dict or kind is list:
+            if depth >= MAX_JSON_DEPTH:
+                problem(
+                    trail,
+                    _lt("nested deeper than %(max)s levels"),
+                    max=MAX_JSON_DEPTH,
+                )
+                continue
+            depth += 1
+            if kind is dict:
+                for key in node:
+                    if type(key) is str and _bad_text(key):
+                        _check_text(key, (trail, key, False), problem)
+                extend(
+                    (child, (trail, key, False), depth)
+                    for key, child in reversed(node.items())
+                )
+            else:
+                extend(
+                    (node[index], (trail, index, True), depth)
+                    for index in range(len(node) - 1, -1, -1)
+                )
+        elif kind is str:
+            if _bad_text(node):
+                _check_text(node, trail, problem)
+        elif kind is int:
+            if not -MAX_NUMBER <= node <= MAX_NUMBER:
+                problem(
+                    trail,
+                    _lt(
+                        "%(value)s is too large: numbers are at most %(max)s "
+                        "in absolute value"
+                    ),
+                    value=_short_number(node),
+                    max=f"{MAX_NUMBER:.0e}",
+                )
+        elif kind is float:
+            if not math.isfinite(node):
+                problem(
+                    trail,
+                    _lt("expected a number, got %(value)s"),
+                    value=json.dumps(node),
+                )
+            elif not -MAX_NUMBER <= node <= MAX_NUMBER:
+                problem(
+                    trail,
+                    _lt(
+                        "%(value)s is too large: numbers are at most %(max)s "
+                        "in absolute value"
+                    ),
+                    value=f"{node:.6g}",
+                    max=f"{MAX_NUMBER:.0e}",
+                )
+        elif isinstance(node, (dict, list, str, int, float)) and kind is not bool:
+            # Subclasses (rare, from Python callers): as their base type.
+            base = next(t for t in (dict, list, str, int, float) if isinstance(node, t))
+            push((base(node), trail, depth))
+            nodes -= 1
+    if problems:
+        raise RuleValidationError(_name_rules(problems, data, path), problems)
+
+
+def _trail_path(trail, root):
+    keys = []
+    while trail is not None:
+        trail, key, is_index = trail
+        keys.append(f"[{key}]" if is_index else f".{key}")
+    keys.reverse()
+    text = root + "".join(keys)
+    return text[1:] if text.startswith(".") else text or "(rule set)"
+
+
+def _bad_text(text):
+    return len(text) > MAX_TEXT_LENGTH or _BAD_CHARACTER.search(text) is not None
+
+
+def _check_text(text, trail, problem):
+    if len(text) > MAX_TEXT_LENGTH:
+        problem(
+            trail,
+            _lt("the text is too long: %(length)s characters, at most %(max)s"),
+            length=len(text),
+            max=MAX_TEXT_LENGTH,
+        )
+        return
+    bad = _BAD_CHARACTER.search(text)
+    problem(
+        trail,
+        _lt("the text holds a character that cannot be stored (%(character)s)"),
+        character=f"U+{ord(bad.group()):04X}",
+    )
+
+
+def _short_number(number):
+    """A huge integer, shown without converting all its digits."""
+    if number.bit_length() > 200:
+        digits = int(number.bit_length() * math.log10(2)) + 1
+        return f"{'-' if number < 0 else ''}a number of about {digits} digits"
+    return str(number)
+
+
+def _name_rules(problems, data, path):
+    """Set each problem's rule from its ``rules[i]`` path, when it has a name.
+
+    Returns the rule set's name, or ``None``.
+    """
+    if path or not isinstance(data, dict):
+        return None
+    name = data.get("name")
+    name = name.strip() if isinstance(name, str) and name.strip() else None
+    rules = data.get("rules")
+    if not isinstance(rules, list):
+        return name
+    for problem in problems:
+        match = _RULE_INDEX.match(problem.path)
+        if not match or int(match.group(1)) >= len(rules):
+            continue
+        rule = rules[int(match.group(1))]
+        rule_name = rule.get("name") if isinstance(rule, dict) else None
+        if isinstance(rule_name, str) and rule_name.strip():
+            problem.rule = rule_name.strip()
+    return name
+
+
 def _describe(value):
     text = (
         json.dumps(value, default=repr) if not isinstance(value, str) else repr(value)
@@ -170,63 +411,94 @@ def _is_scalar_choice(value):
     return isinstance(value, str) or _is_number(value)
 
 
+def _compile_regex_problem(pattern):
+    """Why a pattern does not compile with ``re`` or ``regex``, or ``None``."""
+    for compile_ in (re.compile, _compile_for_evaluator):
+        try:
+            compile_(pattern)
+        except _REGEX_ERRORS as error:
+            return str(error)
+    return None
+
+
+_REGEX_ERRORS = (re.error, regex.error, OverflowError, RecursionError, ValueError)
+
+
+def _compile_for_evaluator(pattern):
+    return regex.compile(pattern, flags=regex.V0)
+
+
 class _Validator:
     def __init__(self, catalogue):
         self.catalogue = catalogue
         self.problems = []
         self.rule_name = None
 
-    def problem(self, path, message):
-        self.problems.append(Problem(self.rule_name, path, message))
+    def problem(self, path, template, **params):
+        self.problems.append(Problem(self.rule_name, path, template, params))
 
     def expect_keys(self, node, path, allowed, required):
         unknown = [key for key in node if key not in allowed]
         for key in unknown:
             self.problem(
                 f"{path}.{key}" if path else str(key),
-                f"unknown key {key!r}; expected keys: {', '.join(allowed)}",
+                _lt("unknown key %(key)s; expected keys: %(expected)s"),
+                key=repr(key),
+                expected=", ".join(allowed),
             )
         missing = [key for key in required if key not in node]
         for key in missing:
-            self.problem(f"{path}.{key}" if path else key, "is required")
+            self.problem(f"{path}.{key}" if path else key, _lt("is required"))
         return not unknown and not missing
 
     # Rule set and rules
 
     def rule_set(self, data):
         name = None
-        if isinstance(data, (str, bytes)):
-            try:
-                data = json.loads(data)
-            except ValueError as error:
-                self.problem("(json)", f"not valid JSON: {error}")
-                raise RuleValidationError(None, self.problems) from None
+        if isinstance(data, (str, bytes, bytearray)):
+            data = load_json(data)
+        else:
+            check_document(data)
         if not isinstance(data, dict):
             self.problem(
                 "(rule set)",
-                "expected an object with keys name, priority, "
-                f"stop_on_first_trigger and rules, got {_describe(data)}",
+                _lt(
+                    "expected an object with keys name, priority, "
+                    "stop_on_first_trigger and rules, got %(value)s"
+                ),
+                value=_describe(data),
             )
             raise RuleValidationError(None, self.problems)
         self.expect_keys(data, "", RULE_SET_KEYS, ("name", "rules"))
         name = data.get("name")
         if "name" in data and (not isinstance(name, str) or not name.strip()):
-            self.problem("name", f"expected a non-empty text, got {_describe(name)}")
+            self.problem(
+                "name",
+                _lt("expected a non-empty text, got %(value)s"),
+                value=_describe(name),
+            )
             name = None
         priority = data.get("priority", DEFAULT_PRIORITY)
         if isinstance(priority, bool) or not isinstance(priority, int):
-            self.problem("priority", f"expected an integer, got {_describe(priority)}")
+            self.problem(
+                "priority",
+                _lt("expected an integer, got %(value)s"),
+                value=_describe(priority),
+            )
         stop = data.get("stop_on_first_trigger", False)
         if not isinstance(stop, bool):
             self.problem(
                 "stop_on_first_trigger",
-                f"expected true or false, got {_describe(stop)}",
+                _lt("expected true or false, got %(value)s"),
+                value=_describe(stop),
             )
         rules = []
         raw_rules = data.get("rules", [])
         if not isinstance(raw_rules, list):
             self.problem(
-                "rules", f"expected a list of rules, got {_describe(raw_rules)}"
+                "rules",
+                _lt("expected a list of rules, got %(value)s"),
+                value=_describe(raw_rules),
             )
         else:
             for index, raw_rule in enumerate(raw_rules):
@@ -241,7 +513,9 @@ class _Validator:
     def rule(self, raw, path):
         self.rule_name = None
         if not isinstance(raw, dict):
-            self.problem(path, f"expected a rule object, got {_describe(raw)}")
+            self.problem(
+                path, _lt("expected a rule object, got %(value)s"), value=_describe(raw)
+            )
             return None
         name = raw.get("name")
         if isinstance(name, str) and name.strip():
@@ -250,7 +524,9 @@ class _Validator:
         self.expect_keys(raw, path, RULE_KEYS, RULE_KEYS)
         if "name" in raw and self.rule_name is None:
             self.problem(
-                f"{path}.name", f"expected a non-empty text, got {_describe(name)}"
+                f"{path}.name",
+                _lt("expected a non-empty text, got %(value)s"),
+                value=_describe(name),
             )
         conditions = None
         if "conditions" in raw:
@@ -268,8 +544,11 @@ class _Validator:
         if not isinstance(node, dict):
             self.problem(
                 path,
-                'expected a condition object ({"all": [...]}, {"any": [...]} or '
-                f'{{"name", "operator", "value"}}), got {_describe(node)}',
+                _lt(
+                    'expected a condition object ({"all": [...]}, {"any": [...]} '
+                    'or {"name", "operator", "value"}), got %(value)s'
+                ),
+                value=_describe(node),
             )
             return None
         if "all" in node or "any" in node:
@@ -280,23 +559,34 @@ class _Validator:
         if len(node) != 1:
             self.problem(
                 path,
-                'a group holds exactly one key, "all" or "any"; '
-                f"found keys: {', '.join(map(str, node))}",
+                _lt(
+                    'a group holds exactly one key, "all" or "any"; '
+                    "found keys: %(keys)s"
+                ),
+                keys=", ".join(map(str, node)),
             )
             return None
         kind, children = next(iter(node.items()))
         path = f"{path}.{kind}"
         if depth > MAX_DEPTH:
-            self.problem(path, f"conditions are nested deeper than {MAX_DEPTH} levels")
+            self.problem(
+                path,
+                _lt("conditions are nested deeper than %(max)s levels"),
+                max=MAX_DEPTH,
+            )
             return None
         if not isinstance(children, list):
             self.problem(
-                path, f"expected a list of conditions, got {_describe(children)}"
+                path,
+                _lt("expected a list of conditions, got %(value)s"),
+                value=_describe(children),
             )
             return None
         if not children:
             self.problem(
-                path, f'an empty "{kind}" group; expected at least one condition'
+                path,
+                _lt('an empty "%(kind)s" group; expected at least one condition'),
+                kind=kind,
             )
             return None
         normalised = [
@@ -313,8 +603,9 @@ class _Validator:
         if variable is None:
             self.problem(
                 f"{path}.name",
-                f"unknown variable {_describe(name)}; expected one of: "
-                + ", ".join(sorted(self.catalogue.variables)),
+                _lt("unknown variable %(value)s; expected one of: %(expected)s"),
+                value=_describe(name),
+                expected=", ".join(sorted(self.catalogue.variables)),
             )
             return None
         field_type = variable["field_type"]
@@ -326,16 +617,32 @@ class _Validator:
                 for type_name, type_operators in self.catalogue.operators.items()
                 if isinstance(operator, str) and operator in type_operators
             ]
-            hint = (
-                f" ({operator!r} is an operator for {', '.join(other_types)} variables)"
-                if other_types
-                else ""
-            )
-            self.problem(
-                f"{path}.operator",
-                f"operator {_describe(operator)} cannot be used on the {field_type} "
-                f"variable {name!r}{hint}; expected one of: {', '.join(operators)}",
-            )
+            params = {
+                "operator": _describe(operator),
+                "type": field_type,
+                "variable": repr(name),
+                "expected": ", ".join(operators),
+            }
+            if other_types:
+                self.problem(
+                    f"{path}.operator",
+                    _lt(
+                        "operator %(operator)s cannot be used on the %(type)s "
+                        "variable %(variable)s (%(operator)s is an operator for "
+                        "%(types)s variables); expected one of: %(expected)s"
+                    ),
+                    types=", ".join(other_types),
+                    **params,
+                )
+            else:
+                self.problem(
+                    f"{path}.operator",
+                    _lt(
+                        "operator %(operator)s cannot be used on the %(type)s "
+                        "variable %(variable)s; expected one of: %(expected)s"
+                    ),
+                    **params,
+                )
             return None
         value = node.get("value")
         input_type = spec["input_type"]
@@ -343,20 +650,29 @@ class _Validator:
             if value not in (None, ""):
                 self.problem(
                     f"{path}.value",
-                    f"operator {operator!r} takes no value, got {_describe(value)}",
+                    _lt("operator %(operator)s takes no value, got %(value)s"),
+                    operator=repr(operator),
+                    value=_describe(value),
                 )
                 return None
             return {"name": name, "operator": operator, "value": None}
         if "value" not in node:
-            self.problem(f"{path}.value", f"operator {operator!r} needs a value")
+            self.problem(
+                f"{path}.value",
+                _lt("operator %(operator)s needs a value"),
+                operator=repr(operator),
+            )
             return None
         if not self.value(value, input_type, variable["options"], f"{path}.value"):
             return None
         if operator == "matches_regex":
-            try:
-                re.compile(value)
-            except (re.error, OverflowError, RecursionError) as error:
-                self.problem(f"{path}.value", f"invalid regular expression: {error}")
+            error = _compile_regex_problem(value)
+            if error is not None:
+                self.problem(
+                    f"{path}.value",
+                    _lt("invalid regular expression: %(error)s"),
+                    error=error,
+                )
                 return None
         return {"name": name, "operator": operator, "value": value}
 
@@ -364,21 +680,33 @@ class _Validator:
         """Check a value against an input type; report and return False if bad."""
         if input_type == FIELD_NUMERIC:
             if not _is_number(value):
-                self.problem(path, f"expected a number, got {_describe(value)}")
+                self.problem(
+                    path,
+                    _lt("expected a number, got %(value)s"),
+                    value=_describe(value),
+                )
                 return False
         elif input_type == FIELD_TEXT:
             if not isinstance(value, str):
-                self.problem(path, f"expected a text, got {_describe(value)}")
+                self.problem(
+                    path, _lt("expected a text, got %(value)s"), value=_describe(value)
+                )
                 return False
         elif input_type == FIELD_SELECT:
             if not _is_scalar_choice(value):
-                self.problem(path, f"expected one choice, got {_describe(value)}")
+                self.problem(
+                    path,
+                    _lt("expected one choice, got %(value)s"),
+                    value=_describe(value),
+                )
                 return False
             return self.choices([value], options, path)
         elif input_type == FIELD_SELECT_MULTIPLE:
             if not isinstance(value, list) or not all(map(_is_scalar_choice, value)):
                 self.problem(
-                    path, f"expected a list of choices, got {_describe(value)}"
+                    path,
+                    _lt("expected a list of choices, got %(value)s"),
+                    value=_describe(value),
                 )
                 return False
             return self.choices(value, options, path)
@@ -395,8 +723,9 @@ class _Validator:
         if bad:
             self.problem(
                 path,
-                f"{_describe(bad[0])} is not a known choice; expected one of: "
-                + ", ".join(map(str, names)),
+                _lt("%(value)s is not a known choice; expected one of: %(expected)s"),
+                value=_describe(bad[0]),
+                expected=", ".join(map(str, names)),
             )
             return False
         return True
@@ -405,7 +734,11 @@ class _Validator:
 
     def actions(self, raw, path):
         if not isinstance(raw, list):
-            self.problem(path, f"expected a list of actions, got {_describe(raw)}")
+            self.problem(
+                path,
+                _lt("expected a list of actions, got %(value)s"),
+                value=_describe(raw),
+            )
             return []
         return [
             action
@@ -417,7 +750,11 @@ class _Validator:
 
     def action(self, raw, path):
         if not isinstance(raw, dict):
-            self.problem(path, f"expected an action object, got {_describe(raw)}")
+            self.problem(
+                path,
+                _lt("expected an action object, got %(value)s"),
+                value=_describe(raw),
+            )
             return None
         if not self.expect_keys(raw, path, ACTION_KEYS, ("name",)):
             return None
@@ -426,8 +763,9 @@ class _Validator:
         if spec is None:
             self.problem(
                 f"{path}.name",
-                f"unknown action {_describe(name)}; expected one of: "
-                + ", ".join(sorted(self.catalogue.actions)),
+                _lt("unknown action %(value)s; expected one of: %(expected)s"),
+                value=_describe(name),
+                expected=", ".join(sorted(self.catalogue.actions)),
             )
             return None
         params = raw.get("params")
@@ -435,23 +773,46 @@ class _Validator:
             params = {}
         if not isinstance(params, dict):
             self.problem(
-                f"{path}.params", f"expected an object, got {_describe(params)}"
+                f"{path}.params",
+                _lt("expected an object, got %(value)s"),
+                value=_describe(params),
             )
             return None
         declared = {p["name"]: p for p in spec["params"]}
         count = len(self.problems)
         for key in params:
-            if key not in declared:
+            if key in declared:
+                continue
+            if declared:
                 self.problem(
                     f"{path}.params.{key}",
-                    f"unknown parameter {key!r} for action {name!r}; expected: "
-                    + (", ".join(declared) or "no parameter"),
+                    _lt(
+                        "unknown parameter %(parameter)s for action %(action)s; "
+                        "expected: %(expected)s"
+                    ),
+                    parameter=repr(key),
+                    action=repr(name),
+                    expected=", ".join(declared),
+                )
+            else:
+                self.problem(
+                    f"{path}.params.{key}",
+                    _lt(
+                        "unknown parameter %(parameter)s: action %(action)s takes "
+                        "no parameter"
+                    ),
+                    parameter=repr(key),
+                    action=repr(name),
                 )
         for param_name, param_spec in declared.items():
             param_path = f"{path}.params.{param_name}"
             if param_name not in params:
                 if param_spec["required"]:
-                    self.problem(param_path, f"is required by action {name!r}")
+                    self.problem(
+                        param_path,
+                        _lt("is required by action %(action)s"),
+                        action=repr(name),
+                    )
                 continue
             self.param(params[param_name], param_spec, param_path)
         if len(self.problems) > count:
@@ -462,14 +823,36 @@ class _Validator:
         if not self.value(value, spec["fieldType"], spec.get("options"), path):
             return
         if spec["fieldType"] == FIELD_NUMERIC:
+            allowed = self.catalogue.option_names(spec.get("options") or [])
             if spec.get("integer") and value != int(value):
-                self.problem(path, f"expected a whole number, got {_describe(value)}")
+                self.problem(
+                    path,
+                    _lt("expected a whole number, got %(value)s"),
+                    value=_describe(value),
+                )
             elif spec.get("min") is not None and value < spec["min"]:
-                self.problem(path, f"expected at least {spec['min']}, got {value}")
+                self.problem(
+                    path,
+                    _lt("expected at least %(min)s, got %(value)s"),
+                    min=spec["min"],
+                    value=_describe(value),
+                )
             elif spec.get("max") is not None and value > spec["max"]:
-                self.problem(path, f"expected at most {spec['max']}, got {value}")
+                self.problem(
+                    path,
+                    _lt("expected at most %(max)s, got %(value)s"),
+                    max=spec["max"],
+                    value=_describe(value),
+                )
+            elif allowed and value not in allowed:
+                self.problem(
+                    path,
+                    _lt("%(value)s is not among the allowed values: %(expected)s"),
+                    value=_describe(value),
+                    expected=", ".join(map(str, allowed)),
+                )
         elif spec.get("required_text") and not value.strip():
-            self.problem(path, "expected a non-empty text")
+            self.problem(path, _lt("expected a non-empty text"))
 
     def _with_defaults(self, action_name, params):
         method = getattr(self.catalogue.actions_class, action_name)

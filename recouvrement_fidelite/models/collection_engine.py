@@ -7,11 +7,17 @@ of a company, and returns the engine's decisions. It performs no action:
 callers (the preview, the collection run) decide what to do with them.
 """
 
+import logging
+
+from markupsafe import Markup
+
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 
 from ..engine import DEFAULT_CATALOGUE, Catalogue, Evaluator
 from .account_move import COLLECTION_USER_GROUP
+
+_logger = logging.getLogger(__name__)
 
 
 class CollectionEngine(models.AbstractModel):
@@ -20,24 +26,44 @@ class CollectionEngine(models.AbstractModel):
 
     @api.model
     def _catalogue(self, company=None):
-        """The engine catalogue with this company's typology codes as choices."""
+        """The engine catalogue with what this company's rules may name.
+
+        Its typology codes (shared and its own, archived ones included: a
+        rule naming an archived typology stays valid) are the choices of
+        "Customer typology"; the level numbers of its scenarios (archived
+        ones included) are the choices of "Set the reminder level", so that
+        a rule cannot set a level that exists nowhere. A company without any
+        level accepts any number: the collection run then reports, invoice
+        by invoice, that the customer has no scenario.
+        """
         company = company or self.env.company
+        # sudo: rules are checked against every typology and level of the
+        # company, whoever saves them.
         typologies = (
             self.env["collection.typology"]
             .sudo()
             .with_context(active_test=False)
             .search([("company_id", "in", [False, company.id])])
         )
-        if not typologies:
-            return DEFAULT_CATALOGUE
-        return Catalogue(
-            options={
-                "customer_typology": [
-                    {"name": typology.code, "label": typology.name}
-                    for typology in typologies
-                ]
-            }
+        levels = (
+            self.env["collection.level"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("company_id", "=", company.id)])
         )
+        options = {}
+        if typologies:
+            options["customer_typology"] = [
+                {"name": typology.code, "label": typology.name}
+                for typology in typologies
+            ]
+        if levels:
+            options["set_reminder_level.level"] = sorted(
+                set(levels.mapped("level_number"))
+            )
+        if not options:
+            return DEFAULT_CATALOGUE
+        return Catalogue(options=options)
 
     @api.model
     def get_catalogue(self):
@@ -69,14 +95,65 @@ class CollectionEngine(models.AbstractModel):
 
     @api.model
     def _evaluator(self, company, rule_sets=None):
-        """An engine evaluator for the given (or the active) rule sets."""
-        if rule_sets is None:
+        """An engine evaluator for the given (or the active) rule sets.
+
+        Rule sets given by the caller must all be valid (ValidationError
+        otherwise). Of the company's active rule sets, one that is no longer
+        valid (changed in the database, or by a newer version of the engine)
+        is left out rather than stopping every customer's collection: the
+        evaluator's ``skipped_rule_sets`` lists ``(rule set, message)``, for
+        :meth:`_report_skipped_rule_sets`. Rule sets are independent (each
+        only adds decisions), so leaving one out never makes another decide
+        more.
+        """
+        given = rule_sets is not None
+        if not given:
             rule_sets = self.env["collection.rule.set"].search(
                 [("company_id", "=", company.id)]
             )
-        return Evaluator(
-            [rule_set._to_engine() for rule_set in rule_sets],
-            self._catalogue(company),
+        catalogue = self._catalogue(company)
+        valid, skipped = [], []
+        for rule_set in rule_sets:
+            try:
+                valid.append(rule_set._to_engine(catalogue))
+            except ValidationError as error:
+                if given:
+                    raise
+                _logger.warning(
+                    "Rule set %s (id %s) left out of the collection: %s",
+                    rule_set.name,
+                    rule_set.id,
+                    error.args[0],
+                )
+                skipped.append((rule_set, error.args[0]))
+        evaluator = Evaluator(valid, catalogue)
+        evaluator.skipped_rule_sets = skipped
+        return evaluator
+
+    @api.model
+    def _report_skipped_rule_sets(self, evaluator, thread):
+        """Tell the collection managers, on ``thread`` (a run), which rule
+        sets were left out of it and why."""
+        skipped = getattr(evaluator, "skipped_rule_sets", None)
+        if not skipped:
+            return
+        managers = self.env.ref("recouvrement_fidelite.group_collection_manager").users
+        items = Markup("").join(
+            Markup("<li>%s</li>") % Markup("<br/>").join(message.splitlines())
+            for _rule_set, message in skipped
+        )
+        thread.message_post(
+            body=Markup("%s<ul>%s</ul>")
+            % (
+                _(
+                    "These rule sets are invalid and were left out of the "
+                    "collection: correct them in Accounting > Configuration > "
+                    "Collection > Rule sets."
+                ),
+                items,
+            ),
+            partner_ids=managers.partner_id.ids,
+            subtype_xmlid="mail.mt_comment",
         )
 
     @api.model

@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from collections import defaultdict
+
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from .collection_scenario import DEFER_LEVEL_CHECK
 
@@ -108,6 +110,70 @@ class CollectionLevel(models.Model):
             "Level numbers start at 0 (the courtesy reminder before the due date).",
         ),
     ]
+
+    # Rules set levels by number
+
+    @api.model
+    def _numbers_by_company(self, companies, without=None):
+        """``{company id: {level numbers}}`` of the levels of these companies
+        (but the levels ``without``)."""
+        numbers = defaultdict(set)
+        # sudo: every level counts, whether the user may read it or not.
+        levels = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("company_id", "in", companies.ids)])
+        )
+        for level in levels - (without or self.browse()).sudo():
+            numbers[level.company_id.id].add(level.level_number)
+        return numbers
+
+    @api.model
+    def _check_numbers_kept(self, before, action, after=None):
+        """Refuse a change that removes level numbers rules of a company set.
+
+        ``before`` and ``after`` are :meth:`_numbers_by_company` before and
+        after the change (``after`` by default: as the database says now);
+        ``action`` says what is done ("deleted"...) for the message.
+        """
+        companies = self.env["res.company"].browse(list(before))
+        if after is None:
+            after = self._numbers_by_company(companies)
+        Rule = self.env["collection.rule"]
+        for company in companies:
+            lost = before[company.id] - after.get(company.id, set())
+            if not lost:
+                continue
+            rules = Rule._rules_setting_levels(lost, company)
+            if rules:
+                raise UserError(
+                    _(
+                        "Level %(numbers)s cannot be %(action)s: no other "
+                        "level of %(company)s has this number, and these rules "
+                        "set it: %(rules)s. Change these rules first.",
+                        numbers=", ".join(map(str, sorted(lost))),
+                        action=action,
+                        company=company.name,
+                        rules=rules._names_for_message(),
+                    )
+                )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_set_by_rules(self):
+        companies = self.company_id
+        self._check_numbers_kept(
+            self._numbers_by_company(companies),
+            _("deleted"),
+            after=self._numbers_by_company(companies, without=self),
+        )
+
+    def write(self, vals):
+        if not {"level_number", "scenario_id"} & set(vals):
+            return super().write(vals)
+        before = self._numbers_by_company(self.company_id)
+        result = super().write(vals)
+        self._check_numbers_kept(before, _("renumbered or moved"))
+        return result
 
     @api.constrains("use_email", "use_sms", "use_letter", "use_call", "use_portal")
     def _check_channels(self):

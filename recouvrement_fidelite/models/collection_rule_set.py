@@ -5,6 +5,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..engine import RuleValidationError, validate_rule_set
+from .collection_rule import check_storable_texts
 from .engine_texts import validation_message
 
 
@@ -77,18 +78,35 @@ class CollectionRuleSet(models.Model):
             ],
         }
 
-    def _to_engine(self):
-        """The validated engine rule set; raises ValidationError if invalid."""
+    def _to_engine(self, catalogue=None):
+        """The validated engine rule set; raises ValidationError if invalid.
+
+        ``catalogue``: the company's (``collection.engine._catalogue``), when
+        the caller already has it.
+        """
         self.ensure_one()
-        catalogue = self.env["collection.engine"]._catalogue(self.company_id)
+        if catalogue is None:
+            catalogue = self.env["collection.engine"]._catalogue(self.company_id)
         try:
             return validate_rule_set(self._to_document(), catalogue)
         except RuleValidationError as error:
             raise ValidationError(
                 validation_message(
-                    _("The rule set %(name)s is invalid:", name=self.name), error
+                    self.env,
+                    _("The rule set %(name)s is invalid:", name=self.name),
+                    error,
                 )
             ) from None
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            check_storable_texts(self, vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_storable_texts(self, vals)
+        return super().write(vals)
 
     # The company gives the typologies the rules may name.
     @api.constrains("name", "priority", "stop_on_first_trigger", "company_id")

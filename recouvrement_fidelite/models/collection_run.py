@@ -334,6 +334,7 @@ class CollectionRun(models.Model):
             self.customer_total = len(remaining)
         engine = self.env["collection.engine"]
         evaluator = engine._evaluator(self.company_id)
+        engine._report_skipped_rule_sets(evaluator, self)
         failed_before = self.failed_count
         for start in range(0, len(remaining), batch_size):
             batch_ids = remaining[start : start + batch_size]

@@ -96,6 +96,11 @@ class CollectionScenario(models.Model):
         return scenarios.with_env(self.env)
 
     def write(self, vals):
+        Level = self.env["collection.level"]
+        # Levels follow their scenario's company: rules may lose a number.
+        before = (
+            Level._numbers_by_company(self.company_id) if "company_id" in vals else None
+        )
         if "level_ids" not in vals:
             result = super().write(vals)
         else:
@@ -105,11 +110,25 @@ class CollectionScenario(models.Model):
             self._check_level_order()
         if vals.get("active") is False:
             self._check_not_company_default(_("archived"))
+        if before is not None:
+            Level._check_numbers_kept(before, _("moved to another company"))
         return result
 
     def unlink(self):
         self._check_not_company_default(_("deleted"))
         return super().unlink()
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_levels_set_by_rules(self):
+        # Levels are deleted with their scenario by the database (cascade),
+        # without their own unlink: check what rules lose here.
+        Level = self.env["collection.level"]
+        companies = self.company_id
+        Level._check_numbers_kept(
+            Level._numbers_by_company(companies),
+            _("deleted"),
+            after=Level._numbers_by_company(companies, without=self.level_ids),
+        )
 
     def _check_not_company_default(self, what):
         for scenario in self:

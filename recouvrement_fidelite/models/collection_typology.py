@@ -1,9 +1,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+import logging
 import re
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_amount
+
+_logger = logging.getLogger(__name__)
 
 #: Typology codes are read in collection rules: keep them identifiers.
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -26,6 +29,13 @@ class CollectionTypology(models.Model):
 
     Typologies are tried in sequence order and the first one that fits is
     suggested, so the most specific (at risk, late payer) come first.
+
+    Collection rules name typologies by code. Renaming a code rewrites the
+    rules that name it (every company's, for a shared typology), so that
+    they keep deciding for the same customers; a typology named by a rule
+    cannot be deleted, nor moved to a company whose rules are not the ones
+    naming it. Archiving is allowed: an archived typology stays a valid
+    choice in rules, as customers may still have it.
     """
 
     _name = "collection.typology"
@@ -176,6 +186,88 @@ class CollectionTypology(models.Model):
                 )
             )
         return "; ".join(parts) or _("any payment history")
+
+    # Rules name typologies by code
+
+    def _rule_companies(self):
+        """The companies whose rules may name this typology (None: all)."""
+        self.ensure_one()
+        return self.company_id or None
+
+    def write(self, vals):
+        if "company_id" in vals:
+            self._check_rules_follow_company(vals["company_id"])
+        renamed = {}
+        if "code" in vals:
+            renamed = {
+                typology: typology.code
+                for typology in self
+                if typology.code and typology.code != vals["code"]
+            }
+        result = super().write(vals)
+        for typology, old_code in renamed.items():
+            typology._rename_in_rules(old_code)
+        return result
+
+    def _rename_in_rules(self, old_code):
+        """Rules naming ``old_code`` name this typology's new code instead."""
+        self.ensure_one()
+        Rule = self.env["collection.rule"]
+        rules = Rule._rules_using_typology(old_code, self._rule_companies())
+        if not rules:
+            return
+        rules._rename_typology(old_code, self.code)
+        _logger.info(
+            "Typology %s (id %s): code %r renamed to %r in rules %s",
+            self.name,
+            self.id,
+            old_code,
+            self.code,
+            rules.ids,
+        )
+
+    def _check_rules_follow_company(self, company_id):
+        """Refuse to make a typology private to a company while rules of other
+        companies name it: they would become invalid."""
+        if not company_id:
+            return
+        company = self.env["res.company"].browse(company_id)
+        Rule = self.env["collection.rule"]
+        for typology in self.filtered("code"):
+            others = Rule._rules_using_typology(
+                typology.code, typology._rule_companies()
+            ).filtered(lambda rule, company=company: rule.company_id != company)
+            if others:
+                raise UserError(
+                    _(
+                        "The typology %(typology)s cannot be reserved to "
+                        "%(company)s: rules of other companies use its code "
+                        "“%(code)s”: %(rules)s.",
+                        typology=typology.name,
+                        company=company.name,
+                        code=typology.code,
+                        rules=others._names_for_message(),
+                    )
+                )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_used_in_rules(self):
+        Rule = self.env["collection.rule"]
+        for typology in self.filtered("code"):
+            rules = Rule._rules_using_typology(
+                typology.code, typology._rule_companies()
+            )
+            if rules:
+                raise UserError(
+                    _(
+                        "The typology %(typology)s cannot be deleted: these "
+                        "rules use its code “%(code)s”: %(rules)s. Change "
+                        "these rules first, or archive the typology instead.",
+                        typology=typology.name,
+                        code=typology.code,
+                        rules=rules._names_for_message(),
+                    )
+                )
 
     @api.model
     def _customer_domain(self):

@@ -12,8 +12,9 @@ language:
 - :func:`translated_catalogue` returns a catalogue export with those texts
   translated (typology names come from Odoo and are already translated);
 - :class:`CatalogueWords` words explanations and decisions with it, and
-  :func:`validation_message` puts validation problems under a translated
-  heading.
+  :func:`validation_message` puts validation problems, translated, under a
+  translated heading (the engine marks its messages with its own ``_lt``:
+  see ``engine/errors.py``).
 """
 
 import copy
@@ -256,7 +257,8 @@ class CatalogueWords:
             value = int(value)
         label = self._option_label(options, value)
         if label is not None:
-            return label
+            # Choices may be numbers (the levels of "Set the reminder level").
+            return str(label)
         if isinstance(value, str):
             return f"“{value}”" if not options else value
         return str(value)
@@ -331,12 +333,35 @@ class CatalogueWords:
         )
 
 
-def validation_message(heading, error, strip_path=""):
+def problem_text(env, problem):
+    """An engine ``Problem`` in ``env``'s language.
+
+    The engine declares its messages as templates marked with its own
+    ``_lt`` (so the translation export finds them in ``engine/``); they are
+    translated here and formatted with the problem's parameters.
+    """
+    return _translate_template(env, problem.template, problem.params)
+
+
+def phone_reason_text(env, check):
+    """Why a phone number is not valid (an engine ``PhoneCheck``), translated."""
+    return _translate_template(env, check.reason_template, check.reason_params)
+
+
+def _translate_template(env, template, params):
+    if not template:
+        return ""
+    # ``env._`` finds the module's translations from its caller: this module.
+    return env._(template, **params) if params else env._(template)
+
+
+def validation_message(env, heading, error, strip_path=""):
     """A ``RuleValidationError`` under a translated heading, one problem a line.
 
-    The problems stay the engine's (English, precise, with the path to the
-    bad element); ``strip_path`` removes a prefix that the heading already
-    says (``rules[0].`` when a single rule is checked).
+    Each problem says where (the rule and the path to the bad element, as
+    the engine gives them) and what is wrong, in ``env``'s language;
+    ``strip_path`` removes a prefix that the heading already says
+    (``rules[0].`` when a single rule is checked).
     """
     lines = [heading]
     for problem in error.problems:
@@ -344,5 +369,5 @@ def validation_message(heading, error, strip_path=""):
         if strip_path and path.startswith(strip_path):
             path = path[len(strip_path) :]
         where = f"{problem.rule!r}, {path}" if problem.rule and not strip_path else path
-        lines.append(f"- {where}: {problem.message}")
+        lines.append(f"- {where}: {problem_text(env, problem)}")
     return "\n".join(lines)

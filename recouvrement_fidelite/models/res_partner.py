@@ -13,12 +13,10 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools.translate import LazyTranslate
 
 from ..engine import normalize_phone
 from .account_move import COLLECTION_USERS, INTERNAL_USERS
-
-_lt = LazyTranslate(__name__)
+from .engine_texts import phone_reason_text
 
 CHANNELS = [
     ("email", "Email"),
@@ -42,18 +40,6 @@ HOUR_FIELDS = [
     "collection_call_afternoon_from",
     "collection_call_afternoon_to",
 ]
-PHONE_REASONS = {
-    "unknown_country": _lt(
-        "the country calling code is unknown, or the number has no "
-        "international prefix and the customer has no country"
-    ),
-    "not_a_number": _lt("this is not a phone number"),
-    "too_short": _lt("the number is too short"),
-    "too_long": _lt("the number is too long"),
-    "invalid_length": _lt("the number has a wrong length for its country"),
-    "local_only": _lt("the number can only be dialled locally; add its area code"),
-    "not_assigned": _lt("no such number exists in its country"),
-}
 #: Payment history period, in months (the engine's variables say 12 months).
 HISTORY_MONTHS = 12
 
@@ -331,19 +317,19 @@ class ResPartner(models.Model):
             )
 
     @api.depends("phone", "mobile", "country_id", "commercial_partner_id.country_id")
+    @api.depends_context("lang")
     def _compute_collection_phone_issue(self):
         for partner in self:
             issues = []
             for field, check in partner._collection_phone_checks().items():
                 if check.status != "invalid":
                     continue
-                reason = PHONE_REASONS.get(check.reason_code)
                 issues.append(
                     self.env._(
                         "%(field)s “%(number)s”: %(reason)s",
                         field=self._fields[field].get_description(self.env)["string"],
                         number=check.raw,
-                        reason=self.env._(reason) if reason else check.reason,
+                        reason=phone_reason_text(self.env, check),
                     )
                 )
             partner.collection_phone_issue = "; ".join(issues) or False

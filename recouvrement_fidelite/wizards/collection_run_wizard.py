@@ -21,6 +21,12 @@ class CollectionRunWizard(models.TransientModel):
     )
     line_ids = fields.One2many("collection.run.wizard.line", "wizard_id")
     invoice_count = fields.Integer(readonly=True)
+    skipped_rule_sets = fields.Text(
+        string="Rule sets left out",
+        readonly=True,
+        help="Invalid rule sets, left out of the dry run as they would be out "
+        "of the run.",
+    )
     run_id = fields.Many2one("collection.run", readonly=True)
     done_count = fields.Integer(related="run_id.done_count")
     waiting_count = fields.Integer(related="run_id.waiting_count")
@@ -66,6 +72,9 @@ class CollectionRunWizard(models.TransientModel):
         )
         engine = self.env["collection.engine"].with_company(company)
         evaluator = engine._evaluator(company)
+        skipped = "\n".join(
+            message for _rule_set, message in evaluator.skipped_rule_sets
+        )
         lines = []
         for start in range(0, len(invoices), batch_size):
             batch = invoices[start : start + batch_size]
@@ -92,6 +101,7 @@ class CollectionRunWizard(models.TransientModel):
             {
                 "line_ids": [(0, 0, values) for values in lines],
                 "invoice_count": len(invoices),
+                "skipped_rule_sets": skipped or False,
             }
         )
 

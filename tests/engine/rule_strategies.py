@@ -10,6 +10,7 @@ from business_rules.fields import (
 from hypothesis import strategies as st
 
 from engine import DEFAULT_CATALOGUE
+from engine.validation import MAX_NUMBER
 
 CATALOGUE = DEFAULT_CATALOGUE
 VARIABLES = CATALOGUE.variables
@@ -41,6 +42,11 @@ numbers = st.one_of(
     ),
     st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False),
 )
+# Rules compare with numbers up to MAX_NUMBER; facts may be larger.
+rule_numbers = st.one_of(
+    numbers.filter(lambda number: abs(number) <= MAX_NUMBER),
+    st.sampled_from([MAX_NUMBER, -MAX_NUMBER, float(MAX_NUMBER), 2**49 + 1]),
+)
 texts = st.sampled_from(["", "FR", "fr", "BE", "DE", "F", "R", "France", "ÉÀ"])
 regexes = st.sampled_from(["^F", "R$", "[A-Z]{2}", "", ".*", "^$", "(?i)fr"])
 
@@ -60,7 +66,7 @@ def expected_value(name, operator):
     if input_type == FIELD_NO_INPUT:
         return st.none()
     if input_type == FIELD_NUMERIC:
-        return numbers
+        return rule_numbers
     if input_type == FIELD_TEXT:
         return regexes if operator == "matches_regex" else texts
     if input_type == FIELD_SELECT:

@@ -33,8 +33,27 @@ json_scalars = st.one_of(
         ]
     ),
 )
+
+
+def nested_list(depth):
+    value = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+# What the technical limits are for (issue 7, item 11): deep nesting, huge or
+# non-finite numbers, texts the database refuses, long texts.
+hostile_values = st.one_of(
+    st.integers(90, 200).map(nested_list),
+    st.integers(16, 400).map(lambda digits: 10**digits),
+    st.sampled_from(
+        [-(10**400), 1e300, float("inf"), "\x00", "a\ud800b", "\x1b[0m", "x" * 10_001]
+    ),
+)
 json_documents = st.recursive(
-    json_scalars,
+    # Mostly ordinary values, so that documents are often nearly valid.
+    st.one_of(json_scalars, json_scalars, json_scalars, hostile_values),
     lambda children: st.one_of(
         st.lists(children, max_size=4),
         st.dictionaries(
