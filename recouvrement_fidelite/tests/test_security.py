@@ -629,7 +629,8 @@ class TestReminderRecord(CollectionRunCase):
             run._process()
         self.assertEqual(invoice.collection_level_id, self.level_2)
         self.assertEqual(str(invoice.collection_last_reminder_date), TODAY)
-        self.assertEqual(invoice.collection_reminder_count, 2)  # email + SMS
+        # One reminder step, whatever its channels (issue 7, item 9).
+        self.assertEqual(invoice.collection_reminder_count, 1)
         self.assertEqual(invoice.collection_next_action, "Last reminder")
         self.assertFalse(
             invoice.message_ids.filtered(
