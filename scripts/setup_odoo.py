@@ -508,28 +508,55 @@ def parse_requirements(text):
     return lines
 
 
+# Run by the Python of the venv: the values environment markers are read
+# against, as the packaging library computes them.
+MARKER_ENVIRONMENT = r"""
+import json, os, platform, sys
+def version(info):
+    text = "%d.%d.%d" % (info.major, info.minor, info.micro)
+    if info.releaselevel != "final":
+        text += info.releaselevel[0] + str(info.serial)
+    return text
+print(json.dumps({
+    "implementation_name": sys.implementation.name,
+    "implementation_version": version(sys.implementation.version),
+    "os_name": os.name,
+    "platform_machine": platform.machine(),
+    "platform_python_implementation": platform.python_implementation(),
+    "platform_release": platform.release(),
+    "platform_system": platform.system(),
+    "platform_version": platform.version(),
+    "python_full_version": platform.python_version(),
+    "python_version": ".".join(platform.python_version_tuple()[:2]),
+    "sys_platform": sys.platform,
+}))
+"""
+
+
+def marker_class():
+    """packaging's Marker: the installed library's, else the copy inside pip."""
+    try:
+        from packaging.markers import Marker
+    except ImportError:
+        try:
+            from pip._vendor.packaging.markers import Marker
+        except ImportError:
+            raise SetupError(
+                f"{sys.executable} has neither packaging nor pip to read the"
+                " environment markers of Odoo's requirements; run this with a"
+                " Python that has pip (SETUP_PYTHON=...)."
+            ) from None
+    return Marker
+
+
 def evaluate_markers(python, markers):
-    """Whether each environment marker holds for ``python`` (it has pip)."""
-    code = (
-        "import json, sys\n"
-        "try:\n"
-        "    from packaging.markers import Marker\n"
-        "except ImportError:\n"
-        "    from pip._vendor.packaging.markers import Marker\n"
-        "print(json.dumps([Marker(m).evaluate() if m else True"
-        " for m in json.loads(sys.stdin.read())]))\n"
-    )
-    result = run(
-        [python, "-c", code],
-        input=json.dumps(markers),
-        capture_output=True,
-        text=True,
-    )
+    """Whether each environment marker ('' for none) holds for ``python``."""
+    result = run([python, "-c", MARKER_ENVIRONMENT], capture_output=True, text=True)
     if result.returncode:
-        raise SetupError(
-            f"cannot read the markers of Odoo's requirements: {result.stderr}"
-        )
-    return json.loads(result.stdout)
+        raise SetupError(f"{python} cannot be run: {result.stderr.strip()}")
+    environment = json.loads(result.stdout)
+    Marker = marker_class()
+    return [not marker or Marker(marker).evaluate(environment) for marker in markers]
 
 
 def odoo_requirements(text, python, python_version, which=shutil.which):
@@ -563,13 +590,13 @@ def odoo_requirements(text, python, python_version, which=shutil.which):
     return required, optional, notes
 
 
-def install_odoo(venv, source, cache_dir=DOWNLOAD_CACHE, install_requirements=True):
+def install_odoo(venv, source, cache_dir=None, install_requirements=True):
     """Installs Odoo 18 into ``venv`` from ``source``; returns its root folder.
 
     Raises SourceUnavailable when the source cannot be had, SetupError when
     it is not Odoo 18 or its requirements do not install.
     """
-    root = obtain_source(source, venv / "src", cache_dir)
+    root = obtain_source(source, venv / "src", cache_dir or DOWNLOAD_CACHE)
     release = read_release(root)
     if release.get("version_info", (None,))[0] != ODOO_MAJOR:
         raise SetupError(
@@ -638,7 +665,7 @@ def write_state(venv, state):
     (venv / STATE_NAME).write_text(json.dumps(state, indent=1) + "\n")
 
 
-def demo_running(pidfile=DEMO_PIDFILE):
+def demo_running(pidfile):
     """The pid of the demo server written in ``pidfile`` when it still runs."""
     try:
         pid = int(Path(pidfile).read_text().split()[0])
@@ -652,8 +679,8 @@ def demo_running(pidfile=DEMO_PIDFILE):
     return pid if b"odoo" in cmdline else None
 
 
-def guard(action="rebuilt"):
-    pid = demo_running()
+def guard(action="rebuilt", pidfile=None):
+    pid = demo_running(pidfile or DEMO_PIDFILE)
     if pid:
         raise SetupError(
             f"The demo server (pid {pid}) runs from .venv, which is not {action}"
@@ -661,6 +688,28 @@ def guard(action="rebuilt"):
             " Stop it first (Ctrl-C where it runs, or make demo-stop), then run"
             " this again."
         )
+
+
+def link_found_odoo(venv, info):
+    """Makes ``venv`` see the Odoo 18 of ``info``'s interpreter; its state."""
+    pth = write_link(venv, info)
+    seen = odoo_in_venv(venv)
+    if odoo_problem(seen):
+        raise SetupError(
+            f"{describe(info)} imports Odoo from {info['odoo']['location']},"
+            f" but {venv} does not see it through {pth}: {odoo_problem(seen)}."
+        )
+    shown = pth.relative_to(ROOT) if ROOT in pth.parents else pth
+    return {
+        "state": "found",
+        "version": seen["odoo"]["version"],
+        "location": seen["odoo"]["location"],
+        "message": (
+            f"Odoo {seen['odoo']['version']} found: {info['executable']} imports it"
+            f" from {seen['odoo']['location']}; {venv.name} sees the same packages"
+            f" through {shown}"
+        ),
+    }
 
 
 def install_from_source(venv, state):
@@ -712,23 +761,7 @@ def build_venv(venv=VENV):
         "base": {"python": info["executable"], "found": found},
     }
     if found:
-        pth = write_link(venv, info)
-        seen = odoo_in_venv(venv)
-        if odoo_problem(seen):
-            raise SetupError(
-                f"{describe(info)} imports Odoo from {info['odoo']['location']},"
-                f" but .venv does not see it through {pth}: {odoo_problem(seen)}."
-            )
-        state["odoo"] = {
-            "state": "found",
-            "version": info["odoo"]["version"],
-            "location": info["odoo"]["location"],
-            "message": (
-                f"Odoo {info['odoo']['version']} found: {info['executable']} imports it"
-                f" from {info['odoo']['location']}; .venv sees the same packages"
-                f" through {pth.relative_to(ROOT) if ROOT in pth.parents else pth}"
-            ),
-        }
+        state["odoo"] = link_found_odoo(venv, info)
         say(state["odoo"]["message"] + ".")
     else:
         say(
