@@ -12,8 +12,7 @@ import sys
 
 import pytest
 import setup_odoo
-
-from conftest import (
+from fakes import (
     BASE_PYTHON,
     make_venv,
     write_fake_odoo,

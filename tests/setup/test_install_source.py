@@ -7,8 +7,7 @@ import zipfile
 
 import pytest
 import setup_odoo
-
-from conftest import make_venv, write_fake_source
+from fakes import make_venv, write_fake_source
 
 # Lines as Odoo 18.0's requirements.txt writes them.
 ODOO_REQUIREMENTS = """\

@@ -6,8 +6,7 @@ import os
 import subprocess
 
 import pytest
-
-from conftest import ROOT, make_venv
+from fakes import ROOT, make_venv
 
 REASON = (
     "the Odoo 18.0 source cannot be had from https://example.invalid/odoo.tar.gz"
