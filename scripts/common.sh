@@ -1,13 +1,17 @@
-# Shared by scripts/run-tests and scripts/demo (sourced, not run).
-# Sets ROOT, PYTHON, ODOO_PYTHON and the PostgreSQL environment, and defines
-# the checks both scripts need.
+# Shared by scripts/run-tests, scripts/demo and `make bench-run` (sourced, not
+# run). Sets ROOT, PYTHON, the state of Odoo in the venv and the PostgreSQL
+# environment, and defines the checks these scripts need.
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 MODULE=recouvrement_fidelite
-# The venv `make venv` builds from ODOO_PYTHON (with its site packages when it
-# imports Odoo 18), holding requirements-test.txt.
+# The venv `make venv` builds (scripts/setup_odoo.py): it imports the Odoo 18
+# that ODOO_PYTHON imports, or one installed into it from ODOO_SOURCE.
 PYTHON=${PYTHON:-$ROOT/.venv/bin/python}
-ODOO_PYTHON=${ODOO_PYTHON:-python3}
+
+# Whether the user named a PostgreSQL: one that answers is then always used,
+# and one that refuses the role is an error (scripts/pg.py).
+if [ -n "${PGHOST:-}${PGPORT:-}${PGUSER:-}" ]; then PG_CONFIGURED=1; else PG_CONFIGURED=0; fi
+export PG_CONFIGURED
 # libpq reads these; Odoo and psycopg2 connect with them.
 export PGHOST=${PGHOST:-127.0.0.1}
 export PGPORT=${PGPORT:-5432}
@@ -18,26 +22,65 @@ if [ ! -x "$PYTHON" ]; then
     exit 1
 fi
 
-# Succeeds when $PYTHON imports Odoo 18.
+# ODOO_STATE (found, installed, missing), ODOO_MESSAGE (what was found or
+# why not, naming the interpreter and the path), ODOO_ASKED (1 when
+# ODOO_PYTHON or ODOO_SOURCE was set when the venv was built).
+eval "$("$PYTHON" "$ROOT/scripts/setup_odoo.py" status)"
+
+# Succeeds when $PYTHON imports Odoo 18; otherwise ODOO_MESSAGE says why.
 odoo_importable() {
-    "$PYTHON" -c 'import odoo.release as r; assert r.version_info[0] == 18' \
-        >/dev/null 2>&1
+    local error
+    if error=$("$PYTHON" -c 'import odoo.release as r
+assert r.version_info[0] == 18, "it imports Odoo %s" % r.version' 2>&1); then
+        return 0
+    fi
+    if [ "$ODOO_STATE" = found ] || [ "$ODOO_STATE" = installed ]; then
+        # Odoo was there when the venv was built, and is gone: say both.
+        ODOO_MESSAGE="$PYTHON does not import Odoo 18 any more ($(printf '%s' "$error" | tail -n 1)),"
+        ODOO_MESSAGE+=" though when .venv was built: $ODOO_BUILD_MESSAGE; run make clean, then make again"
+    fi
+    return 1
+}
+ODOO_BUILD_MESSAGE=$ODOO_MESSAGE
+
+# Makes PGHOST, PGPORT, PGUSER name a PostgreSQL that answers: the one
+# configured, or the project's own (started when needed, held by this shell
+# until release_postgres). Sets PG_DESCRIPTION.
+PG_HELD=""
+ensure_postgres() {
+    local exports
+    exports=$("$PYTHON" "$ROOT/scripts/pg.py" ensure --holder $$) || return 1
+    eval "$exports"
+    [ "$PG_SERVER" = project ] && PG_HELD=1
+    return 0
 }
 
-# Succeeds when PostgreSQL accepts a connection as $PGUSER.
-postgres_answers() {
-    if command -v pg_isready >/dev/null 2>&1; then
-        pg_isready -q -t 5 || return 1
+# This shell is done with the project's own PostgreSQL: it stops when no
+# other command holds it and a command (not a person) started it.
+release_postgres() {
+    if [ -n "$PG_HELD" ]; then
+        "$PYTHON" "$ROOT/scripts/pg.py" release --holder $$
+        PG_HELD=""
     fi
-    "$PYTHON" -c 'import psycopg2
-psycopg2.connect(dbname="postgres", connect_timeout=5).close()'
 }
 
 # Odoo's own addons folders, then the folder holding this addon.
 odoo_addons_path() {
-    printf '%s,%s\n' \
-        "$("$PYTHON" -c 'import odoo.addons; print(",".join(odoo.addons.__path__))')" \
-        "$ROOT"
+    printf '%s,%s\n' "$("$PYTHON" - <<'PY'
+import os
+
+import odoo
+import odoo.addons
+
+paths = [os.path.abspath(path) for path in odoo.addons.__path__]
+# In a git checkout of Odoo the main addons (web, account...) sit in addons/
+# beside the odoo package, as Odoo's own default addons path says.
+main = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(odoo.__file__))), "addons")
+if os.path.isdir(main) and not any(os.path.isdir(os.path.join(p, "web")) for p in paths):
+    paths.append(main)
+print(",".join(paths))
+PY
+)" "$ROOT"
 }
 
 # Drops a database if it exists, closing its connections first.
