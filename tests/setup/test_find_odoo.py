@@ -9,6 +9,8 @@ the machine's.
 import os
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pytest
 import setup_odoo
@@ -239,6 +241,13 @@ def test_the_venv_is_not_rebuilt_under_a_running_demo(tmp_path, monkeypatch):
     server = subprocess.Popen(
         [sys.executable, "-c", "import time; time.sleep(60)", "odoo"],
     )
+    # Right after exec, /proc/<pid>/cmdline reads empty for a moment: wait
+    # until the process shows its command line, as a running demo does.
+    cmdline = Path(f"/proc/{server.pid}/cmdline")
+    for _attempt in range(100):
+        if not cmdline.exists() or b"odoo" in cmdline.read_bytes():
+            break
+        time.sleep(0.05)
     try:
         pidfile = tmp_path / "demo.pid"
         pidfile.write_text(f"{server.pid}\n")
