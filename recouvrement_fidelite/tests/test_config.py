@@ -15,6 +15,8 @@ from odoo.tools import format_amount, format_date, mute_logger
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
+from .common import give_default_configuration
+
 TODAY = date(2026, 3, 16)
 XMLID = "recouvrement_fidelite.%s"
 
@@ -279,6 +281,9 @@ class TestDefaultRules(AccountTestInvoicingCommon):
         super().setUpClass()
         cls.rule_set = ref_xmlid(cls.env, "collection_rule_set_default")
         cls.engine = cls.env["collection.engine"]
+        # The default rules follow the customer's scenario: the test company
+        # gets the default scenarios, as the main company has them.
+        give_default_configuration(cls.env, cls.env.company)
         cls.typologies = {
             code: ref_xmlid(cls.env, f"collection_typology_{code}")
             for code in ("premium", "late_payer", "standard", "at_risk", "key_account")

@@ -13,13 +13,9 @@ from odoo.tests import tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
-from .common import InvoiceMixin
+from .common import InvoiceMixin, give_default_configuration
 
 TODAY = date(2026, 3, 20)
-
-
-def ref_xmlid(env, name):
-    return env.ref(f"recouvrement_fidelite.{name}")
 
 
 @tagged("post_install", "-at_install")
@@ -31,7 +27,9 @@ class TestScenarioIsTheSource(InvoiceMixin, AccountTestInvoicingCommon):
         cls.env.user.groups_id |= cls.env.ref(
             "recouvrement_fidelite.group_collection_manager"
         )
-        cls.standard = ref_xmlid(cls.env, "collection_scenario_standard")
+        # The default configuration, in the test company.
+        cls.defaults = give_default_configuration(cls.env, cls.env.company)
+        cls.standard = cls.defaults["collection_scenario_standard"]
         cls.levels = {level.level_number: level for level in cls.standard.level_ids}
         cls.customer = cls.env["res.partner"].create(
             {
@@ -56,12 +54,26 @@ class TestScenarioIsTheSource(InvoiceMixin, AccountTestInvoicingCommon):
         lines = wizard.line_ids.filtered(lambda line: line.invoice_id == invoice)
         return sorted((line.level_id, line.channel) for line in lines)
 
-    def test_default_company_scenario_is_standard(self):
-        self.assertEqual(self.env.company.collection_default_scenario_id, self.standard)
-        invoice = self.overdue_invoice(self.customer, 7)
-        facts = self.env["collection.engine"]._facts(invoice)[0]
-        self.assertEqual(facts["scenario_level_due"], 1)
-        self.assertEqual(facts["days_overdue"], 7)
+    def test_fact_is_the_level_due_by_the_customer_scenario(self):
+        premium = self.customer.copy(
+            {
+                "name": "Hotel Royal",
+                "collection_typology_id": self.env.ref(
+                    "recouvrement_fidelite.collection_typology_premium"
+                ).id,
+            }
+        )
+        invoices = (
+            self.overdue_invoice(self.customer, 7)
+            | self.overdue_invoice(premium, 7)
+            | self.overdue_invoice(premium, 12)
+            | self.overdue_invoice(self.customer, -10)
+        )
+        facts = self.env["collection.engine"]._facts(invoices)
+        # Standard: level 1 after 5 days; Premium: level 1 after 10 days;
+        # nothing is due 10 days before the due date.
+        self.assertEqual([f["scenario_level_due"] for f in facts], [1, 0, 1, -1])
+        self.assertEqual([f["days_overdue"] for f in facts], [7, 7, 12, -10])
 
     def test_changing_a_level_delay_changes_when_it_fires(self):
         invoice = self.overdue_invoice(self.customer, 7)
@@ -117,10 +129,19 @@ class TestScenarioIsTheSource(InvoiceMixin, AccountTestInvoicingCommon):
         self.assertEqual(self.plan(disputed), [])
 
     def test_level_form_lists_the_rules_that_fire_it(self):
-        rule_2 = ref_xmlid(self.env, "collection_rule_default_standard_2")
-        no_answer = ref_xmlid(self.env, "collection_rule_default_no_answer")
+        rules = self.defaults["collection_rule_set_default"].rule_ids
+        rule_2 = rules.filtered(lambda rule: rule.sequence == 200)
+        no_answer = rules.filtered(lambda rule: rule.sequence == 50)
+        self.assertEqual(
+            rule_2.name, "Second reminder when level 2 of the scenario is due"
+        )
         self.assertIn(rule_2, self.levels[2].rule_ids)
         self.assertTrue(rule_2.follows_scenario)
         self.assertIn(no_answer, self.levels[3].rule_ids)
         self.assertFalse(no_answer.follows_scenario)
         self.assertNotIn(rule_2, self.levels[1].rule_ids)
+        # Other companies' rules are theirs.
+        main_rule_2 = self.env.ref(
+            "recouvrement_fidelite.collection_rule_default_standard_2"
+        )
+        self.assertNotIn(main_rule_2.id, self.levels[2].rule_ids.ids)
