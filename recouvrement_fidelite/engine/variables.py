@@ -115,6 +115,19 @@ def read_reminder_days(name, value):
 read_reminder_days.many = _numbers_as_they_are
 
 
+#: ``scenario_level_due`` when no level of the customer's scenario is due yet
+#: (or the customer has no scenario): below every level number, so that
+#: "at least level N due" never holds.
+NO_LEVEL_DUE = -1
+
+
+def read_due_level(name, value):
+    return read_number(name, value, default=NO_LEVEL_DUE)
+
+
+read_due_level.many = _numbers_as_they_are
+
+
 def read_text(name, value):
     if _missing(value):
         return ""
@@ -191,6 +204,13 @@ class InvoiceFacts(BaseVariables):
     @fact(NumericType, "Reminder level", read_number)
     def reminder_level(self):
         """Number of the last reminder level reached (0: none yet)."""
+
+    @fact(NumericType, "Level due by the customer's scenario", read_due_level)
+    def scenario_level_due(self):
+        """Number of the last level of the customer's reminder scenario whose
+        delay the invoice has reached today (-1 when none is due yet, or the
+        customer has no scenario). Follows the scenario: change a level's
+        delay and the level falls due on another day."""
 
     @fact(NumericType, "Reminders sent", read_number)
     def reminders_sent(self):

@@ -8,6 +8,7 @@ callers (the preview, the collection run) decide what to do with them.
 """
 
 import logging
+from collections import defaultdict
 
 from markupsafe import Markup
 
@@ -15,6 +16,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
 from ..engine import DEFAULT_CATALOGUE, Catalogue, Evaluator
+from ..engine.variables import NO_LEVEL_DUE
 from .account_move import COLLECTION_USER_GROUP
 
 _logger = logging.getLogger(__name__)
@@ -173,11 +175,38 @@ class CollectionEngine(models.AbstractModel):
     def _facts(self, invoices):
         """The engine's facts for each invoice, in order, in a few queries.
 
+        Each provider of :meth:`_fact_providers` gives its facts for the
+        whole batch of invoices at once, in a constant number of queries;
+        the facts of an invoice are the union of what the providers say.
+        """
+        today = fields.Date.context_today(self)
+        facts = [{} for _invoice in invoices]
+        for provider in self._fact_providers():
+            provided = getattr(self, provider)(invoices, today)
+            for invoice_facts, more in zip(facts, provided, strict=True):
+                invoice_facts.update(more)
+        return facts
+
+    @api.model
+    def _fact_providers(self):
+        """Names of the methods that provide facts, in order.
+
+        Each is called as ``provider(invoices, today)`` and returns one dict
+        of facts per invoice, in the invoices' order; a later provider may
+        complete or override an earlier one's facts. Add a fact by adding a
+        provider (an override of this method) rather than growing another
+        provider.
+        """
+        return ["_invoice_customer_facts", "_scenario_facts"]
+
+    @api.model
+    def _invoice_customer_facts(self, invoices, today):
+        """Facts about the invoice itself and its customer.
+
         The invoices, their customers and the customers' typologies are read
         by the ORM in one query per model; what customers owe and how they
         paid are two grouped queries, whatever the number of invoices.
         """
-        today = fields.Date.context_today(self)
         customers = invoices.commercial_partner_id
         company = invoices.company_id[:1] or self.env.company
         balances = self._customer_balances(customers.ids, company, today)
@@ -238,6 +267,53 @@ class CollectionEngine(models.AbstractModel):
                     "country": customer.country_id.code,
                 }
             )
+        return facts
+
+    @api.model
+    def _scenario_facts(self, invoices, today):
+        """Which level of the customer's reminder scenario is due today.
+
+        The scenario is the customer's (:meth:`collection.scenario.
+        _scenario_for_partner`); its levels are read once for the whole
+        batch. ``scenario_level_due`` is the number of the last level whose
+        delay the invoice has reached, -1 when none is: the default rules
+        test it, so that a level's delay, and not a number written in a
+        rule, says when the level fires.
+        """
+        Scenario = self.env["collection.scenario"]
+        company = invoices.company_id[:1] or self.env.company
+        scenario_by_customer = {
+            customer.id: Scenario._scenario_for_partner(customer, company).id
+            for customer in invoices.commercial_partner_id
+        }
+        # One read of every level of these scenarios, as (delay, number).
+        levels = self.env["collection.level"].search_read(
+            [
+                (
+                    "scenario_id",
+                    "in",
+                    [s for s in set(scenario_by_customer.values()) if s],
+                )
+            ],
+            ["scenario_id", "delay_days", "level_number"],
+            load=None,
+        )
+        steps = defaultdict(list)
+        for level in levels:
+            steps[level["scenario_id"]].append(
+                (level["delay_days"], level["level_number"])
+            )
+        facts = []
+        for invoice in invoices:
+            due = invoice.invoice_date_due or invoice.invoice_date or today
+            days_overdue = (today - due).days
+            scenario_id = scenario_by_customer[invoice.commercial_partner_id.id]
+            reached = [
+                number
+                for delay, number in steps.get(scenario_id, [])
+                if delay <= days_overdue
+            ]
+            facts.append({"scenario_level_due": max(reached, default=NO_LEVEL_DUE)})
         return facts
 
     @api.model

@@ -96,6 +96,15 @@ class CollectionLevel(models.Model):
         "on this one instead; empty: the reminder fails with the reason.",
     )
     channel_summary = fields.Char(string="Channels", compute="_compute_channel_summary")
+    rule_ids = fields.Many2many(
+        "collection.rule",
+        string="Rules that fire this level",
+        compute="_compute_rule_ids",
+        help="The active rules of the company that set this level's number. "
+        "Those that test the level due by the customer's scenario fire it when "
+        "its delay is reached and send it on its channels, unless they say "
+        "otherwise; the others fire it on conditions of their own.",
+    )
     delay_description = fields.Char(string="When", compute="_compute_delay_description")
 
     _sql_constraints = [
@@ -193,6 +202,24 @@ class CollectionLevel(models.Model):
     def _check_scenario_order(self):
         if not self.env.context.get(DEFER_LEVEL_CHECK):
             self.scenario_id._check_level_order()
+
+    @api.depends("level_number", "company_id")
+    def _compute_rule_ids(self):
+        Rule = self.env["collection.rule"]
+        rules_by_company = {
+            company: Rule.search(
+                [
+                    ("company_id", "=", company.id),
+                    ("actions", "ilike", "set_reminder_level"),
+                ]
+            )
+            for company in self.company_id
+        }
+        for level in self:
+            rules = rules_by_company.get(level.company_id, Rule)
+            level.rule_ids = rules.filtered(
+                lambda rule, number=level.level_number: number in rule._levels_set()
+            )
 
     @api.depends("use_email", "use_sms", "use_letter", "use_call", "use_portal")
     def _compute_channel_summary(self):

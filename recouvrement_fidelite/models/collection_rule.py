@@ -66,6 +66,20 @@ class CollectionRule(models.Model):
         compute="_compute_summary",
         help="The conditions and actions in words.",
     )
+    follows_scenario = fields.Boolean(
+        string="When the scenario has the level due",
+        compute="_compute_follows_scenario",
+        help="The rule tests the level due by the customer's scenario: it "
+        "fires a level when the level's delay is reached.",
+    )
+
+    @api.depends("conditions")
+    def _compute_follows_scenario(self):
+        for rule in self:
+            rule.follows_scenario = any(
+                leaf.get("name") == "scenario_level_due"
+                for leaf in rule._leaves(rule._stored("conditions"))
+            )
 
     @api.depends("conditions", "actions", "company_id")
     @api.depends_context("lang")

@@ -34,6 +34,13 @@ _TERMS = (
     _lt("Status of a dispute on the invoice."),
     _lt("Reminder level"),
     _lt("Number of the last reminder level reached (0: none yet)."),
+    _lt("Level due by the customer's scenario"),
+    _lt(
+        "Number of the last level of the customer's reminder scenario whose "
+        "delay the invoice has reached today (-1 when none is due yet, or the "
+        "customer has no scenario). Follows the scenario: change a level's "
+        "delay and the level falls due on another day."
+    ),
     _lt("Reminders sent"),
     _lt("Reminders already sent for the invoice."),
     _lt("Days since the last reminder"),

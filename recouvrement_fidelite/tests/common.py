@@ -37,3 +37,39 @@ class InvoiceMixin:
         )
         move.action_post()
         return move
+
+
+def give_default_configuration(env, company):
+    """Give ``company`` what the module's default data gives the main company.
+
+    The tests run in a company of their own, which the default data (noupdate,
+    for the main company) knows nothing about: copies of the default
+    scenarios with their levels, the Standard one as default, the shared
+    typologies pointing to the copies as they point to the originals, and a
+    copy of the default rule set. Returns ``{xml id of the original: copy}``
+    for the scenarios, levels and rule set.
+    """
+    copies = {}
+    # sudo: the defaults belong to the main company, which the test user
+    # may not read.
+    main = env.ref("base.main_company")
+    for name in ("standard", "premium", "late_payer"):
+        scenario = env.ref(f"recouvrement_fidelite.collection_scenario_{name}").sudo()
+        scenario_copy = scenario.copy({"company_id": company.id, "name": scenario.name})
+        copies[f"collection_scenario_{name}"] = scenario_copy
+        for level in scenario.level_ids:
+            copies[f"collection_level_{name}_{level.level_number}"] = level.copy(
+                {"scenario_id": scenario_copy.id, "name": level.name}
+            )
+        for typology in scenario.typology_ids:
+            typology.scenario_id = scenario_copy
+    company.sudo().collection_default_scenario_id = copies[
+        "collection_scenario_standard"
+    ]
+    rule_set = env.ref("recouvrement_fidelite.collection_rule_set_default").sudo()
+    rule_set_copy = rule_set.copy({"company_id": company.id, "name": rule_set.name})
+    for rule in rule_set.rule_ids:
+        rule.copy({"rule_set_id": rule_set_copy.id, "name": rule.name})
+    copies["collection_rule_set_default"] = rule_set_copy
+    assert main.collection_default_scenario_id, "the main company keeps its own"
+    return {xml_id: record.sudo(False) for xml_id, record in copies.items()}

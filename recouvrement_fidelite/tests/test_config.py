@@ -15,6 +15,8 @@ from odoo.tools import format_amount, format_date, mute_logger
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
+from .common import give_default_configuration
+
 TODAY = date(2026, 3, 16)
 XMLID = "recouvrement_fidelite.%s"
 
@@ -279,6 +281,9 @@ class TestDefaultRules(AccountTestInvoicingCommon):
         super().setUpClass()
         cls.rule_set = ref_xmlid(cls.env, "collection_rule_set_default")
         cls.engine = cls.env["collection.engine"]
+        # The default rules follow the customer's scenario: the test company
+        # gets the default scenarios, as the main company has them.
+        give_default_configuration(cls.env, cls.env.company)
         cls.typologies = {
             code: ref_xmlid(cls.env, f"collection_typology_{code}")
             for code in ("premium", "late_payer", "standard", "at_risk", "key_account")
@@ -360,22 +365,16 @@ class TestDefaultRules(AccountTestInvoicingCommon):
         self.assertEqual(
             decided[premium_10],
             (
-                ["Premium: first reminder by email, 10 days after the due date"],
-                [
-                    ("set_reminder_level", {"level": 1}),
-                    ("send_reminder", {"channel": "email", "template": ""}),
-                ],
+                ["Premium: first reminder when level 1 of the scenario is due"],
+                # The reminder leaves on the level's channels (email).
+                [("set_reminder_level", {"level": 1})],
             ),
         )
         # Too early for a premium customer, and never the standard reminder.
         self.assertEqual(decided[premium_7], (["Premium: nothing else to do"], []))
         self.assertEqual(
             decided[late_payer_8][1],
-            [
-                ("set_reminder_level", {"level": 2}),
-                ("send_reminder", {"channel": "email", "template": ""}),
-                ("send_reminder", {"channel": "sms", "template": ""}),
-            ],
+            [("set_reminder_level", {"level": 2})],
         )
         self.assertEqual(decided[disputed], (["Disputed invoice: no reminder"], []))
         self.assertEqual(
@@ -387,15 +386,12 @@ class TestDefaultRules(AccountTestInvoicingCommon):
         )
         self.assertEqual(
             decided[not_due][1],
-            [
-                ("set_reminder_level", {"level": 0}),
-                ("send_reminder", {"channel": "email", "template": ""}),
-            ],
+            [("set_reminder_level", {"level": 0})],
         )
         # Never reminded, 16 days late: the second reminder is the first sent.
         self.assertEqual(
             decided[standard_16][0],
-            ["Second reminder by email and SMS, 15 days after the due date"],
+            ["Second reminder when level 2 of the scenario is due"],
         )
 
     def test_levels_follow_each_other(self):
@@ -431,11 +427,11 @@ class TestDefaultRules(AccountTestInvoicingCommon):
         )
         rules, decisions = self.decide(invoice)[invoice]
         self.assertEqual(
-            rules, ["Last reminder by letter, and a call, 30 days after the due date"]
+            rules, ["Last reminder, and a call, when level 3 of the scenario is due"]
         )
         self.assertEqual(
             [action for action, _params in decisions],
-            ["set_reminder_level", "send_reminder", "schedule_call"],
+            ["set_reminder_level", "schedule_call"],
         )
 
     def test_key_account_gets_premium_treatment(self):
@@ -453,6 +449,8 @@ class TestDefaultRules(AccountTestInvoicingCommon):
             "days_since_last_reminder": 15,
             "unanswered_calls": 3,
             "customer_typology": "standard",
+            # 30 days overdue: the Standard scenario's level 3 is due.
+            "scenario_level_due": 3,
         }
         rules, decisions = self.decide_facts(customer_type="b2b", **common)
         self.assertEqual(decisions, [("escalate", {"stage": "formal_notice"})])
