@@ -400,12 +400,12 @@ class TestDefaultRules(AccountTestInvoicingCommon):
         standard = ref_xmlid(self.env, "collection_scenario_standard")
         # An invoice takes levels of its own company's scenarios.
         scenario = standard.copy({"company_id": invoice.company_id.id})
-        # All its levels: rules may only set level numbers that exist.
-        levels = {
-            level.level_number: level.copy({"scenario_id": scenario.id})
-            for level in standard.level_ids
-        }
-        level_1, level_2 = levels[1], levels[2]
+        level_1, level_2 = (
+            standard.level_ids.filtered(lambda lv, n=number: lv.level_number == n).copy(
+                {"scenario_id": scenario.id}
+            )
+            for number in (1, 2)
+        )
         # Never reminded: no last reminder before formal notice out of the blue.
         self.assertEqual(
             self.decide(invoice)[invoice][1][0], ("set_reminder_level", {"level": 2})
