@@ -1,3 +1,4 @@
+from . import collection_storable_text_mixin
 from . import collection_engine
 from . import collection_typology
 from . import collection_scenario

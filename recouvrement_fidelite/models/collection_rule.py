@@ -1,6 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 import json
-import re
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
@@ -9,30 +8,6 @@ from ..engine import EngineError, RuleValidationError, load_json, validate_rules
 from .engine_texts import CatalogueWords, translated_catalogue, validation_message
 
 DEFAULT_CONDITIONS = '{"all": [{"name": "days_overdue", "operator": "greater_than_or_equal_to", "value": 0}]}'  # noqa: E501
-
-#: What PostgreSQL cannot store in a text: NUL, and lone UTF-16 surrogates
-#: (they have no UTF-8 form). Checked before a row is inserted, so that the
-#: user gets a message instead of a database error.
-UNSTORABLE_CHARACTER = re.compile("[\x00\ud800-\udfff]")
-
-
-def check_storable_texts(record, vals):
-    """Refuse texts the database would refuse (see UNSTORABLE_CHARACTER)."""
-    for field_name, value in vals.items():
-        bad = UNSTORABLE_CHARACTER.search(value) if isinstance(value, str) else None
-        if bad:
-            field = record._fields.get(field_name)
-            label = field.get_description(record.env)["string"] if field else field_name
-            # Worded apart: the translation export reads the arguments of _().
-            character = f"U+{ord(bad.group()):04X}"
-            raise ValidationError(
-                _(
-                    "%(field)s: the text holds a character that cannot be "
-                    "stored (%(character)s).",
-                    field=label,
-                    character=character,
-                )
-            )
 
 
 class CollectionRule(models.Model):
@@ -44,6 +19,7 @@ class CollectionRule(models.Model):
     """
 
     _name = "collection.rule"
+    _inherit = ["collection.storable.text.mixin"]
     _description = "Collection rule"
     _order = "rule_set_id, sequence, id"
 
@@ -130,16 +106,6 @@ class CollectionRule(models.Model):
                     )
                 ) from None
         return document
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            check_storable_texts(self, vals)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        check_storable_texts(self, vals)
-        return super().write(vals)
 
     @api.constrains("name", "conditions", "actions", "rule_set_id")
     def _check_rule(self):

@@ -5,7 +5,6 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..engine import RuleValidationError, validate_rule_set
-from .collection_rule import check_storable_texts
 from .engine_texts import validation_message
 
 
@@ -18,6 +17,7 @@ class CollectionRuleSet(models.Model):
     """
 
     _name = "collection.rule.set"
+    _inherit = ["collection.storable.text.mixin"]
     _description = "Collection rule set"
     _order = "priority, id"
 
@@ -97,16 +97,6 @@ class CollectionRuleSet(models.Model):
                     error,
                 )
             ) from None
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            check_storable_texts(self, vals)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        check_storable_texts(self, vals)
-        return super().write(vals)
 
     # The company gives the typologies the rules may name.
     @api.constrains("name", "priority", "stop_on_first_trigger", "company_id")
