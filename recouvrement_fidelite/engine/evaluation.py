@@ -343,13 +343,6 @@ class Evaluation:
         self.triggered = triggered if isinstance(triggered, list) else list(triggered)
         self.error = error
 
-    def first(self, action):
-        """The first decision of an action, or ``None``."""
-        for decision in self.decisions:
-            if decision.action == action:
-                return decision
-        return None
-
     def __repr__(self):
         if self.error:
             return f"Evaluation(error={self.error!r})"

@@ -311,9 +311,10 @@ class TestDefaultRules(AccountTestInvoicingCommon):
         return invoice
 
     def decide(self, invoices):
-        results = self.engine._evaluate(invoices, self.rule_set)
+        evaluator = self.engine._evaluator(invoices.company_id, self.rule_set)
+        results = evaluator.evaluate_many(self.engine._facts(invoices))
         decided = {}
-        for invoice, result in results:
+        for invoice, result in zip(invoices, results, strict=True):
             self.assertFalse(result.error, result.error)
             decided[invoice] = (
                 [t.rule for t in result.triggered],

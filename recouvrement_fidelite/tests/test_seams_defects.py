@@ -138,9 +138,7 @@ class TestSeamsDefects(CollectionRunCase):
         self.assertFalse(statement.done_at)
         self.assertIn("statement of account does not exist yet", statement.note)
         self.assertEqual(run.done_count, 0)
-        self.assertIn(
-            "does not exist yet", " ".join(small.message_ids.mapped("body"))
-        )
+        self.assertIn("does not exist yet", " ".join(small.message_ids.mapped("body")))
         # It does not pile up: the next run finds it waiting.
         with freeze_time(NEXT_DAY), self.mockSMSGateway():
             self.run_collection()
