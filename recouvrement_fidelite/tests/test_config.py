@@ -600,13 +600,6 @@ class TestScenarioConstraints(RefusalMixin, AccountTestInvoicingCommon):
             last.activity_type_id, self.env.ref("mail.mail_activity_data_call")
         )
 
-    def test_level_for_days(self):
-        self.assertFalse(self.scenario._level_for_days(-10))
-        self.assertEqual(self.scenario._level_for_days(-3), self.levels[0])
-        self.assertEqual(self.scenario._level_for_days(4), self.levels[0])
-        self.assertEqual(self.scenario._level_for_days(15), self.levels[2])
-        self.assertEqual(self.scenario._level_for_days(400), self.levels[2])
-
     def test_typology_tags_assign_the_scenario(self):
         premium = ref_xmlid(self.env, "collection_typology_premium")
         with Form(self.scenario) as form:
