@@ -49,22 +49,44 @@ of variables, operators and actions with their labels.
 
 Usage
 -----
-::
+Validate a rule set (its JSON text, or the parsed document), then evaluate
+the facts of many invoices in one call; each result lists the decisions in
+order, each with the rule that took it and why (these examples run as
+doctests in the engine's test suite)::
 
-    from engine import Evaluator, validate_rule_set, DEFAULT_CATALOGUE
+    >>> import json
+    >>> from engine import DEFAULT_CATALOGUE, Evaluator, validate_rule_set
+    >>> json_text = json.dumps({
+    ...     "name": "Repeat late payers", "stop_on_first_trigger": True,
+    ...     "rules": [{
+    ...         "name": "Firm reminder",
+    ...         "conditions": {"all": [
+    ...             {"name": "days_overdue",
+    ...              "operator": "greater_than_or_equal_to", "value": 15},
+    ...             {"name": "customer_typology", "operator": "contains",
+    ...              "value": "late_payer"}]},
+    ...         "actions": [{"name": "send_reminder",
+    ...                      "params": {"channel": "email"}}]}]})
+    >>> rule_set = validate_rule_set(json_text)    # RuleValidationError if bad
+    >>> evaluator = Evaluator([rule_set])
+    >>> results = evaluator.evaluate_many([
+    ...     {"invoice_id": 7, "days_overdue": 17, "residual_amount": 1200.0,
+    ...      "customer_typology": "late_payer"},
+    ...     {"invoice_id": 8, "days_overdue": 3, "customer_typology": "premium"},
+    ... ])
+    >>> for decision in results[0].decisions:
+    ...     print(decision.action, dict(decision.params))
+    ...     print(decision.explanation.text())
+    send_reminder {'channel': 'email', 'template': ''}
+    rule 'Firm reminder' triggered: days overdue 17 >= 15;
+        customer typology = Repeat late payer
+    >>> results[1].decisions                       # no rule triggered
+    []
 
-    rule_set = validate_rule_set(json_text)        # RuleValidationError if bad
-    evaluator = Evaluator([rule_set])
-    results = evaluator.evaluate_many([
-        {"invoice_id": 7, "days_overdue": 17, "residual_amount": 1200.0,
-         "customer_typology": "late_payer"},
-    ])
-    for decision in results[0].decisions:
-        print(decision.action, decision.params, decision.explanation.text())
-    # send_reminder {'channel': 'email', 'template': ''}
-    #   rule 'Firm reminder' triggered: days overdue 17 >= 15; ...
+The catalogue, for the rule editor, in business-rules' export format::
 
-    DEFAULT_CATALOGUE.export()   # for the editor, business-rules' format
+    >>> sorted(DEFAULT_CATALOGUE.export())
+    ['actions', 'variable_type_operators', 'variables']
 
 How it works
 ------------

@@ -67,7 +67,17 @@ class Decision:
 
 
 class CollectionActions(BaseActions):
-    """Records the actions business-rules calls; never acts by itself."""
+    """Records the actions business-rules calls; never acts by itself.
+
+    >>> actions = CollectionActions()
+    >>> actions.set_reminder_level(level=2)
+    >>> actions.send_reminder(channel="sms")
+    >>> actions.decisions  # doctest: +NORMALIZE_WHITESPACE
+    [Decision('set_reminder_level', {'level': 2}, rule=None),
+     Decision('send_reminder', {'channel': 'sms', 'template': ''}, rule=None)]
+    >>> actions.decisions[1].key()
+    ('send_reminder', (('channel', 'sms'), ('template', '')))
+    """
 
     def __init__(self):
         self.decisions = []

@@ -80,11 +80,44 @@ class Catalogue:
         }
 
     def export(self):
-        """The catalogue as a JSON-ready dict for the rule editor."""
+        """The catalogue as a JSON-ready dict for the rule editor.
+
+        >>> data = DEFAULT_CATALOGUE.export()
+        >>> sorted(data)
+        ['actions', 'variable_type_operators', 'variables']
+        >>> days = next(v for v in data["variables"] if v["name"] == "days_overdue")
+        >>> days["label"], days["field_type"]
+        ('Days overdue', 'numeric')
+        >>> data["variable_type_operators"]["numeric"][0]
+        {'name': 'equal_to', 'label': 'Equal To', 'input_type': 'numeric',
+         'symbol': '='}
+
+        Choices known only at run time replace the declared ones:
+
+        >>> catalogue = Catalogue(
+        ...     options={"customer_typology": [{"name": "vip", "label": "VIP"}]}
+        ... )
+        >>> catalogue.variables["customer_typology"]["options"]
+        [{'name': 'vip', 'label': 'VIP'}]
+        >>> [
+        ...     (p["name"], p["required"])
+        ...     for p in catalogue.actions["send_reminder"]["params"]
+        ... ]
+        [('channel', True), ('template', False)]
+        """
         return self.data
 
     def option_label(self, options, value):
-        """The label of a choice, or the value itself when it has none."""
+        """The label of a choice, or the value itself when it has none.
+
+        Text choices are compared without regard to case:
+
+        >>> options = [{"name": "vip", "label": "VIP"}, "other"]
+        >>> DEFAULT_CATALOGUE.option_label(options, "Vip")
+        'VIP'
+        >>> DEFAULT_CATALOGUE.option_label(options, "unknown")
+        'unknown'
+        """
         for option in options:
             if isinstance(option, dict):
                 if _same_choice(option.get("name"), value):

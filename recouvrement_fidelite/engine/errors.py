@@ -41,6 +41,17 @@ class Problem:
     ``rules[2].conditions.all[0].operator``. ``template`` and ``params`` are
     the message before formatting (see :func:`_lt`); ``message`` is the
     English text.
+
+    >>> problem = Problem(
+    ...     "Firm reminder",
+    ...     "rules[0].conditions.value",
+    ...     _lt("expected a number, got %(value)s"),
+    ...     {"value": "'ten'"},
+    ... )
+    >>> problem.message
+    "expected a number, got 'ten'"
+    >>> print(problem)
+    rule 'Firm reminder', rules[0].conditions.value: expected a number, got 'ten'
     """
 
     __slots__ = ("rule", "path", "template", "params")

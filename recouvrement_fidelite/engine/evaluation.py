@@ -11,15 +11,39 @@ Semantics are business-rules' ``run_all``, applied to each rule set in turn:
 - operators compare exactly as business-rules' types do (numbers as
   ``Decimal`` with its epsilon, case-insensitive choices...).
 
-Usage::
+Usage (a doctest, like every example of the engine)::
 
-    from engine import Evaluator, validate_rule_set
-    evaluator = Evaluator([validate_rule_set(stored_json)])
-    for result in evaluator.evaluate_many(facts_dicts):
-        if result.error:
-            ...  # this invoice only: report, go on with the others
-        for decision in result.decisions:
-            decision.action, decision.params, decision.explanation.text()
+    >>> from engine import Evaluator, validate_rule_set
+    >>> stored = {"name": "Levels", "stop_on_first_trigger": True, "rules": [
+    ...     {"name": "Level 2", "conditions": {"name": "days_overdue",
+    ...      "operator": "greater_than_or_equal_to", "value": 15},
+    ...      "actions": [{"name": "set_reminder_level", "params": {"level": 2}}]},
+    ...     {"name": "Level 1", "conditions": {"name": "days_overdue",
+    ...      "operator": "greater_than_or_equal_to", "value": 5},
+    ...      "actions": [{"name": "set_reminder_level", "params": {"level": 1}}]},
+    ... ]}
+    >>> evaluator = Evaluator([validate_rule_set(stored)])
+    >>> facts = [{"days_overdue": 20}, {"days_overdue": 7},
+    ...          {"days_overdue": "twenty"}]
+    >>> for result in evaluator.evaluate_many(facts):
+    ...     if result.error:  # this invoice only: report, go on with the others
+    ...         print("error:", result.error)
+    ...     for decision in result.decisions:
+    ...         print(decision.rule, dict(decision.params))
+    ...         print("   ", decision.explanation.text())
+    Level 2 {'level': 2}
+        rule 'Level 2' triggered: days overdue 20 >= 15
+    Level 1 {'level': 1}
+        rule 'Level 1' triggered: days overdue 7 >= 5
+    error: Fact 'days_overdue' must be a number, got 'twenty'.
+
+``stop_on_first_trigger`` stopped the rule set at "Level 2" for the first
+invoice. Without it, every rule that holds acts, in order::
+
+    >>> stored["stop_on_first_trigger"] = False
+    >>> result = Evaluator([validate_rule_set(stored)]).evaluate({"days_overdue": 20})
+    >>> [(d.rule, d.params["level"]) for d in result.decisions]
+    [('Level 2', 2), ('Level 1', 1)]
 
 How it works: a batch is evaluated column by column rather than invoice by
 invoice. For each variable the rules use, the evaluator takes the column of
@@ -342,13 +366,6 @@ class Evaluation:
         self.decisions = decisions if isinstance(decisions, list) else list(decisions)
         self.triggered = triggered if isinstance(triggered, list) else list(triggered)
         self.error = error
-
-    def first(self, action):
-        """The first decision of an action, or ``None``."""
-        for decision in self.decisions:
-            if decision.action == action:
-                return decision
-        return None
 
     def __repr__(self):
         if self.error:

@@ -77,7 +77,14 @@ OPERATOR_TYPES = {
 
 
 def operators_of(type_name):
-    """Return ``{operator name: input field type}`` for a variable type."""
+    """Return ``{operator name: input field type}`` for a variable type.
+
+    >>> sorted(operators_of("numeric"))
+    ['equal_to', 'greater_than', 'greater_than_or_equal_to', 'less_than',
+     'less_than_or_equal_to', 'not_equal_to']
+    >>> operators_of("boolean")
+    {'is_false': 'none', 'is_true': 'none'}
+    """
     return {
         operator["name"]: operator["input_type"]
         for operator in OPERATOR_TYPES[type_name].get_all_operators()

@@ -109,7 +109,27 @@ class PhoneCheck:
 
 
 def normalize_phone(number, default_country=None):
-    """Check ``number`` and give its E.164 form, read in ``default_country``."""
+    """Check ``number`` and give its E.164 form, read in ``default_country``.
+
+    >>> check = normalize_phone("06 12 34 56 78", "FR")
+    >>> check
+    PhoneCheck('06 12 34 56 78' -> +33612345678)
+    >>> check.valid, check.e164, check.is_mobile
+    (True, '+33612345678', True)
+
+    A number with its international prefix needs no country:
+
+    >>> normalize_phone("+33 6 12 34 56 78").e164
+    '+33612345678'
+
+    A bad number is reported, never dropped nor raised:
+
+    >>> check = normalize_phone("12", "FR")
+    >>> check.valid, check.reason_code, check.reason
+    (False, 'too_short', 'the number is too short')
+    >>> normalize_phone("   ").status
+    'empty'
+    """
     raw = number if isinstance(number, str) else ""
     if not raw.strip():
         return PhoneCheck(raw, EMPTY)

@@ -165,7 +165,36 @@ class RuleSet:
 def validate_rule_set(data, catalogue=DEFAULT_CATALOGUE):
     """Check a rule set (a dict, or its JSON text) and return a :class:`RuleSet`.
 
-    Raises :class:`~.errors.RuleValidationError` with every problem found.
+    Raises :class:`~.errors.RuleValidationError` with every problem found,
+    not only the first one, each with its rule and path:
+
+    >>> validate_rule_set({"name": "Checks", "rules": [{
+    ...     "name": "Firm",
+    ...     "conditions": {"name": "days_overdue", "operator": "greater_than",
+    ...                    "value": "ten"},
+    ...     "actions": [{"name": "send_reminder", "params": {"channel": "fax"}}],
+    ... }]})
+    Traceback (most recent call last):
+    ...
+    engine.errors.RuleValidationError: Rule set 'Checks' is invalid:
+    - rule 'Firm', rules[0].conditions.value: expected a number, got 'ten'
+    - rule 'Firm', rules[0].actions[0].params.channel: 'fax' is not a known
+      choice; expected one of: email, sms, letter, portal
+
+    Rules come back normalised: ``value`` is always there, and action
+    parameters are completed with their defaults.
+
+    >>> rule_set = validate_rule_set(
+    ...     '{"name": "Reachable", "rules": [{"name": "Email", '
+    ...     '"conditions": {"name": "has_email", "operator": "is_true"}, '
+    ...     '"actions": [{"name": "send_reminder", "params": {"channel": "email"}}]}]}'
+    ... )
+    >>> rule_set
+    RuleSet('Reachable', priority=10, rules=1)
+    >>> rule_set.rules[0].conditions
+    {'name': 'has_email', 'operator': 'is_true', 'value': None}
+    >>> rule_set.rules[0].actions
+    [{'name': 'send_reminder', 'params': {'channel': 'email', 'template': ''}}]
     """
     return _Validator(catalogue).rule_set(data)
 

@@ -182,7 +182,20 @@ def fact(field_type, label, reader, options=None):
 
 
 class InvoiceFacts(BaseVariables):
-    """The facts about one open invoice and its customer, as rule variables."""
+    """The facts about one open invoice and its customer, as rule variables.
+
+    >>> facts = InvoiceFacts(
+    ...     {"invoice_id": 42, "days_overdue": 17, "customer_typology": "premium"}
+    ... )
+    >>> facts.days_overdue(), facts.customer_typology()
+    (17, ['premium'])
+    >>> facts.residual_amount()  # missing: the variable's default
+    0
+    >>> InvoiceFacts({"days_overdue": "seventeen"}).days_overdue()
+    Traceback (most recent call last):
+    ...
+    engine.errors.FactError: Fact 'days_overdue' must be a number, got 'seventeen'.
+    """
 
     def __init__(self, facts):
         self.facts = facts

@@ -136,11 +136,6 @@ class AccountMove(models.Model):
         check_company=True,
         groups=INTERNAL_USERS,
     )
-    collection_level_number = fields.Integer(
-        related="collection_level_id.level_number",
-        string="Level number",
-        groups=INTERNAL_USERS,
-    )
     collection_last_reminder_date = fields.Date(
         string="Last reminder", copy=False, groups=INTERNAL_USERS
     )

@@ -38,7 +38,7 @@ KINDS = [
     ("payment_plan", "Offer a payment plan"),
     ("escalation", "Escalation"),
     ("notify", "Notify the responsible"),
-    ("statement", "Grouped into the statement"),
+    ("statement", "Group into the statement"),
 ]
 #: Kinds that are a reminder step on the invoice: they record its level,
 #: its last reminder date, and count once per step.
@@ -852,4 +852,19 @@ class CollectionAction(models.Model):
         self._mark_done(activity_id=activity.id)
 
     def _execute_statement(self, channel):
-        self._mark_done()
+        """Nothing can be sent yet: the statement of account does not exist.
+
+        The decision stays approved, not done (done would claim the invoice
+        went out in a statement), with a note that says what it waits for.
+        Its dedup key keeps the next runs from recording it again.
+        """
+        self.write(
+            {
+                "note": _(
+                    "Waiting: the statement of account does not exist yet. "
+                    "Nothing was sent; this invoice is to be grouped into the "
+                    "customer's next statement once statements can be sent."
+                )
+            }
+        )
+        self._log_history()

@@ -158,17 +158,6 @@ class CollectionEngine(models.AbstractModel):
             subtype_xmlid="mail.mt_comment",
         )
 
-    @api.model
-    def _evaluate(self, invoices, rule_sets=None):
-        """Decide for invoices of one company: ``[(invoice, Evaluation)]``."""
-        if not invoices:
-            return []
-        company = invoices.company_id
-        company.ensure_one()
-        evaluator = self._evaluator(company, rule_sets)
-        facts = self._facts(invoices)
-        return list(zip(invoices, evaluator.evaluate_many(facts), strict=True))
-
     # Facts
 
     @api.model

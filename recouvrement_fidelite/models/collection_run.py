@@ -18,6 +18,7 @@ import threading
 import time
 
 import psycopg2
+from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.modules import module
@@ -191,12 +192,24 @@ class CollectionRun(models.Model):
         }
 
         def failure(reason, decision=None):
+            # Keyed by what went wrong: the next runs find this failure and
+            # do not record it again while it waits for someone (see
+            # ``_plan``); once the cause is fixed, the real action has
+            # another key, and a new problem another reason.
+            digest = hashlib.sha1(reason.encode()).hexdigest()[:12]
             values = dict(
                 base,
                 kind="reminder",
                 channel="none",
                 state="failed",
                 failure_reason=reason,
+                dedup_key=Action._dedup_key(
+                    invoice,
+                    "reminder",
+                    "none",
+                    self.env["collection.level"],
+                    f"failure-{digest}",
+                ),
             )
             if decision:
                 values.update(
@@ -398,15 +411,31 @@ class CollectionRun(models.Model):
     def _notify_failures(self):
         managers = self.env.ref("recouvrement_fidelite.group_collection_manager").users
         failed = self.action_ids.filtered(lambda a: a.state == "failed")
-        lines = "".join(
-            f"<li>{a.invoice_id.name or a.partner_id.name}: {a.failure_reason}</li>"
-            for a in failed[:50]
+        # Markup formatting escapes what comes from data (customer names,
+        # failure reasons): the list is HTML, the names and reasons are text.
+        lines = Markup().join(
+            (
+                Markup("<li>%s (%s): %s</li>")
+                % (
+                    action.partner_id.display_name,
+                    action.invoice_id.name,
+                    action.failure_reason,
+                )
+                if action.invoice_id
+                else Markup("<li>%s: %s</li>")
+                % (action.partner_id.display_name, action.failure_reason)
+            )
+            for action in failed[:50]
         )
         self.message_post(
-            body=_(
-                "%(count)s collection actions failed in this run:", count=len(failed)
-            )
-            + f"<ul>{lines}</ul>",
+            body=Markup("<p>%s</p><ul>%s</ul>")
+            % (
+                _(
+                    "%(count)s collection actions failed in this run:",
+                    count=len(failed),
+                ),
+                lines,
+            ),
             partner_ids=managers.partner_id.ids,
             subtype_xmlid="mail.mt_comment",
         )

@@ -197,15 +197,6 @@ class CollectionScenario(models.Model):
         self.ensure_one()
         return self.level_ids.filtered(lambda level: level.level_number == number)[:1]
 
-    def _level_for_days(self, days_overdue):
-        """The last level whose delay is reached ``days_overdue`` days after
-        the due date (negative: before it), or an empty record."""
-        self.ensure_one()
-        reached = self.level_ids.filtered(
-            lambda level: level.delay_days <= days_overdue
-        )
-        return reached.sorted("delay_days")[-1:]
-
     @api.model
     def _scenario_for_partner(self, partner, company=None):
         """The reminder scenario for a customer in a company.

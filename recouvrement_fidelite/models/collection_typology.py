@@ -409,11 +409,6 @@ class CollectionTypology(models.Model):
         """The first of these typologies whose criteria hold, or an empty record."""
         return next((typology for typology in self if typology._fits(stats)), self[:0])
 
-    @api.model
-    def _suggest_for(self, stats, company):
-        """The first suggestable typology whose criteria hold, or an empty record."""
-        return self._suggestion_candidates(company)._pick(stats)
-
     def action_view_partners(self):
         self.ensure_one()
         return {

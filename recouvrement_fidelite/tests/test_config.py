@@ -316,9 +316,10 @@ class TestDefaultRules(AccountTestInvoicingCommon):
         return invoice
 
     def decide(self, invoices):
-        results = self.engine._evaluate(invoices, self.rule_set)
+        evaluator = self.engine._evaluator(invoices.company_id, self.rule_set)
+        results = evaluator.evaluate_many(self.engine._facts(invoices))
         decided = {}
-        for invoice, result in results:
+        for invoice, result in zip(invoices, results, strict=True):
             self.assertFalse(result.error, result.error)
             decided[invoice] = (
                 [t.rule for t in result.triggered],
@@ -596,13 +597,6 @@ class TestScenarioConstraints(RefusalMixin, AccountTestInvoicingCommon):
         self.assertEqual(
             last.activity_type_id, self.env.ref("mail.mail_activity_data_call")
         )
-
-    def test_level_for_days(self):
-        self.assertFalse(self.scenario._level_for_days(-10))
-        self.assertEqual(self.scenario._level_for_days(-3), self.levels[0])
-        self.assertEqual(self.scenario._level_for_days(4), self.levels[0])
-        self.assertEqual(self.scenario._level_for_days(15), self.levels[2])
-        self.assertEqual(self.scenario._level_for_days(400), self.levels[2])
 
     def test_typology_tags_assign_the_scenario(self):
         premium = ref_xmlid(self.env, "collection_typology_premium")

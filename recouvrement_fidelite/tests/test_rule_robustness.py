@@ -125,7 +125,10 @@ class TestTypologyCodesInRules(RuleMixin, TransactionCase):
 
         conditions = json.loads(rule.conditions)
         self.assertEqual(conditions["all"][0]["value"], "tst_very_important")
-        [(_invoice, result)] = self.env["collection.engine"]._evaluate(invoice)
+        engine = self.env["collection.engine"]
+        [result] = engine._evaluator(invoice.company_id).evaluate_many(
+            engine._facts(invoice)
+        )
         self.assertIsNone(result.error)
         self.assertEqual(
             [decision.action for decision in result.decisions], ["group_in_statement"]

@@ -177,9 +177,7 @@ class TestTypology(TransactionCase):
         self.assertIn(own, candidates)
         self.assertNotIn(foreign, candidates)
         self.assertNotIn(self.defaults["key_account"], candidates)
-        self.assertEqual(
-            self.Typology._suggest_for(stats(0, 0, 100, 1), self.env.company), own
-        )
+        self.assertEqual(candidates._pick(stats(0, 0, 100, 1)), own)
 
     def test_criteria_summary(self):
         self.assertEqual(

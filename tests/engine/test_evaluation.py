@@ -129,7 +129,8 @@ def test_without_stop_every_triggered_rule_acts_in_order():
         "Repeat late payer, firm",
         "Repeat late payer, firm",
     ]
-    assert result.first("set_reminder_level").params["level"] == 1
+    levels = [d for d in result.decisions if d.action == "set_reminder_level"]
+    assert levels[0].params["level"] == 1
 
 
 def test_equal_priorities_keep_the_given_order():
