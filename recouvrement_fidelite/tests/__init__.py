@@ -12,3 +12,4 @@ from . import test_campaign
 from . import test_security
 from . import test_run_fixes
 from . import test_rule_robustness
+from . import test_policy_settings
