@@ -56,7 +56,11 @@ class Catalogue:
     """What rules may use, as exported for the editor and used to validate."""
 
     def __init__(
-        self, options=None, variables=InvoiceFacts, actions=CollectionActions, bounds=None
+        self,
+        options=None,
+        variables=InvoiceFacts,
+        actions=CollectionActions,
+        bounds=None,
     ):
         self.variables_class = variables
         self.actions_class = actions

@@ -72,7 +72,6 @@ class ResCompany(models.Model):
         "person. Empty: any collection manager may approve them.",
     )
 
-
     # Legal defaults
 
     collection_law_country_id = fields.Many2one(
@@ -181,9 +180,7 @@ class ResCompany(models.Model):
         """
         langs = [code for code, _name in self.env["res.lang"].get_installed()]
         for company in self.with_context(active_test=False).search([]):
-            english = company.with_context(
-                lang="en_US"
-            ).collection_late_payment_terms
+            english = company.with_context(lang="en_US").collection_late_payment_terms
             if english != _default_late_payment_terms(
                 self.with_context(lang="en_US").env
             ):

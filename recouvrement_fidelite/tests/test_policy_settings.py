@@ -27,9 +27,7 @@ class TestPolicySettings(InvoiceMixin, AccountTestInvoicingCommon):
             "recouvrement_fidelite.group_collection_manager"
         )
         cls.company = cls.env.company
-        cls.company.write(
-            {"country_id": cls.env.ref("base.fr").id, "city": "Lyon"}
-        )
+        cls.company.write({"country_id": cls.env.ref("base.fr").id, "city": "Lyon"})
         cls.customer = cls.env["res.partner"].create(
             {
                 "name": "Boulangerie Martin SARL",
@@ -59,7 +57,9 @@ class TestPolicySettings(InvoiceMixin, AccountTestInvoicingCommon):
     @freeze_time(TODAY)
     def test_letter_shows_the_company_indemnity(self):
         self.assertEqual(self.company.collection_recovery_indemnity, 40.0)
-        self.assertIn("indemnity of EUR 40 ", self.letter(self.late)["late_payment_terms"])
+        self.assertIn(
+            "indemnity of EUR 40 ", self.letter(self.late)["late_payment_terms"]
+        )
         self.company.collection_recovery_indemnity = 55.0
         html = self.html(self.late)
         self.assertIn("L441-10", html)

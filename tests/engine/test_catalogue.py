@@ -102,6 +102,7 @@ def test_options_given_at_run_time_are_exported():
 def test_policy_bounds_come_from_the_caller():
     """The most installments of a plan is policy: Odoo passes it, the engine
     declares none and validates against what it is given."""
+
     def plan(installments):
         return {
             "name": "Plan",
