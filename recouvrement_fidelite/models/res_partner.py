@@ -78,7 +78,7 @@ class ResPartner(models.Model):
         tracking=True,
         help="Derived from the company flag, and derived again when the flag "
         "changes; may be changed (e.g. a sole trader buying for private use "
-        "is a consumer). Decides which legal rules apply: the EUR 40 recovery "
+        "is a consumer). Decides which legal rules apply: the recovery "
         "indemnity and the charging of collection costs are for businesses "
         "only.",
         groups=INTERNAL_USERS,
@@ -88,14 +88,16 @@ class ResPartner(models.Model):
         string="Suggested typology",
         readonly=True,
         help="The first typology, in sequence order, whose criteria fit the "
-        "customer's payment history over the last 12 months.",
+        "customer's payment history over the period set in Settings (12 "
+        "months by default).",
         groups=INTERNAL_USERS,
     )
     collection_late_ratio = fields.Float(
         string="Paid late (%)",
         readonly=True,
-        help="Share of the invoices of the last 12 months, due by now, that "
-        "were paid after their due date or are still unpaid past it.",
+        help="Share of the invoices of the payment history period (Settings, "
+        "12 months by default), due by now, that were paid after their due "
+        "date or are still unpaid past it.",
         groups=INTERNAL_USERS,
     )
     collection_average_days_late = fields.Float(
@@ -108,8 +110,8 @@ class ResPartner(models.Model):
     collection_invoiced = fields.Float(
         string="Invoiced over the period",
         readonly=True,
-        help="Amount invoiced over the last 12 months, taxes included, in "
-        "company currency.",
+        help="Amount invoiced over the payment history period (Settings, 12 "
+        "months by default), taxes included, in company currency.",
         groups=INTERNAL_USERS,
     )
     collection_invoice_count = fields.Integer(
