@@ -136,9 +136,7 @@ class CollectionActions(BaseActions):
                 FIELD_NUMERIC,
                 integer=True,
                 min=2,
-                max=24,
-                help="A judge may spread a debt over 24 months at most "
-                "(Code civil 1343-5).",
+                help="At most the maximum set in the company's settings.",
             )
         ],
     )

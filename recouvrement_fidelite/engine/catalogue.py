@@ -13,7 +13,17 @@ editor and the validator need:
   declared on the action;
 - choices known only at run time: the Odoo side passes its typology codes or
   escalation stages as ``options``, keyed ``"<variable>"`` or
-  ``"<action>.<parameter>"``; they replace the declared choices.
+  ``"<action>.<parameter>"``; they replace the declared choices;
+- bounds that are policy, not logic (the most installments of a payment
+  plan): the Odoo side passes them from the company's settings as
+  ``bounds``, keyed ``"<action>.<parameter>"``, e.g. ``{"max": 24}``; they
+  replace or complete the declared ``min`` and ``max``.
+
+>>> catalogue = Catalogue(bounds={"offer_payment_plan.max_installments": {"max": 12}})
+>>> [p["max"] for p in catalogue.actions["offer_payment_plan"]["params"]]
+[12]
+>>> [p.get("max") for p in Catalogue().actions["offer_payment_plan"]["params"]]
+[None]
 
 Export format (JSON-ready, business-rules' format plus the keys above)::
 
@@ -45,10 +55,17 @@ def _required_params(method):
 class Catalogue:
     """What rules may use, as exported for the editor and used to validate."""
 
-    def __init__(self, options=None, variables=InvoiceFacts, actions=CollectionActions):
+    def __init__(
+        self,
+        options=None,
+        variables=InvoiceFacts,
+        actions=CollectionActions,
+        bounds=None,
+    ):
         self.variables_class = variables
         self.actions_class = actions
         overrides = options or {}
+        bounds = bounds or {}
         data = export_rule_data(variables, actions)
         for variable in data["variables"]:
             method = getattr(variables, variable["name"])
@@ -64,6 +81,9 @@ class Catalogue:
                 key = f"{action['name']}.{action_param['name']}"
                 if key in overrides:
                     action_param["options"] = list(overrides[key])
+                for bound in ("min", "max"):
+                    if (bounds.get(key) or {}).get(bound) is not None:
+                        action_param[bound] = bounds[key][bound]
         data["variable_type_operators"] = {
             type_name: [
                 dict(operator, symbol=OPERATOR_SYMBOLS.get(operator["name"], ""))

@@ -107,7 +107,8 @@ class CollectionAction(models.Model):
             ("wrong_number", "Wrong number"),
         ],
         help="What happened when the customer was called; unanswered calls "
-        "feed the rules (fact: unanswered calls over 90 days).",
+        "feed the rules (fact: unanswered calls over the window set in "
+        "Settings, 90 days by default).",
     )
     failure_reason = fields.Text(readonly=True)
     note = fields.Text(help="Kept with the action, e.g. why a fallback was used.")

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
-from ..engine import DEFAULT_CATALOGUE, Catalogue, Evaluator
+from ..engine import Catalogue, Evaluator
 from ..engine.variables import NO_LEVEL_DUE
 from .account_move import COLLECTION_USER_GROUP
 
@@ -63,9 +63,12 @@ class CollectionEngine(models.AbstractModel):
             options["set_reminder_level.level"] = sorted(
                 set(levels.mapped("level_number"))
             )
-        if not options:
-            return DEFAULT_CATALOGUE
-        return Catalogue(options=options)
+        bounds = {
+            "offer_payment_plan.max_installments": {
+                "max": company.collection_max_installments
+            }
+        }
+        return Catalogue(options=options, bounds=bounds)
 
     @api.model
     def get_catalogue(self):
@@ -202,7 +205,9 @@ class CollectionEngine(models.AbstractModel):
         history = self.env["res.partner"]._collection_payment_stats(
             customers.ids, company
         )
-        unanswered = self._unanswered_calls(customers.ids, today)
+        unanswered = self._unanswered_calls(
+            customers.ids, today, company.collection_unanswered_calls_days
+        )
         facts = []
         for invoice in invoices:
             customer = invoice.commercial_partner_id
@@ -306,10 +311,12 @@ class CollectionEngine(models.AbstractModel):
         return facts
 
     @api.model
-    def _unanswered_calls(self, customer_ids, today, days=90):
-        """Collection calls each customer did not answer over the last days."""
+    def _unanswered_calls(self, customer_ids, today, days=None):
+        """Collection calls each customer did not answer over the last
+        ``days`` (by default the company's window, in Settings)."""
         if not customer_ids:
             return {}
+        days = days or self.env.company.collection_unanswered_calls_days
         since = fields.Datetime.to_datetime(fields.Date.subtract(today, days=days))
         groups = self.env["collection.action"]._read_group(
             [

@@ -172,7 +172,7 @@ _TERMS = (
     _lt("Reason"),
     _lt("Offer a payment plan"),
     _lt("Maximum installments"),
-    _lt("A judge may spread a debt over 24 months at most (Code civil 1343-5)."),
+    _lt("At most the maximum set in the company's settings."),
     _lt("Escalate"),
     _lt("Stage"),
     _lt("Notify the person responsible"),

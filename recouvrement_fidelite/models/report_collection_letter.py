@@ -24,9 +24,6 @@ from odoo.tools import format_amount, format_date
 TONES = ("courteous", "neutral", "firm", "formal")
 #: The shape of an IBAN, when the IBAN module does not type bank accounts.
 IBAN_PATTERN = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}")
-#: Days given to pay in the letters that set a deadline; the courteous letter
-#: sets none. Eight days is the usual delay of an amicable reminder.
-DEADLINE_DAYS = 8
 
 
 class ReportCollectionLetter(models.AbstractModel):
@@ -127,8 +124,11 @@ class ReportCollectionLetter(models.AbstractModel):
         if credit:
             # The letter asks for what is left once the credit is deducted.
             total_text = credit["to_pay"]
+        # The letters that set a deadline give the company's (Settings); the
+        # courteous letter sets none.
         deadline = fields.Date.add(
-            today, days=data.get("deadline_days") or DEADLINE_DAYS
+            today,
+            days=data.get("deadline_days") or company.collection_letter_deadline_days,
         )
         deadline_text = format_date(env, deadline, lang_code=lang, date_format="long")
         date_text = format_date(env, today, lang_code=lang, date_format="long")
@@ -150,9 +150,10 @@ class ReportCollectionLetter(models.AbstractModel):
             ],
             "credit": credit,
             "b2b": customer.collection_customer_type == "b2b",
-            # The creditor's law: where the company is established.
-            "french_law": (company.country_id or company.account_fiscal_country_id).code
-            in ("FR", False),
+            "french_law": self._law_country(company).code == "FR",
+            "late_payment_terms": company.with_env(
+                env
+            )._collection_late_payment_mention(),
             "place_date": (
                 env._("%(place)s, %(date)s", place=company.city, date=date_text)
                 if company.city
@@ -178,6 +179,16 @@ class ReportCollectionLetter(models.AbstractModel):
             ),
             "portal_url": main.get_base_url() + main.get_portal_url() if main else "",
         }
+
+    @api.model
+    def _law_country(self, company):
+        """The creditor's law: where the company is established, or the
+        country its settings name when the company has no country."""
+        return (
+            company.country_id
+            or company.account_fiscal_country_id
+            or company.collection_law_country_id
+        )
 
     @api.model
     def _credit(self, env, invoices, lang):

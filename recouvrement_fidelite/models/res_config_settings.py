@@ -14,6 +14,44 @@ class ResConfigSettings(models.TransientModel):
     collection_approver_id = fields.Many2one(
         related="company_id.collection_approver_id", readonly=False
     )
+    collection_law_country_id = fields.Many2one(
+        related="company_id.collection_law_country_id", readonly=False
+    )
+    collection_recovery_indemnity = fields.Monetary(
+        related="company_id.collection_recovery_indemnity",
+        currency_field="collection_recovery_indemnity_currency_id",
+        readonly=False,
+    )
+    collection_recovery_indemnity_currency_id = fields.Many2one(
+        related="company_id.collection_recovery_indemnity_currency_id", readonly=False
+    )
+    collection_late_payment_terms = fields.Text(
+        related="company_id.collection_late_payment_terms", readonly=False
+    )
+    collection_letter_deadline_days = fields.Integer(
+        related="company_id.collection_letter_deadline_days", readonly=False
+    )
+    collection_history_months = fields.Integer(
+        related="company_id.collection_history_months", readonly=False
+    )
+    collection_unanswered_calls_days = fields.Integer(
+        related="company_id.collection_unanswered_calls_days", readonly=False
+    )
+    collection_call_morning_from = fields.Float(
+        related="company_id.collection_call_morning_from", readonly=False
+    )
+    collection_call_morning_to = fields.Float(
+        related="company_id.collection_call_morning_to", readonly=False
+    )
+    collection_call_afternoon_from = fields.Float(
+        related="company_id.collection_call_afternoon_from", readonly=False
+    )
+    collection_call_afternoon_to = fields.Float(
+        related="company_id.collection_call_afternoon_to", readonly=False
+    )
+    collection_max_installments = fields.Integer(
+        related="company_id.collection_max_installments", readonly=False
+    )
 
     def _collection_action(self, xmlid, model):
         """The window action ``xmlid``, or a plain list of ``model``.

@@ -13,6 +13,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.sql import column_exists
 
 from ..engine import normalize_phone
 from .account_move import COLLECTION_USERS, INTERNAL_USERS
@@ -40,8 +41,22 @@ HOUR_FIELDS = [
     "collection_call_afternoon_from",
     "collection_call_afternoon_to",
 ]
-#: Payment history period, in months (the engine's variables say 12 months).
-HISTORY_MONTHS = 12
+
+
+def _company_call_hour(field_name):
+    """Default call hour of a new customer: the company's (Settings)."""
+
+    def default(partner):
+        company = partner.env.company
+        if partner.pool._init and not column_exists(
+            partner.env.cr, company._table, field_name
+        ):
+            # The module is being installed: the partners' columns are
+            # filled before the company's exist; use the company's default.
+            return company._fields[field_name].default(company)
+        return company[field_name]
+
+    return default
 
 
 class ResPartner(models.Model):
@@ -63,7 +78,7 @@ class ResPartner(models.Model):
         tracking=True,
         help="Derived from the company flag, and derived again when the flag "
         "changes; may be changed (e.g. a sole trader buying for private use "
-        "is a consumer). Decides which legal rules apply: the EUR 40 recovery "
+        "is a consumer). Decides which legal rules apply: the recovery "
         "indemnity and the charging of collection costs are for businesses "
         "only.",
         groups=INTERNAL_USERS,
@@ -73,14 +88,16 @@ class ResPartner(models.Model):
         string="Suggested typology",
         readonly=True,
         help="The first typology, in sequence order, whose criteria fit the "
-        "customer's payment history over the last 12 months.",
+        "customer's payment history over the period set in Settings (12 "
+        "months by default).",
         groups=INTERNAL_USERS,
     )
     collection_late_ratio = fields.Float(
         string="Paid late (%)",
         readonly=True,
-        help="Share of the invoices of the last 12 months, due by now, that "
-        "were paid after their due date or are still unpaid past it.",
+        help="Share of the invoices of the payment history period (Settings, "
+        "12 months by default), due by now, that were paid after their due "
+        "date or are still unpaid past it.",
         groups=INTERNAL_USERS,
     )
     collection_average_days_late = fields.Float(
@@ -93,8 +110,8 @@ class ResPartner(models.Model):
     collection_invoiced = fields.Float(
         string="Invoiced over the period",
         readonly=True,
-        help="Amount invoiced over the last 12 months, taxes included, in "
-        "company currency.",
+        help="Amount invoiced over the payment history period (Settings, 12 "
+        "months by default), taxes included, in company currency.",
         groups=INTERNAL_USERS,
     )
     collection_invoice_count = fields.Integer(
@@ -132,21 +149,26 @@ class ResPartner(models.Model):
     collection_call_sunday = fields.Boolean(string="Sunday", groups=INTERNAL_USERS)
     collection_call_morning_from = fields.Float(
         string="Morning from",
-        default=10.0,
-        help="Hours when the customer may be called. Defaults follow the rule "
-        "on telephone canvassing (Code de la consommation D223-9): Monday to "
-        "Friday, 10:00-13:00 and 14:00-20:00. The same hour twice: no call "
-        "in that half of the day.",
+        default=_company_call_hour("collection_call_morning_from"),
+        help="Hours when the customer may be called. New customers get the "
+        "company's default call hours (Settings > Collection). The same hour "
+        "twice: no call in that half of the day.",
         groups=INTERNAL_USERS,
     )
     collection_call_morning_to = fields.Float(
-        string="Morning to", default=13.0, groups=INTERNAL_USERS
+        string="Morning to",
+        default=_company_call_hour("collection_call_morning_to"),
+        groups=INTERNAL_USERS,
     )
     collection_call_afternoon_from = fields.Float(
-        string="Afternoon from", default=14.0, groups=INTERNAL_USERS
+        string="Afternoon from",
+        default=_company_call_hour("collection_call_afternoon_from"),
+        groups=INTERNAL_USERS,
     )
     collection_call_afternoon_to = fields.Float(
-        string="Afternoon to", default=20.0, groups=INTERNAL_USERS
+        string="Afternoon to",
+        default=_company_call_hour("collection_call_afternoon_to"),
+        groups=INTERNAL_USERS,
     )
     collection_contact_id = fields.Many2one(
         "res.partner",
@@ -441,8 +463,9 @@ class ResPartner(models.Model):
     # Payment history
 
     @api.model
-    def _collection_payment_stats(self, partner_ids, company, months=HISTORY_MONTHS):
-        """Payment history of commercial partners over the last ``months``.
+    def _collection_payment_stats(self, partner_ids, company, months=None):
+        """Payment history of commercial partners over the last ``months``
+        (by default the company's payment history period, in Settings).
 
         One query for all partners. The invoices are the customer invoices
         posted with an invoice date in the period (those cancelled by a
@@ -457,6 +480,7 @@ class ResPartner(models.Model):
         currency), "invoice_count"}}``.
         """
         today = fields.Date.context_today(self)
+        months = months or company.collection_history_months
         date_from = today - relativedelta(months=months)
         stats = {
             partner_id: {
@@ -552,8 +576,9 @@ class ResPartner(models.Model):
         companies = {}
         shared = customers.filtered(lambda customer: not customer.company_id)
         if shared:
+            # Companies are compared over the current company's period.
             date_from = fields.Date.context_today(self) - relativedelta(
-                months=HISTORY_MONTHS
+                months=self.env.company.collection_history_months
             )
             self.env["account.move"].flush_model(
                 ["commercial_partner_id", "company_id", "move_type", "state"]

@@ -13,3 +13,4 @@ from . import test_security
 from . import test_run_fixes
 from . import test_rule_robustness
 from . import test_scenario_source
+from . import test_policy_settings

@@ -5,7 +5,14 @@ import json
 
 from business_rules.utils import export_rule_data
 
-from engine import DEFAULT_CATALOGUE, Catalogue, CollectionActions, InvoiceFacts
+from engine import (
+    DEFAULT_CATALOGUE,
+    Catalogue,
+    CollectionActions,
+    InvoiceFacts,
+    RuleValidationError,
+    validate_rule_set,
+)
 
 REQUIRED_VARIABLES = {
     "days_overdue",
@@ -90,3 +97,44 @@ def test_options_given_at_run_time_are_exported():
         DEFAULT_CATALOGUE.variables["customer_typology"]["options"][0]["name"]
         == "premium"
     )
+
+
+def test_policy_bounds_come_from_the_caller():
+    """The most installments of a plan is policy: Odoo passes it, the engine
+    declares none and validates against what it is given."""
+
+    def plan(installments):
+        return {
+            "name": "Plan",
+            "rules": [
+                {
+                    "name": "Offer",
+                    "conditions": {
+                        "all": [
+                            {
+                                "name": "days_overdue",
+                                "operator": "greater_than",
+                                "value": 0,
+                            }
+                        ]
+                    },
+                    "actions": [
+                        {
+                            "name": "offer_payment_plan",
+                            "params": {"max_installments": installments},
+                        }
+                    ],
+                }
+            ],
+        }
+
+    spec = DEFAULT_CATALOGUE.actions["offer_payment_plan"]["params"][0]
+    assert spec.get("max") is None
+    bounded = Catalogue(bounds={"offer_payment_plan.max_installments": {"max": 6}})
+    validate_rule_set(plan(6), bounded)
+    try:
+        validate_rule_set(plan(7), bounded)
+    except RuleValidationError as error:
+        assert "at most 6" in str(error)
+    else:
+        raise AssertionError("7 installments accepted above a bound of 6")
