@@ -14,3 +14,5 @@ from . import test_run_fixes
 from . import test_rule_robustness
 from . import test_scenario_source
 from . import test_policy_settings
+from . import test_translation_file
+from . import test_seams_defects
