@@ -32,6 +32,9 @@ PARAM = "recouvrement_fidelite.bench_data"
 JOURNAL_CODE = "BENCH"
 
 
+# Printing and memory
+
+
 def log(message=""):
     print(message, flush=True)
 
@@ -275,6 +278,10 @@ def environment(registry, context=None):
         yield api.Environment(cr, SUPERUSER_ID, context or {})
 
 
+# The generated data: their marker (read by the generator, set "dirty" by the
+# real run) and their journal
+
+
 def bench_marker(env):
     value = env["ir.config_parameter"].sudo().get_param(PARAM)
     return json.loads(value) if value else None
@@ -288,6 +295,9 @@ def set_marker(env, marker):
 
 def bench_journal(env):
     return env["account.journal"].search([("code", "=", JOURNAL_CODE)], limit=1)
+
+
+# The addon's code against the database
 
 
 def missing_columns(registry):

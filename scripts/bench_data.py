@@ -43,6 +43,7 @@ from bench_plan import (
 )
 from psycopg2 import sql
 
+#: Why the few customers of the plan with a pause have their reminders paused.
 PAUSE_REASON = "Negotiating a commercial gesture"
 
 
