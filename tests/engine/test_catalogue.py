@@ -7,11 +7,11 @@ from business_rules.utils import export_rule_data
 
 from engine import (
     DEFAULT_CATALOGUE,
-    concepts,
     Catalogue,
     CollectionActions,
     InvoiceFacts,
     RuleValidationError,
+    concepts,
     validate_rule_set,
 )
 
