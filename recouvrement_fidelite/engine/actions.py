@@ -16,9 +16,9 @@ evaluators decision by decision.
 from business_rules.actions import BaseActions, rule_action
 from business_rules.fields import FIELD_NUMERIC, FIELD_SELECT, FIELD_TEXT
 
-from .variables import CHANNELS
+from . import concepts
 
-REMINDER_CHANNELS = [c for c in CHANNELS if c["name"] != "phone"]
+REMINDER_CHANNELS = concepts.options(concepts.REMINDER_CHANNELS)
 ESCALATION_STAGES = [
     {"name": "formal_notice", "label": "Formal notice"},
     {"name": "small_claims", "label": "Simplified small-claims procedure"},

@@ -24,6 +24,7 @@ from decimal import Decimal
 
 from business_rules.variables import BaseVariables, rule_variable
 
+from .concepts import DISPUTE_STATES, PREFERRED_CHANNELS, options
 from .errors import FactError
 from .operators import (
     BooleanType,
@@ -37,13 +38,7 @@ from .operators import (
 #: "at least N days since the last reminder" holds for a first reminder.
 NEVER_REMINDED_DAYS = 9999
 
-CHANNELS = [
-    {"name": "email", "label": "Email"},
-    {"name": "sms", "label": "SMS"},
-    {"name": "letter", "label": "Letter"},
-    {"name": "phone", "label": "Phone call"},
-    {"name": "portal", "label": "Portal message"},
-]
+CHANNELS = options(PREFERRED_CHANNELS)
 DEFAULT_TYPOLOGIES = [
     {"name": "premium", "label": "Premium"},
     {"name": "key_account", "label": "Key account"},
@@ -56,13 +51,7 @@ CUSTOMER_TYPES = [
     {"name": "b2b", "label": "Business (B2B)"},
     {"name": "b2c", "label": "Consumer (B2C)"},
 ]
-DISPUTE_STATUSES = [
-    {"name": "none", "label": "No dispute"},
-    {"name": "open", "label": "Open"},
-    {"name": "under_review", "label": "Under review"},
-    {"name": "resolved", "label": "Resolved"},
-    {"name": "rejected", "label": "Rejected"},
-]
+DISPUTE_STATUSES = options(DISPUTE_STATES)
 PAYMENT_PLAN_STATUSES = [
     {"name": "none", "label": "No payment plan"},
     {"name": "requested", "label": "Requested"},

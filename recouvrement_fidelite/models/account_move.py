@@ -5,13 +5,9 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_date, plaintext2html
 
-DISPUTE_STATES = [
-    ("none", "No dispute"),
-    ("open", "Open"),
-    ("under_review", "Under review"),
-    ("resolved", "Resolved"),
-    ("rejected", "Rejected"),
-]
+from ..engine import concepts
+
+DISPUTE_STATES = list(concepts.DISPUTE_STATES)
 DISPUTE_REASONS = [
     ("billing_error", "Billing error"),
     ("delivery", "Delivery"),

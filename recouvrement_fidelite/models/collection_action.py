@@ -19,18 +19,12 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_amount, format_date, plaintext2html
 
+from ..engine.concepts import ACTION_CHANNELS
 from .engine_texts import CatalogueWords
 
 _logger = logging.getLogger(__name__)
 
-CHANNELS = [
-    ("email", "Email"),
-    ("sms", "SMS"),
-    ("letter", "Letter"),
-    ("phone", "Phone call"),
-    ("portal", "Portal message"),
-    ("none", "None"),
-]
+CHANNELS = list(ACTION_CHANNELS)
 KINDS = [
     ("reminder", "Reminder"),
     ("call", "Call"),

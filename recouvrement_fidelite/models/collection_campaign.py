@@ -23,12 +23,8 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import format_amount, format_datetime
 
-CAMPAIGN_CHANNELS = [
-    ("email", "Email"),
-    ("sms", "SMS"),
-    ("letter", "Letter"),
-    ("portal", "Portal message"),
-]
+from ..engine.concepts import CAMPAIGN_CHANNELS, TONES
+
 #: Changing one of these fields changes who gets what: the preview is redone.
 SELECTION_FIELDS = frozenset(
     {
@@ -99,7 +95,7 @@ class CollectionCampaign(models.Model):
         help="Only customers who owe at most this amount past its due date, "
         "in company currency. Zero: no maximum.",
     )
-    channel = fields.Selection(CAMPAIGN_CHANNELS, required=True, default="email")
+    channel = fields.Selection(list(CAMPAIGN_CHANNELS), required=True, default="email")
     mail_template_id = fields.Many2one(
         "mail.template",
         string="Email template",
@@ -130,12 +126,7 @@ class CollectionCampaign(models.Model):
         ),
     )
     letter_tone = fields.Selection(
-        [
-            ("courteous", "Courteous"),
-            ("neutral", "Neutral"),
-            ("firm", "Firm"),
-            ("formal", "Formal"),
-        ],
+        list(TONES),
         string="Letter tone",
         default="neutral",
         required=True,

@@ -4,6 +4,7 @@ from collections import defaultdict
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..engine.concepts import FALLBACK_CHANNELS, TONES
 from .collection_scenario import DEFER_LEVEL_CHECK
 
 
@@ -69,12 +70,7 @@ class CollectionLevel(models.Model):
         "for a call.",
     )
     tone = fields.Selection(
-        [
-            ("courteous", "Courteous"),
-            ("neutral", "Neutral"),
-            ("firm", "Firm"),
-            ("formal", "Formal"),
-        ],
+        list(TONES),
         default="courteous",
         required=True,
     )
@@ -85,12 +81,7 @@ class CollectionLevel(models.Model):
     )
     fallback_channel = fields.Selection(
         string="Fallback channel",
-        selection=[
-            ("email", "Email"),
-            ("sms", "SMS"),
-            ("letter", "Letter"),
-            ("portal", "Portal message"),
-        ],
+        selection=list(FALLBACK_CHANNELS),
         help="When a reminder of this level cannot leave on its channel (no "
         "email address, no valid mobile number, no postal address), it leaves "
         "on this one instead; empty: the reminder fails with the reason.",

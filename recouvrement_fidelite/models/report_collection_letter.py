@@ -21,7 +21,10 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_amount, format_date
 
-TONES = ("courteous", "neutral", "firm", "formal")
+from ..engine import concepts
+
+#: Codes of the tones a letter may take.
+TONES = concepts.codes(concepts.TONES)
 #: The shape of an IBAN, when the IBAN module does not type bank accounts.
 IBAN_PATTERN = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}")
 

@@ -16,16 +16,10 @@ from odoo.exceptions import ValidationError
 from odoo.tools.sql import column_exists
 
 from ..engine import normalize_phone
+from ..engine.concepts import PREFERRED_CHANNELS
 from .account_move import COLLECTION_USERS, INTERNAL_USERS
 from .engine_texts import phone_reason_text
 
-CHANNELS = [
-    ("email", "Email"),
-    ("sms", "SMS"),
-    ("letter", "Letter"),
-    ("phone", "Phone call"),
-    ("portal", "Customer portal"),
-]
 WEEKDAY_FIELDS = [
     "collection_call_monday",
     "collection_call_tuesday",
@@ -126,7 +120,7 @@ class ResPartner(models.Model):
     )
 
     collection_preferred_channel = fields.Selection(
-        CHANNELS,
+        list(PREFERRED_CHANNELS),
         string="Preferred channel",
         groups=INTERNAL_USERS,
     )

@@ -1,4 +1,5 @@
 from . import test_install
+from . import test_concepts
 from . import test_engine_bridge
 from . import test_dispute
 from . import test_partner

@@ -11,6 +11,7 @@ from engine import (
     CollectionActions,
     InvoiceFacts,
     RuleValidationError,
+    concepts,
     validate_rule_set,
 )
 
@@ -83,6 +84,20 @@ def test_catalogue_completes_the_export_for_the_editor():
         "letter",
         "portal",
     }
+
+
+def test_the_catalogue_offers_the_channels_and_states_of_their_owner():
+    """Channels and dispute states come from ``engine.concepts``, labels too."""
+    data = DEFAULT_CATALOGUE.export()
+    send = next(a for a in data["actions"] if a["name"] == "send_reminder")
+    channel = next(p for p in send["params"] if p["name"] == "channel")
+    assert channel["options"] == concepts.options(concepts.REMINDER_CHANNELS)
+    variables = {v["name"]: v for v in data["variables"]}
+    for name in ("preferred_channel", "reachable_channels"):
+        assert variables[name]["options"] == concepts.options(concepts.CHANNELS)
+    assert variables["dispute_status"]["options"] == concepts.options(
+        concepts.DISPUTE_STATES
+    )
 
 
 def test_options_given_at_run_time_are_exported():

@@ -27,6 +27,7 @@ DOCUMENTED = {
     "engine",
     "engine.actions",
     "engine.catalogue",
+    "engine.concepts",
     "engine.errors",
     "engine.evaluation",
     "engine.operators",
