@@ -227,25 +227,9 @@ class ResCompany(models.Model):
     @api.constrains(*CALL_HOUR_FIELDS)
     def _check_collection_call_hours(self):
         for company in self:
-            morning_from, morning_to, afternoon_from, afternoon_to = (
-                company[name] for name in CALL_HOUR_FIELDS
+            problems = self.env["res.partner"]._collection_call_hour_problems(
+                *(company[name] for name in CALL_HOUR_FIELDS)
             )
-            problems = []
-            if any(
-                not 0 <= hour <= 24
-                for hour in (morning_from, morning_to, afternoon_from, afternoon_to)
-            ):
-                problems.append(_("hours must be between 00:00 and 24:00"))
-            if morning_from > morning_to:
-                problems.append(_("the morning range ends before it starts"))
-            if afternoon_from > afternoon_to:
-                problems.append(_("the afternoon range ends before it starts"))
-            if (
-                morning_from < morning_to
-                and afternoon_from < afternoon_to
-                and morning_to > afternoon_from
-            ):
-                problems.append(_("the morning range ends after the afternoon starts"))
             if problems:
                 raise ValidationError(
                     _(

@@ -353,27 +353,9 @@ class ResPartner(models.Model):
     @api.constrains(*HOUR_FIELDS)
     def _check_collection_call_hours(self):
         for partner in self:
-            morning = (
-                partner.collection_call_morning_from,
-                partner.collection_call_morning_to,
+            problems = self._collection_call_hour_problems(
+                *(partner[name] for name in HOUR_FIELDS)
             )
-            afternoon = (
-                partner.collection_call_afternoon_from,
-                partner.collection_call_afternoon_to,
-            )
-            problems = []
-            if any(not 0 <= hour <= 24 for hour in (*morning, *afternoon)):
-                problems.append(_("hours must be between 00:00 and 24:00"))
-            if morning[0] > morning[1]:
-                problems.append(_("the morning range ends before it starts"))
-            if afternoon[0] > afternoon[1]:
-                problems.append(_("the afternoon range ends before it starts"))
-            if (
-                morning[0] < morning[1]
-                and afternoon[0] < afternoon[1]
-                and morning[1] > afternoon[0]
-            ):
-                problems.append(_("the morning range ends after the afternoon starts"))
             if problems:
                 raise ValidationError(
                     _(
@@ -382,6 +364,30 @@ class ResPartner(models.Model):
                         problems="; ".join(problems),
                     )
                 )
+
+    @api.model
+    def _collection_call_hour_problems(
+        self, morning_from, morning_to, afternoon_from, afternoon_to
+    ):
+        """What is wrong with call hours (a customer's or a company's
+        defaults), in the user's language; empty when they are right."""
+        problems = []
+        if any(
+            not 0 <= hour <= 24
+            for hour in (morning_from, morning_to, afternoon_from, afternoon_to)
+        ):
+            problems.append(_("hours must be between 00:00 and 24:00"))
+        if morning_from > morning_to:
+            problems.append(_("the morning range ends before it starts"))
+        if afternoon_from > afternoon_to:
+            problems.append(_("the afternoon range ends before it starts"))
+        if (
+            morning_from < morning_to
+            and afternoon_from < afternoon_to
+            and morning_to > afternoon_from
+        ):
+            problems.append(_("the morning range ends after the afternoon starts"))
+        return problems
 
     @api.constrains("collection_pause_until")
     def _check_collection_pause_until(self):
