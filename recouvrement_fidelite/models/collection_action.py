@@ -226,7 +226,7 @@ class CollectionAction(models.Model):
             try:
                 with self.env.cr.savepoint():
                     if kind in CUSTOMER_FACING_KINDS and engine._owes_nothing(
-                        balance, company
+                        (balance or {}).get("balance"), company
                     ):
                         actions._cancel_owing_nothing(balance)
                     else:

@@ -394,7 +394,9 @@ class CollectionCampaign(models.Model):
             # As in the collection run: nothing is claimed from a customer
             # whose credit notes and payments not yet matched cover what
             # they owe.
-            if self.env["collection.engine"]._owes_nothing(balance, self.company_id):
+            if self.env["collection.engine"]._owes_nothing(
+                balance.get("balance"), self.company_id
+            ):
                 reachable = False
                 to_remind = []
                 reasons = [

@@ -417,11 +417,13 @@ class CollectionEngine(models.AbstractModel):
 
     @api.model
     def _owes_nothing(self, balance, company):
-        """Whether a customer (a ``_customer_balances`` value) owes nothing
-        in total: their credit notes and payments cover their invoices."""
-        if not balance or "balance" not in balance:
+        """Whether a customer whose total balance (``_customer_balances``'s
+        ``balance``, the fact ``customer_balance``) is ``balance`` owes
+        nothing: their credit notes and payments cover their invoices.
+        ``None`` (not known) never counts as owing nothing."""
+        if balance is None:
             return False
-        return company.currency_id.compare_amounts(balance["balance"], 0.0) <= 0
+        return company.currency_id.compare_amounts(balance, 0.0) <= 0
 
     @api.model
     def _reminder_amounts(self, invoices):

@@ -140,9 +140,6 @@ class CollectionRun(models.Model):
         )
         explain = words.explanation_text
         engine = self.env["collection.engine"]
-        balances = engine._customer_balances(
-            invoices.commercial_partner_id.ids, company, today
-        )
         planned = []
         for invoice, result in zip(invoices, results, strict=True):
             # A customer whose credit notes and payments not yet matched
@@ -151,9 +148,9 @@ class CollectionRun(models.Model):
             # open invoices wait for accounting to match them with the
             # credit, which is not collection's job. Nothing is recorded
             # (a record a day would pile up for as long as the credit is not
-            # matched); the engine's facts show why (customer_balance).
-            balance = balances.get(invoice.commercial_partner_id.id)
-            if engine._owes_nothing(balance, company):
+            # matched); the engine's facts show why (customer_balance), and
+            # are read here rather than queried again.
+            if engine._owes_nothing(result.facts.get("customer_balance"), company):
                 continue
             planned += self._plan_invoice(invoice, result, company, today, explain)
         keys = [values["dedup_key"] for values in planned if values.get("dedup_key")]
