@@ -150,7 +150,8 @@ class CollectionRun(models.Model):
             # (a record a day would pile up for as long as the credit is not
             # matched); the engine's facts show why (customer_balance), and
             # are read here rather than queried again.
-            if engine._owes_nothing(result.facts.get("customer_balance"), company):
+            facts = result.facts if isinstance(result.facts, dict) else {}
+            if engine._owes_nothing(facts.get("customer_balance"), company):
                 continue
             planned += self._plan_invoice(invoice, result, company, today, explain)
         keys = [values["dedup_key"] for values in planned if values.get("dedup_key")]
