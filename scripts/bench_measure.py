@@ -127,10 +127,10 @@ def dry_run(registry, args, batch_hook=None, limit_batches=None):
         company = env.company
         today = fields.Date.context_today(Run)
         run = Run.new({"company_id": company.id, "run_date": today})
-        engine = env["collection.engine"]
+        planner = env["collection.planner"]
         cr = env.cr
         # How many invoices the run will decide, for the 10/50/100 % marks.
-        query = env["account.move"]._search(Run._candidate_domain(company, today))
+        query = env["account.move"]._search(planner._candidate_domain(company, today))
         cr.execute(query.select("COUNT(*)"))
         total = cr.fetchone()[0]
         reset_peak()
@@ -138,7 +138,7 @@ def dry_run(registry, args, batch_hook=None, limit_batches=None):
         started = time.perf_counter()
         with sql_timer() as thread, query_log(cr) as kinds_sql:
             customer_ids = run._remaining_customer_ids()
-            evaluator = engine._evaluator(company)
+            session = planner._session(company, today)
             batches = [
                 customer_ids[start : start + args.batch_size]
                 for start in range(0, len(customer_ids), args.batch_size)
@@ -153,13 +153,8 @@ def dry_run(registry, args, batch_hook=None, limit_batches=None):
                 before = cr.sql_log_count
                 if batch_hook:
                     batch_hook("start")
-                invoices = env["account.move"].search(
-                    Run._candidate_domain(company, today)
-                    + [("commercial_partner_id", "in", batch_ids)],
-                    order="commercial_partner_id, invoice_date_due, id",
-                )
-                results = evaluator.evaluate_many(engine._facts(invoices))
-                planned = Run._plan(invoices, results, company, today)
+                invoices = planner._candidates(company, today, batch_ids)
+                results, planned = session.plan_batch(invoices)
                 queries.append(cr.sql_log_count - before)
                 invoices_done += len(invoices)
                 errors += sum(1 for result in results if result.error)

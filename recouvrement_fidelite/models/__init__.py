@@ -9,7 +9,16 @@ from . import res_partner
 from . import account_move
 from . import res_company
 from . import res_config_settings
+from . import collection_action_kind
+from . import collection_action_kind_reminder
+from . import collection_action_kind_call
+from . import collection_action_kind_pause
+from . import collection_action_kind_payment_plan
+from . import collection_action_kind_escalation
+from . import collection_action_kind_notify
+from . import collection_action_kind_statement
 from . import collection_action
+from . import collection_planner
 from . import collection_run
 from . import collection_campaign
 from . import collection_campaign_line

@@ -20,26 +20,10 @@ from odoo.exceptions import UserError
 from odoo.tools import format_amount, format_date, plaintext2html
 
 from ..engine.concepts import ACTION_CHANNELS
-from .engine_texts import CatalogueWords
 
 _logger = logging.getLogger(__name__)
 
 CHANNELS = list(ACTION_CHANNELS)
-KINDS = [
-    ("reminder", "Reminder"),
-    ("call", "Call"),
-    ("pause", "Pause reminders"),
-    ("payment_plan", "Offer a payment plan"),
-    ("escalation", "Escalation"),
-    ("notify", "Notify the responsible"),
-    ("statement", "Group into the statement"),
-]
-#: Kinds that are a reminder step on the invoice: they record its level,
-#: its last reminder date, and count once per step.
-STEP_KINDS = ("reminder", "call")
-#: Kinds that reach the customer (or prepare to): never for a customer who
-#: owes nothing in total.
-CUSTOMER_FACING_KINDS = ("reminder", "call", "escalation", "payment_plan")
 STATES = [
     ("proposed", "Waiting for approval"),
     ("approved", "Approved"),
@@ -79,7 +63,9 @@ class CollectionAction(models.Model):
     level_id = fields.Many2one(
         "collection.level", string="Level", ondelete="set null", check_company=True
     )
-    kind = fields.Selection(KINDS, required=True, default="reminder")
+    kind = fields.Selection(
+        selection="_kind_selection", required=True, default="reminder"
+    )
     channel = fields.Selection(CHANNELS, required=True, default="none")
     state = fields.Selection(STATES, required=True, default="proposed", index=True)
     date = fields.Date(required=True, default=fields.Date.context_today, index=True)
@@ -144,6 +130,31 @@ class CollectionAction(models.Model):
             str(part) for part in (invoice.id, kind, channel, level.id or 0, extra)
         )
 
+    @api.model
+    def _recorded_keys(self, keys, retry_failed=False):
+        """Of these deduplication keys, those already recorded.
+
+        A key is recorded by an action that is not cancelled, so that a key
+        is never done twice (the unique index on live actions guarantees it
+        whatever processes overlap). A failed action waits for someone to fix
+        the cause and retry it (or cancel it): runs do not pile up the same
+        failure every day. ``retry_failed``: the caller tries failed keys
+        again (a campaign launched again by hand retries its failures).
+        """
+        keys = [key for key in keys if key]
+        if not keys:
+            return set()
+        excluded = ("cancelled", "failed") if retry_failed else ("cancelled",)
+        return set(
+            self.search(
+                [("dedup_key", "in", keys), ("state", "not in", excluded)]
+            ).mapped("dedup_key")
+        )
+
+    @api.model
+    def _kind_selection(self):
+        return self.env["collection.action.kind"]._selection()
+
     def _params(self):
         self.ensure_one()
         try:
@@ -202,13 +213,14 @@ class CollectionAction(models.Model):
     def _dispatch(self):
         """Carry out approved actions; one message per customer and channel.
 
-        Each group runs in its own savepoint: a failure marks that group's
-        actions as failed with the reason and never stops the others.
+        Each kind's handler (``collection.action.kind``) carries out the
+        actions of one customer and channel, in the handlers' dispatch
+        order. Each group runs in its own savepoint: a failure marks that
+        group's actions as failed with the reason and never stops the others.
         """
-        # Reminders before calls: a call that cannot be planned falls back
-        # to a reminder, and must see the reminders already sent.
+        handlers = self.env["collection.action.kind"]._handlers()
         approved = self.filtered(lambda a: a.state == "approved").sorted(
-            lambda a: (a.kind != "reminder", a.id)
+            lambda a: (handlers[a.kind]._dispatch_sequence, a.id)
         )
         groups = {}
         for action in approved:
@@ -216,21 +228,22 @@ class CollectionAction(models.Model):
             groups.setdefault(key, self.browse())
             groups[key] |= action
         balances = approved.filtered(
-            lambda a: a.kind in CUSTOMER_FACING_KINDS
+            lambda a: handlers[a.kind]._customer_facing
         )._customer_balances()
         engine = self.env["collection.engine"]
         for (_partner, kind, channel), actions in groups.items():
+            handler = handlers[kind]
             company = actions.company_id[:1]
             customer = actions.partner_id.commercial_partner_id[:1]
             balance = balances.get((company.id, customer.id))
             try:
                 with self.env.cr.savepoint():
-                    if kind in CUSTOMER_FACING_KINDS and engine._owes_nothing(
+                    if handler._customer_facing and engine._owes_nothing(
                         (balance or {}).get("balance"), company
                     ):
                         actions._cancel_owing_nothing(balance)
                     else:
-                        actions._execute(kind, channel)
+                        handler._execute(actions, channel)
             except Exception as error:  # noqa: BLE001 - reported on the actions
                 _logger.info("Collection action failed: %s", error)
                 actions.write(
@@ -298,10 +311,6 @@ class CollectionAction(models.Model):
         )
         self._log_history()
 
-    def _execute(self, kind, channel):
-        handler = getattr(self, f"_execute_{kind}")
-        handler(channel)
-
     def _main_action(self):
         """The action whose invoice leads a grouped reminder: highest level, oldest."""
         return self.sorted(
@@ -337,7 +346,8 @@ class CollectionAction(models.Model):
         as one reminder: a second channel of the step, a retry or a later
         dispatch of it never counts again.
         """
-        steps = self.filtered(lambda a: a.kind in STEP_KINDS and a.invoice_id)
+        step_kinds = self.env["collection.action.kind"]._kinds_where("_reminder_step")
+        steps = self.filtered(lambda a: a.kind in step_kinds and a.invoice_id)
         if not steps:
             return
         today = fields.Date.context_today(self)
@@ -346,7 +356,7 @@ class CollectionAction(models.Model):
             for action in self.search(
                 [
                     ("invoice_id", "in", steps.invoice_id.ids),
-                    ("kind", "in", STEP_KINDS),
+                    ("kind", "in", step_kinds),
                     ("state", "=", "done"),
                     ("id", "not in", steps.ids),
                 ]
@@ -385,26 +395,13 @@ class CollectionAction(models.Model):
             # only, on invoices of actions its user may read.
             invoice.sudo().with_context(skip_invoice_sync=True).write(values)
 
-    def _reachable(self, channel):
-        """``(True, "")`` or ``(False, reason)`` for this customer and channel."""
-        recipient = self._recipient()
+    def _unreachable_reason(self, channel):
+        """Why this action's customer cannot be reached on ``channel``, in
+        the user's language; empty when they can (see ``res.partner.
+        _collection_channel_problems``, which the rules' facts read too)."""
+        self.ensure_one()
         partner = self.partner_id.commercial_partner_id
-        if channel == "email" and not (recipient.email or partner.email):
-            return False, _("the customer has no email address")
-        if channel == "sms" and not (
-            recipient.collection_sms_number or partner.collection_sms_number
-        ):
-            issue = recipient.collection_phone_issue or partner.collection_phone_issue
-            return False, (
-                _("no valid mobile number (%s)", issue)
-                if issue
-                else _("the customer has no mobile number")
-            )
-        if channel == "letter" and not (
-            partner.street and partner.zip and partner.city
-        ):
-            return False, _("the customer's postal address is incomplete")
-        return True, ""
+        return partner._collection_unreachable_reason(self._recipient(), channel)
 
     def _channel_label(self, channel):
         """A channel's name in the user's language."""
@@ -412,11 +409,15 @@ class CollectionAction(models.Model):
 
     def _apply_fallback(self, channel):
         """Switch to the level's fallback channel when the channel is unreachable."""
-        reachable, reason = self[:1]._reachable(channel)
-        if reachable:
+        reason = self[:1]._unreachable_reason(channel)
+        if not reason:
             return channel
         fallback = self._main_action().level_id.fallback_channel
-        if fallback and fallback != channel and self[:1]._reachable(fallback)[0]:
+        if (
+            fallback
+            and fallback != channel
+            and not self[:1]._unreachable_reason(fallback)
+        ):
             self.write(
                 {
                     "channel": fallback,
@@ -534,7 +535,9 @@ class CollectionAction(models.Model):
             note += " " + self.note
         return note
 
-    def _execute_reminder(self, channel):
+    def _send_reminder(self, channel):
+        """Send one reminder on ``channel`` for these actions' invoices (one
+        customer): the level's fallback channel when it cannot reach them."""
         channel = self._apply_fallback(channel)
         main = self._main_action()
         invoice = main.invoice_id
@@ -685,181 +688,3 @@ class CollectionAction(models.Model):
             user_id=self._responsible().id,
             date_deadline=deadline or fields.Date.context_today(self),
         )
-
-    def _execute_call(self, channel):
-        partner = self.partner_id.commercial_partner_id
-        days, hours = partner._collection_call_windows()
-        if not days or not hours:
-            self._call_fallback(
-                _("the customer may be called on no day of the week")
-                if not days
-                else _("the customer has no hours when they may be called")
-            )
-            return
-        params = self._main_action()._params()
-        deadline = self._next_call_day(
-            fields.Date.context_today(self), int(params.get("within_days") or 0), days
-        )
-        windows = ", ".join(
-            f"{int(start):02d}:{int(round(start % 1 * 60)):02d}-"
-            f"{int(end):02d}:{int(round(end % 1 * 60)):02d}"
-            for start, end in hours
-        )
-        note = "<br/>".join(
-            [
-                params.get("note") or "",
-                _("Call between %s.", windows) if windows else "",
-            ]
-            + self._invoices_table()
-            + [a.explanation or "" for a in self[:1]]
-        )
-        activity = self._plan_activity(
-            _("Collection call: %s", partner.name), note, deadline
-        )
-        self._mark_done(activity_id=activity.id)
-
-    def _call_fallback(self, reason):
-        """No call can be planned: remind on the level's fallback channel.
-
-        Without a fallback channel, the calls fail with the reason and wait
-        for someone to set the customer's call days and hours, then retry.
-        An invoice already reminded on the fallback channel at this level on
-        the same day is not reminded twice.
-        """
-        fallback = self._main_action().level_id.fallback_channel
-        if not fallback:
-            raise UserError(
-                _(
-                    "No call planned: %(reason)s. Set the days and hours when "
-                    "the customer may be called, then retry.",
-                    reason=reason,
-                )
-            )
-        reachable, why_not = self[:1]._reachable(fallback)
-        if not reachable:
-            raise UserError(
-                _(
-                    "No call planned: %(reason)s; %(channel)s not possible "
-                    "either: %(why)s.",
-                    reason=reason,
-                    channel=self._channel_label(fallback),
-                    why=why_not,
-                )
-            )
-        reminded = {
-            (action.invoice_id, action.date, action.level_id)
-            for action in self.search(
-                [
-                    ("invoice_id", "in", self.invoice_id.ids),
-                    ("kind", "=", "reminder"),
-                    ("channel", "=", fallback),
-                    ("state", "in", ("approved", "done")),
-                    ("id", "not in", self.ids),
-                ]
-            )
-        }
-        covered = self.filtered(
-            lambda c: (c.invoice_id, c.date, c.level_id) in reminded
-        )
-        note = _(
-            "No call planned: %(reason)s. Reminded by %(channel)s instead.",
-            reason=reason,
-            channel=self._channel_label(fallback),
-        )
-        self.write({"kind": "reminder", "channel": fallback, "note": note})
-        if covered:
-            covered.write(
-                {
-                    "note": _(
-                        "No call planned: %(reason)s. Already reminded by "
-                        "%(channel)s at this level.",
-                        reason=reason,
-                        channel=self._channel_label(fallback),
-                    )
-                }
-            )
-            covered._mark_done()
-        if self - covered:
-            (self - covered)._execute_reminder(fallback)
-
-    @api.model
-    def _next_call_day(self, start, within_days, call_days):
-        """The first day from ``start + within_days`` the customer may be called."""
-        day = fields.Date.add(start, days=within_days)
-        if not call_days:
-            return day
-        for _offset in range(7):
-            if day.weekday() in call_days:
-                return day
-            day = fields.Date.add(day, days=1)
-        return day
-
-    def _execute_pause(self, channel):
-        params = self._main_action()._params()
-        partner = self.partner_id.commercial_partner_id
-        until = fields.Date.add(
-            fields.Date.context_today(self), days=int(params.get("days") or 1)
-        )
-        if not partner.collection_pause_until or partner.collection_pause_until < until:
-            partner.write(
-                {
-                    "collection_pause_until": until,
-                    "collection_pause_reason": params.get("reason"),
-                }
-            )
-        self._mark_done()
-
-    def _execute_payment_plan(self, channel):
-        params = self._main_action()._params()
-        activity = self._plan_activity(
-            _("Offer a payment plan"),
-            _(
-                "Offer a payment plan of up to %s installments.",
-                params.get("max_installments"),
-            )
-            + "<br/>"
-            + "<br/>".join(self._invoices_table()),
-        )
-        self._mark_done(activity_id=activity.id)
-
-    def _escalation_stage_label(self, stage):
-        """An escalation stage as the catalogue names it, in the user's language."""
-        catalogue = self.env["collection.engine"]._catalogue(self.company_id[:1])
-        words = CatalogueWords(self.env, catalogue.export())
-        specs = words.actions.get("escalate", {}).get("params", [])
-        options = next((p.get("options") for p in specs if p["name"] == "stage"), [])
-        return words.show(stage, options) if stage else _("(none)")
-
-    def _execute_escalation(self, channel):
-        params = self._main_action()._params()
-        activity = self._plan_activity(
-            _("Escalate: %s", self._escalation_stage_label(params.get("stage"))),
-            "<br/>".join(self._invoices_table() + [self[:1].explanation or ""]),
-        )
-        self._mark_done(activity_id=activity.id)
-
-    def _execute_notify(self, channel):
-        params = self._main_action()._params()
-        activity = self._plan_activity(
-            params.get("message") or _("Collection"),
-            "<br/>".join(self._invoices_table() + [self[:1].explanation or ""]),
-        )
-        self._mark_done(activity_id=activity.id)
-
-    def _execute_statement(self, channel):
-        """Nothing can be sent yet: the statement of account does not exist.
-
-        The decision stays approved, not done (done would claim the invoice
-        went out in a statement), with a note that says what it waits for.
-        Its dedup key keeps the next runs from recording it again.
-        """
-        self.write(
-            {
-                "note": _(
-                    "Waiting: the statement of account does not exist yet. "
-                    "Nothing was sent; this invoice is to be grouped into the "
-                    "customer's next statement once statements can be sent."
-                )
-            }
-        )
-        self._log_history()

@@ -357,23 +357,18 @@ class CollectionCampaign(models.Model):
         by_customer = {}
         for invoice in invoices:
             by_customer.setdefault(invoice.commercial_partner_id.id, []).append(invoice)
-        Action = self.env["collection.action"]
         lines = []
         for customer in customers:
             customer_invoices = by_customer.get(customer.id, [])
             to_remind = [inv for inv in customer_invoices if not inv.collection_paused]
             left_out = [inv for inv in customer_invoices if inv.collection_paused]
             reasons = []
-            # Unsaved action: the same reachability check as the dispatch.
-            probe = Action.new(
-                {
-                    "partner_id": customer.id,
-                    "company_id": self.company_id.id,
-                    "channel": self.channel,
-                }
+            # The same reachability check as the dispatch.
+            why_not = customer._collection_unreachable_reason(
+                customer.collection_contact_id or customer, self.channel
             )
-            reachable, why_not = probe._reachable(self.channel)
-            if not reachable:
+            reachable = not why_not
+            if why_not:
                 reasons.append(why_not[:1].upper() + why_not[1:] + ".")
             if left_out:
                 pauses = list(
@@ -531,16 +526,11 @@ class CollectionCampaign(models.Model):
                         ),
                     }
                 )
-        existing = set(
-            Action.search(
-                [
-                    ("dedup_key", "in", [values["dedup_key"] for values in planned]),
-                    ("state", "not in", ("failed", "cancelled")),
-                ]
-            ).mapped("dedup_key")
+        recorded = Action._recorded_keys(
+            [values["dedup_key"] for values in planned], retry_failed=True
         )
         actions = Action.create(
-            [values for values in planned if values["dedup_key"] not in existing]
+            [values for values in planned if values["dedup_key"] not in recorded]
         )
         self.write(
             {

@@ -216,22 +216,7 @@ class CollectionEngine(models.AbstractModel):
             payment = history.get(customer.id, {})
             due = invoice.invoice_date_due or invoice.invoice_date or today
             last_reminder = invoice.collection_last_reminder_date
-            has_email = bool(recipient.email or customer.email)
-            sms_number = (
-                recipient.collection_sms_number or customer.collection_sms_number
-            )
-            channels = ["portal"]
-            if has_email:
-                channels.append("email")
-            if sms_number:
-                channels.append("sms")
-            if customer.street and customer.zip and customer.city:
-                channels.append("letter")
-            if any(
-                p.collection_phone_e164 or p.collection_mobile_e164
-                for p in (recipient, customer)
-            ):
-                channels.append("phone")
+            channels = customer._collection_reachable_channels(recipient)
             facts.append(
                 {
                     "invoice_id": invoice.id,
@@ -253,8 +238,8 @@ class CollectionEngine(models.AbstractModel):
                     "customer_type": customer.collection_customer_type,
                     "late_payment_ratio": payment.get("late_ratio", 0.0),
                     "average_days_late": payment.get("average_days_late", 0.0),
-                    "has_valid_mobile": bool(sms_number),
-                    "has_email": has_email,
+                    "has_valid_mobile": "sms" in channels,
+                    "has_email": "email" in channels,
                     "preferred_channel": customer.collection_preferred_channel,
                     "reachable_channels": channels,
                     "unanswered_calls": unanswered.get(customer.id, 0),

@@ -11,8 +11,6 @@ tests every batch is committed, so a run that crashes keeps its finished
 batches and, started again, continues after its cursor.
 """
 
-import hashlib
-import json
 import logging
 import threading
 import time
@@ -22,8 +20,6 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.modules import module
-
-from .engine_texts import CatalogueWords
 
 _logger = logging.getLogger(__name__)
 
@@ -97,225 +93,18 @@ class CollectionRun(models.Model):
 
     # Candidates
 
-    @api.model
-    def _horizon(self, company, today):
-        """Last due date in the window: the earliest courtesy reminder counts."""
-        levels = self.env["collection.level"].search(
-            [("company_id", "=", company.id), ("delay_days", "<", 0)],
-            order="delay_days",
-            limit=1,
-        )
-        return fields.Date.add(today, days=-levels.delay_days if levels else 0)
-
-    @api.model
-    def _candidate_domain(self, company, today):
-        return self.env["collection.engine"]._open_invoice_domain(company) + [
-            ("invoice_date_due", "<=", self._horizon(company, today)),
-            ("collection_paused", "=", False),
-        ]
-
     def _remaining_customer_ids(self):
         self.ensure_one()
         query = self.env["account.move"]._search(
-            self._candidate_domain(self.company_id, self.run_date)
+            self.env["collection.planner"]._candidate_domain(
+                self.company_id, self.run_date
+            )
         )
         self.env["account.move"].flush_model()
         sql = query.select("DISTINCT account_move.commercial_partner_id")
         self.env.cr.execute(sql)
         return sorted(
             row[0] for row in self.env.cr.fetchall() if row[0] > self.cursor_partner_id
-        )
-
-    # Deciding
-
-    @api.model
-    def _plan(self, invoices, results, company, today):
-        """Action values for the engine's results, minus what is already recorded.
-
-        Returns a list of dicts ready for ``collection.action.create``.
-        """
-        Action = self.env["collection.action"]
-        words = CatalogueWords(
-            self.env, self.env["collection.engine"]._catalogue(company).export()
-        )
-        explain = words.explanation_text
-        engine = self.env["collection.engine"]
-        planned = []
-        for invoice, result in zip(invoices, results, strict=True):
-            # A customer whose credit notes and payments not yet matched
-            # cover everything they owe has nothing to pay: reminding,
-            # calling or escalating would claim money that is not due. Their
-            # open invoices wait for accounting to match them with the
-            # credit, which is not collection's job. Nothing is recorded
-            # (a record a day would pile up for as long as the credit is not
-            # matched); the engine's facts show why (customer_balance), and
-            # are read here rather than queried again.
-            facts = result.facts if isinstance(result.facts, dict) else {}
-            if engine._owes_nothing(facts.get("customer_balance"), company):
-                continue
-            planned += self._plan_invoice(invoice, result, company, today, explain)
-        keys = [values["dedup_key"] for values in planned if values.get("dedup_key")]
-        existing = set()
-        if keys:
-            # A failed action waits for someone to fix the cause and retry it
-            # (or cancel it): runs do not pile up the same failure every day.
-            existing = set(
-                Action.search(
-                    [("dedup_key", "in", keys), ("state", "!=", "cancelled")]
-                ).mapped("dedup_key")
-            )
-        seen = set()
-        kept = []
-        for values in planned:
-            key = values.get("dedup_key")
-            if key and (key in existing or key in seen):
-                continue
-            seen.add(key)
-            kept.append(values)
-        return kept
-
-    @api.model
-    def _scenario(self, customer, company):
-        return self.env["collection.scenario"]._scenario_for_partner(customer, company)
-
-    @api.model
-    def _plan_invoice(self, invoice, result, company, today, explain):
-        Action = self.env["collection.action"]
-        customer = invoice.commercial_partner_id
-        base = {
-            "company_id": company.id,
-            "invoice_id": invoice.id,
-            "partner_id": customer.id,
-            "date": today,
-        }
-
-        def failure(reason, decision=None):
-            # Keyed by what went wrong: the next runs find this failure and
-            # do not record it again while it waits for someone (see
-            # ``_plan``); once the cause is fixed, the real action has
-            # another key, and a new problem another reason.
-            digest = hashlib.sha1(reason.encode()).hexdigest()[:12]
-            values = dict(
-                base,
-                kind="reminder",
-                channel="none",
-                state="failed",
-                failure_reason=reason,
-                dedup_key=Action._dedup_key(
-                    invoice,
-                    "reminder",
-                    "none",
-                    self.env["collection.level"],
-                    f"failure-{digest}",
-                ),
-            )
-            if decision:
-                values.update(
-                    rule_set=decision.rule_set,
-                    rule=decision.rule,
-                    explanation=explain(decision.explanation),
-                )
-            return [values]
-
-        if result.error:
-            return failure(_("The rules could not be evaluated: %s", result.error))
-        scenario = self._scenario(customer, company)
-        decisions = result.decisions
-        level_decisions = [d for d in decisions if d.action == "set_reminder_level"]
-        level = invoice.collection_level_id
-        level_decision = None
-        if level_decisions:
-            level_decision = max(level_decisions, key=lambda d: d.params["level"])
-            number = level_decision.params["level"]
-            level = scenario._level_for_number(number) if scenario else level.browse()
-            if not level:
-                return failure(
-                    _(
-                        "Level %(number)s does not exist in the scenario %(scenario)s.",
-                        number=number,
-                        scenario=scenario.display_name or _("(none)"),
-                    ),
-                    level_decision,
-                )
-        waits = bool(
-            level.requires_approval
-            or customer._collection_typology(company).requires_approval
-        )
-        state = "proposed" if waits else "approved"
-
-        def action(kind, channel, decision, extra="", **values):
-            return dict(
-                base,
-                kind=kind,
-                channel=channel,
-                level_id=level.id,
-                state=state,
-                rule_set=decision.rule_set,
-                rule=decision.rule,
-                explanation=explain(decision.explanation),
-                params=json.dumps(dict(decision.params), default=str),
-                dedup_key=Action._dedup_key(invoice, kind, channel, level, extra),
-                **values,
-            )
-
-        planned = []
-        reminders = [d for d in decisions if d.action == "send_reminder"]
-        for decision in reminders:
-            template = self._mail_template(decision.params.get("template"))
-            values = {}
-            if template and template._name == "mail.template":
-                values["mail_template_id"] = template.id
-            elif template and template._name == "sms.template":
-                values["sms_template_id"] = template.id
-            planned.append(
-                action("reminder", decision.params["channel"], decision, **values)
-            )
-        calls = [d for d in decisions if d.action == "schedule_call"]
-        if level_decision and not reminders:
-            for channel in level._channels():
-                if channel != "phone":
-                    planned.append(action("reminder", channel, level_decision))
-                elif not calls:
-                    planned.append(action("call", "phone", level_decision))
-        # A rule's "schedule a call" says when and why to call: it replaces
-        # the call of the level's channels (both would be the same call).
-        for decision in calls:
-            planned.append(action("call", "phone", decision))
-        for decision in decisions:
-            if decision.action == "pause_reminders":
-                planned.append(action("pause", "none", decision, extra=str(today)))
-            elif decision.action == "offer_payment_plan":
-                planned.append(action("payment_plan", "none", decision))
-            elif decision.action == "escalate":
-                planned.append(
-                    action(
-                        "escalation", "none", decision, extra=decision.params["stage"]
-                    )
-                )
-            elif decision.action == "notify_responsible":
-                digest = hashlib.sha1(decision.params["message"].encode()).hexdigest()[
-                    :12
-                ]
-                planned.append(action("notify", "none", decision, extra=digest))
-            elif decision.action == "group_in_statement":
-                planned.append(action("statement", "none", decision))
-        return planned
-
-    @api.model
-    def _mail_template(self, reference):
-        """A template named by a rule: an XML id, else a template name."""
-        if not reference:
-            return None
-        record = (
-            self.env.ref(reference, raise_if_not_found=False)
-            if "." in reference
-            else None
-        )
-        if record is not None and record._name in ("mail.template", "sms.template"):
-            return record
-        return (
-            self.env["mail.template"].search([("name", "=", reference)], limit=1)
-            or None
         )
 
     # Running
@@ -343,15 +132,16 @@ class CollectionRun(models.Model):
         remaining = self._remaining_customer_ids()
         if not self.customer_total:
             self.customer_total = len(remaining)
-        engine = self.env["collection.engine"]
-        evaluator = engine._evaluator(self.company_id)
-        engine._report_skipped_rule_sets(evaluator, self)
+        session = self.env["collection.planner"]._session(
+            self.company_id, self.run_date
+        )
+        self.env["collection.engine"]._report_skipped_rule_sets(session.evaluator, self)
         failed_before = self.failed_count
         for start in range(0, len(remaining), batch_size):
             batch_ids = remaining[start : start + batch_size]
             try:
                 with self.env.cr.savepoint():
-                    self._process_batch(batch_ids, evaluator)
+                    self._process_batch(batch_ids, session)
             except psycopg2.IntegrityError as error:
                 # Another run recorded the same reminders first: they are its.
                 _logger.info("Collection run %s: batch skipped (%s)", self.id, error)
@@ -379,7 +169,7 @@ class CollectionRun(models.Model):
             self._notify_approver()
         return True
 
-    def _process_batch(self, customer_ids, evaluator):
+    def _process_batch(self, customer_ids, session):
         cr = self.env.cr
         cr.execute(
             """
@@ -392,14 +182,10 @@ class CollectionRun(models.Model):
         locked = [row[0] for row in cr.fetchall()]
         if not locked:
             return
-        invoices = self.env["account.move"].search(
-            self._candidate_domain(self.company_id, self.run_date)
-            + [("commercial_partner_id", "in", locked)],
-            order="commercial_partner_id, invoice_date_due, id",
+        invoices = self.env["collection.planner"]._candidates(
+            self.company_id, self.run_date, locked
         )
-        facts = self.env["collection.engine"]._facts(invoices)
-        results = evaluator.evaluate_many(facts)
-        planned = self._plan(invoices, results, self.company_id, self.run_date)
+        _results, planned = session.plan_batch(invoices)
         actions = self.env["collection.action"].create(
             [dict(values, run_id=self.id) for values in planned]
         )

@@ -460,6 +460,55 @@ class ResPartner(models.Model):
         ]
         return days, [(start, end) for start, end in ranges if end > start]
 
+    # Reaching the customer
+
+    def _collection_channel_checks(self, recipient):
+        """Which channels reach this customer, writing to ``recipient`` (their
+        collection contact, or the invoice's contact): ``{channel: bool}``.
+
+        The one place that says so: the rules' fact "reachable channels" and
+        the dispatch of actions (which falls back or fails with the reason of
+        :meth:`_collection_unreachable_reason`) both read it.
+        """
+        self.ensure_one()
+        customer = self.commercial_partner_id
+        people = recipient | customer
+        return {
+            "portal": True,
+            "email": bool(recipient.email or customer.email),
+            "sms": bool(
+                recipient.collection_sms_number or customer.collection_sms_number
+            ),
+            "letter": bool(customer.street and customer.zip and customer.city),
+            "phone": any(
+                person.collection_phone_e164 or person.collection_mobile_e164
+                for person in people
+            ),
+        }
+
+    def _collection_reachable_channels(self, recipient):
+        checks = self._collection_channel_checks(recipient)
+        return [channel for channel, reachable in checks.items() if reachable]
+
+    def _collection_unreachable_reason(self, recipient, channel):
+        """Why ``channel`` does not reach this customer, in the user's
+        language; empty when it does."""
+        if self._collection_channel_checks(recipient).get(channel, True):
+            return ""
+        customer = self.commercial_partner_id
+        if channel == "email":
+            return _("the customer has no email address")
+        if channel == "sms":
+            issue = recipient.collection_phone_issue or customer.collection_phone_issue
+            return (
+                _("no valid mobile number (%s)", issue)
+                if issue
+                else _("the customer has no mobile number")
+            )
+        if channel == "letter":
+            return _("the customer's postal address is incomplete")
+        return _("the customer has no valid phone number")
+
     # Payment history
 
     @api.model

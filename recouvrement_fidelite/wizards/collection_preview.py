@@ -1,8 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import _, api, fields, models
 
-from ..models.engine_texts import CatalogueWords
-
 
 class CollectionPreview(models.TransientModel):
     """What a rule set would decide on today's open invoices, without acting.
@@ -49,17 +47,17 @@ class CollectionPreview(models.TransientModel):
         self.ensure_one()
         engine = self.env["collection.engine"]
         company = self.rule_set_id.company_id
-        evaluator = engine._evaluator(company, self.rule_set_id)
-        words = CatalogueWords(self.env, evaluator.catalogue.export())
+        session = self.env["collection.planner"]._session(
+            company,
+            fields.Date.context_today(self),
+            engine._evaluator(company, self.rule_set_id),
+        )
         invoices = self.env["account.move"].search(
             engine._open_invoice_domain(company), order="invoice_date_due, id"
         )
         lines = []
         hits = errors = 0
-        size = self._batch_size()
-        for start in range(0, len(invoices), size):
-            batch = invoices[start : start + size]
-            results = evaluator.evaluate_many(engine._facts(batch))
+        for batch, results in session.decide(invoices, self._batch_size()):
             for invoice, result in zip(batch, results, strict=True):
                 if result.error:
                     errors += 1
@@ -67,7 +65,7 @@ class CollectionPreview(models.TransientModel):
                     hits += 1
                 elif self.only_hits:
                     continue
-                lines.append(self._line_values(invoice, result, words))
+                lines.append(self._line_values(invoice, result, session.words))
         self.line_ids.unlink()
         self.write(
             {

@@ -63,23 +63,17 @@ class CollectionRunWizard(models.TransientModel):
         return self.action_run()
 
     def _dry_run(self, batch_size=500):
-        Run = self.env["collection.run"]
         company = self.company_id
         today = fields.Date.context_today(self)
-        invoices = self.env["account.move"].search(
-            Run._candidate_domain(company, today),
-            order="commercial_partner_id, invoice_date_due, id",
-        )
-        engine = self.env["collection.engine"].with_company(company)
-        evaluator = engine._evaluator(company)
+        planner = self.env["collection.planner"]
+        invoices = planner._candidates(company, today)
+        session = planner._session(company, today)
         skipped = "\n".join(
-            message for _rule_set, message in evaluator.skipped_rule_sets
+            message for _rule_set, message in session.evaluator.skipped_rule_sets
         )
         lines = []
-        for start in range(0, len(invoices), batch_size):
-            batch = invoices[start : start + batch_size]
-            results = evaluator.evaluate_many(engine._facts(batch))
-            for values in Run._plan(batch, results, company, today):
+        for _batch, _results, planned in session.plan(invoices, batch_size):
+            for values in planned:
                 lines.append(
                     {
                         key: values.get(key)

@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-from odoo import fields, models
+from odoo import api, fields, models
 
-from ..models.collection_action import CHANNELS, KINDS, STATES
+from ..models.collection_action import CHANNELS, STATES
 
 
 class CollectionRunWizardLine(models.TransientModel):
@@ -14,7 +14,7 @@ class CollectionRunWizardLine(models.TransientModel):
     invoice_id = fields.Many2one("account.move", string="Invoice")
     partner_id = fields.Many2one("res.partner", string="Customer")
     level_id = fields.Many2one("collection.level", string="Level")
-    kind = fields.Selection(KINDS)
+    kind = fields.Selection(selection="_kind_selection")
     channel = fields.Selection(CHANNELS)
     state = fields.Selection(STATES, string="Would be")
     rule = fields.Char()
@@ -24,3 +24,7 @@ class CollectionRunWizardLine(models.TransientModel):
         related="invoice_id.amount_residual_signed", string="Amount due"
     )
     currency_id = fields.Many2one(related="invoice_id.company_currency_id")
+
+    @api.model
+    def _kind_selection(self):
+        return self.env["collection.action.kind"]._selection()

@@ -1,0 +1,116 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""Kinds of collection actions, each with its handler.
+
+A kind of ``collection.action`` (a reminder, a call, a pause, an escalation…)
+is declared by one abstract model that inherits ``collection.action.kind``
+and sets ``_kind``. The handler says, for its kind, everything the rest of
+the addon needs to know:
+
+- how it is shown: ``_kind_label`` (the choices of ``collection.action.kind``
+  are the handlers', in ``_kind_sequence`` order);
+- how it is planned: which engine decisions it takes (``_engine_actions``)
+  and the action values it plans for them (:meth:`_plan`), with the part of
+  the deduplication key that tells two actions of the kind apart on one
+  invoice (:meth:`_dedup_extra`);
+- how it is dispatched: :meth:`_execute` on the approved actions of one
+  customer and channel, in ``_dispatch_sequence`` order; whether it reaches
+  the customer (``_customer_facing``: never for a customer who owes nothing)
+  and whether it is a reminder step on the invoice (``_reminder_step``: it
+  records the invoice's level and last reminder date, and counts once per
+  step).
+
+A capability that brings a new kind of action (a payment plan offer, an
+escalation stage) adds a handler model; nothing else is edited.
+"""
+
+import hashlib
+
+from odoo import api, models
+
+
+class CollectionActionKind(models.AbstractModel):
+    _name = "collection.action.kind"
+    _description = "Kind of collection action"
+
+    #: Code stored on ``collection.action.kind``; None: not a kind (the base).
+    _kind = None
+    #: English name, marked for translation (``_lt``) where the kind is declared.
+    _kind_label = None
+    _kind_sequence = 100
+    #: Engine actions (``engine.actions``) that plan actions of this kind.
+    _engine_actions = ()
+    #: Order of dispatch: lower first (a call that cannot be planned falls
+    #: back to a reminder, and must see the reminders already sent).
+    _dispatch_sequence = 100
+    _customer_facing = False
+    _reminder_step = False
+
+    # Registry
+
+    @api.model
+    def _handlers(self):
+        """Every kind's handler, ``{code: handler}``, in ``_kind_sequence`` order."""
+        names = self.env.registry.descendants([self._name], "_inherit") - {self._name}
+        handlers = [self.env[name] for name in names if self.env[name]._kind]
+        handlers.sort(key=lambda handler: (handler._kind_sequence, handler._kind))
+        return {handler._kind: handler for handler in handlers}
+
+    @api.model
+    def _handler(self, kind):
+        handler = self._handlers().get(kind)
+        if handler is None:
+            raise KeyError(f"No handler for the collection action kind {kind!r}")
+        return handler
+
+    @api.model
+    def _selection(self):
+        """The kinds as field choices, in the user's language."""
+        return [
+            (code, self.env._(handler._kind_label))
+            for code, handler in self._handlers().items()
+        ]
+
+    @api.model
+    def _kinds_where(self, attribute):
+        """Codes of the kinds whose handler sets ``attribute``."""
+        return [
+            code
+            for code, handler in self._handlers().items()
+            if getattr(handler, attribute)
+        ]
+
+    # Planning
+
+    @api.model
+    def _plan(self, decisions, planning):
+        """Action values for this kind's ``decisions`` on one invoice.
+
+        ``planning`` (a ``collection.planner`` step) knows the invoice, its
+        level, every decision of the invoice, and builds the values
+        (:meth:`collection.planner._action_values`). By default one action
+        per decision, on no channel.
+        """
+        return [
+            planning.action(
+                self._kind, "none", decision, self._dedup_extra(decision, planning)
+            )
+            for decision in decisions
+        ]
+
+    @api.model
+    def _dedup_extra(self, decision, planning):
+        """What tells two actions of this kind on one invoice and level apart
+        (added to the deduplication key); empty: one a level."""
+        return ""
+
+    @api.model
+    def _digest(self, text):
+        return hashlib.sha1(str(text).encode()).hexdigest()[:12]
+
+    # Dispatch
+
+    @api.model
+    def _execute(self, actions, channel):
+        """Carry out ``actions`` (approved, one customer, this kind, one
+        channel); raise to fail them with the reason."""
+        raise NotImplementedError(f"{self._name} does not carry out actions")

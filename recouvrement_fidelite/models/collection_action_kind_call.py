@@ -1,0 +1,155 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""Calls: an activity for the person responsible to call the customer, on a
+day and at hours when the customer may be called."""
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate(__name__)
+
+
+class CollectionActionKindCall(models.AbstractModel):
+    _name = "collection.action.kind.call"
+    _inherit = "collection.action.kind"
+    _description = "Collection action kind: call"
+
+    _kind = "call"
+    _kind_label = _lt("Call")
+    _kind_sequence = 20
+    _engine_actions = ("schedule_call",)
+    # After the reminders: a call that cannot be planned falls back to a
+    # reminder, and must see the reminders already sent.
+    _dispatch_sequence = 20
+    _customer_facing = True
+    _reminder_step = True
+
+    @api.model
+    def _plan(self, decisions, planning):
+        """A rule's "schedule a call" says when and why to call: it replaces
+        the call of the level's channels (both would be the same call). A
+        rule that names the reminder channels names them all: the level's
+        call is then not made either."""
+        if decisions:
+            return [planning.action(self._kind, "phone", d) for d in decisions]
+        level_decision = planning.level_decision
+        if (
+            level_decision
+            and "phone" in planning.level._channels()
+            and not planning.decisions_of("send_reminder")
+        ):
+            return [planning.action(self._kind, "phone", level_decision)]
+        return []
+
+    @api.model
+    def _execute(self, actions, channel):
+        partner = actions.partner_id.commercial_partner_id
+        days, hours = partner._collection_call_windows()
+        if not days or not hours:
+            self._fall_back(
+                actions,
+                _("the customer may be called on no day of the week")
+                if not days
+                else _("the customer has no hours when they may be called"),
+            )
+            return
+        params = actions._main_action()._params()
+        deadline = self._next_call_day(
+            fields.Date.context_today(actions),
+            int(params.get("within_days") or 0),
+            days,
+        )
+        windows = ", ".join(
+            f"{int(start):02d}:{int(round(start % 1 * 60)):02d}-"
+            f"{int(end):02d}:{int(round(end % 1 * 60)):02d}"
+            for start, end in hours
+        )
+        note = "<br/>".join(
+            [
+                params.get("note") or "",
+                _("Call between %s.", windows) if windows else "",
+            ]
+            + actions._invoices_table()
+            + [a.explanation or "" for a in actions[:1]]
+        )
+        activity = actions._plan_activity(
+            _("Collection call: %s", partner.name), note, deadline
+        )
+        actions._mark_done(activity_id=activity.id)
+
+    @api.model
+    def _fall_back(self, actions, reason):
+        """No call can be planned: remind on the level's fallback channel.
+
+        Without a fallback channel, the calls fail with the reason and wait
+        for someone to set the customer's call days and hours, then retry.
+        An invoice already reminded on the fallback channel at this level on
+        the same day is not reminded twice.
+        """
+        fallback = actions._main_action().level_id.fallback_channel
+        if not fallback:
+            raise UserError(
+                _(
+                    "No call planned: %(reason)s. Set the days and hours when "
+                    "the customer may be called, then retry.",
+                    reason=reason,
+                )
+            )
+        why_not = actions[:1]._unreachable_reason(fallback)
+        if why_not:
+            raise UserError(
+                _(
+                    "No call planned: %(reason)s; %(channel)s not possible "
+                    "either: %(why)s.",
+                    reason=reason,
+                    channel=actions._channel_label(fallback),
+                    why=why_not,
+                )
+            )
+        reminded = {
+            (action.invoice_id, action.date, action.level_id)
+            for action in actions.search(
+                [
+                    ("invoice_id", "in", actions.invoice_id.ids),
+                    ("kind", "=", "reminder"),
+                    ("channel", "=", fallback),
+                    ("state", "in", ("approved", "done")),
+                    ("id", "not in", actions.ids),
+                ]
+            )
+        }
+        covered = actions.filtered(
+            lambda c: (c.invoice_id, c.date, c.level_id) in reminded
+        )
+        note = _(
+            "No call planned: %(reason)s. Reminded by %(channel)s instead.",
+            reason=reason,
+            channel=actions._channel_label(fallback),
+        )
+        actions.write({"kind": "reminder", "channel": fallback, "note": note})
+        if covered:
+            covered.write(
+                {
+                    "note": _(
+                        "No call planned: %(reason)s. Already reminded by "
+                        "%(channel)s at this level.",
+                        reason=reason,
+                        channel=actions._channel_label(fallback),
+                    )
+                }
+            )
+            covered._mark_done()
+        if actions - covered:
+            (actions - covered)._send_reminder(fallback)
+
+    @api.model
+    def _next_call_day(self, start, within_days, call_days):
+        """The first day from ``start + within_days`` the customer may be called."""
+        day = fields.Date.add(start, days=within_days)
+        if not call_days:
+            return day
+        for _offset in range(7):
+            if day.weekday() in call_days:
+                return day
+            day = fields.Date.add(day, days=1)
+        return day

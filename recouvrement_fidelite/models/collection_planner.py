@@ -1,0 +1,301 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""The plan loop: from open invoices to the actions the rules decide.
+
+Search the invoices, build their facts, let the engine decide, plan the
+actions: this loop exists once, here, and everything that decides calls it —
+the collection run (one batch of locked customers at a time), its dry run,
+the rule-set preview (which stops at the decisions) and the benchmark.
+
+A planning session (:meth:`CollectionPlanner._session`) holds what stays the
+same for every batch of one company and day: the evaluator (the company's
+rule sets, checked once), the catalogue's words for explanations, the
+handlers of the action kinds and the templates the rules name. The actions
+of each decision are planned by the handler of their kind
+(``collection.action.kind``); the planner only owns the reminder step: which
+level the invoice reaches, and whether its actions wait for approval.
+"""
+
+import json
+
+from odoo import _, api, fields, models
+
+from .engine_texts import CatalogueWords
+
+
+class PlanningSession:
+    """What one planning of one company on one day reuses from batch to batch."""
+
+    def __init__(self, planner, company, today, evaluator):
+        self.planner = planner
+        self.env = planner.env
+        self.company = company
+        self.today = today
+        self.evaluator = evaluator
+        # The catalogue is built once per session, with the evaluator.
+        self.words = CatalogueWords(self.env, evaluator.catalogue.export())
+        self.handlers = self.env["collection.action.kind"]._handlers()
+        self._templates = {}
+        self._scenarios = {}
+
+    def explain(self, explanation):
+        return self.words.explanation_text(explanation)
+
+    def template(self, reference):
+        if reference not in self._templates:
+            self._templates[reference] = self.planner._template(reference)
+        return self._templates[reference]
+
+    def scenario(self, customer):
+        if customer.id not in self._scenarios:
+            self._scenarios[customer.id] = self.env[
+                "collection.scenario"
+            ]._scenario_for_partner(customer, self.company)
+        return self._scenarios[customer.id]
+
+    def decide(self, invoices, batch_size=500):
+        """Yield ``(batch, results)``: the engine's results for each batch of
+        ``invoices``, in order."""
+        engine = self.env["collection.engine"]
+        for start in range(0, len(invoices), batch_size):
+            batch = invoices[start : start + batch_size]
+            yield batch, self.evaluator.evaluate_many(engine._facts(batch))
+
+    def plan(self, invoices, batch_size=500):
+        """Yield ``(batch, results, planned)``: the engine's results and the
+        values of the actions to record for each batch (without those
+        already recorded)."""
+        for batch, results in self.decide(invoices, batch_size):
+            yield batch, results, self.planner._plan_batch(self, batch, results)
+
+    def plan_batch(self, invoices):
+        """``(results, planned)`` for ``invoices`` taken as one batch."""
+        results = self.evaluator.evaluate_many(
+            self.env["collection.engine"]._facts(invoices)
+        )
+        return results, self.planner._plan_batch(self, invoices, results)
+
+
+class InvoicePlanning:
+    """The planning of one invoice, as the action kinds' handlers see it."""
+
+    def __init__(self, session, invoice, result, level, level_decision, state):
+        self.session = session
+        self.today = session.today
+        self.invoice = invoice
+        self.decisions = result.decisions
+        self.level = level
+        self.level_decision = level_decision
+        self.state = state
+        self.template = session.template
+
+    def decisions_of(self, engine_action):
+        return [d for d in self.decisions if d.action == engine_action]
+
+    def action(self, kind, channel, decision, extra="", **values):
+        """The values of one action of this invoice for one decision."""
+        invoice = self.invoice
+        return dict(
+            company_id=self.session.company.id,
+            invoice_id=invoice.id,
+            partner_id=invoice.commercial_partner_id.id,
+            date=self.today,
+            kind=kind,
+            channel=channel,
+            level_id=self.level.id,
+            state=self.state,
+            rule_set=decision.rule_set,
+            rule=decision.rule,
+            explanation=self.session.explain(decision.explanation),
+            params=json.dumps(dict(decision.params), default=str),
+            dedup_key=self.session.env["collection.action"]._dedup_key(
+                invoice, kind, channel, self.level, extra
+            ),
+            **values,
+        )
+
+
+class CollectionPlanner(models.AbstractModel):
+    _name = "collection.planner"
+    _description = "Collection planner"
+
+    # Candidates
+
+    @api.model
+    def _horizon(self, company, today):
+        """Last due date in the window: the earliest courtesy reminder counts."""
+        levels = self.env["collection.level"].search(
+            [("company_id", "=", company.id), ("delay_days", "<", 0)],
+            order="delay_days",
+            limit=1,
+        )
+        return fields.Date.add(today, days=-levels.delay_days if levels else 0)
+
+    @api.model
+    def _candidate_domain(self, company, today):
+        """Invoices the collection acts on: open, due (or within the courtesy
+        window), not paused."""
+        return self.env["collection.engine"]._open_invoice_domain(company) + [
+            ("invoice_date_due", "<=", self._horizon(company, today)),
+            ("collection_paused", "=", False),
+        ]
+
+    @api.model
+    def _candidates(self, company, today, customer_ids=None):
+        """The candidate invoices, customer by customer, oldest due first."""
+        domain = self._candidate_domain(company, today)
+        if customer_ids is not None:
+            domain += [("commercial_partner_id", "in", list(customer_ids))]
+        return self.env["account.move"].search(
+            domain, order="commercial_partner_id, invoice_date_due, id"
+        )
+
+    # Sessions
+
+    @api.model
+    def _session(self, company, today, evaluator=None):
+        """A planning session for ``company`` on ``today`` (the company's
+        active rule sets unless an evaluator is given)."""
+        engine = self.env["collection.engine"].with_company(company)
+        evaluator = evaluator or engine._evaluator(company)
+        return PlanningSession(self.with_company(company), company, today, evaluator)
+
+    # Planning
+
+    @api.model
+    def _plan_batch(self, session, invoices, results):
+        """Action values for the engine's results, minus what is already recorded.
+
+        Returns a list of dicts ready for ``collection.action.create``.
+        """
+        engine = self.env["collection.engine"]
+        planned = []
+        for invoice, result in zip(invoices, results, strict=True):
+            # A customer whose credit notes and payments not yet matched
+            # cover everything they owe has nothing to pay: reminding,
+            # calling or escalating would claim money that is not due. Their
+            # open invoices wait for accounting to match them with the
+            # credit, which is not collection's job. Nothing is recorded
+            # (a record a day would pile up for as long as the credit is not
+            # matched); the engine's facts show why (customer_balance), and
+            # are read here rather than queried again.
+            facts = result.facts if isinstance(result.facts, dict) else {}
+            if engine._owes_nothing(facts.get("customer_balance"), session.company):
+                continue
+            planned += self._plan_invoice(session, invoice, result)
+        recorded = self.env["collection.action"]._recorded_keys(
+            [values.get("dedup_key") for values in planned]
+        )
+        seen = set()
+        kept = []
+        for values in planned:
+            key = values.get("dedup_key")
+            if key and (key in recorded or key in seen):
+                continue
+            seen.add(key)
+            kept.append(values)
+        return kept
+
+    @api.model
+    def _plan_invoice(self, session, invoice, result):
+        """The actions of one invoice: its reminder step, then what each
+        kind's handler plans for the decisions it takes."""
+        if result.error:
+            return self._failure(
+                session,
+                invoice,
+                _("The rules could not be evaluated: %s", result.error),
+            )
+        customer = invoice.commercial_partner_id
+        company = session.company
+        level_decisions = [
+            d for d in result.decisions if d.action == "set_reminder_level"
+        ]
+        level = invoice.collection_level_id
+        level_decision = None
+        if level_decisions:
+            level_decision = max(level_decisions, key=lambda d: d.params["level"])
+            number = level_decision.params["level"]
+            scenario = session.scenario(customer)
+            level = scenario._level_for_number(number) if scenario else level.browse()
+            if not level:
+                return self._failure(
+                    session,
+                    invoice,
+                    _(
+                        "Level %(number)s does not exist in the scenario %(scenario)s.",
+                        number=number,
+                        scenario=scenario.display_name or _("(none)"),
+                    ),
+                    level_decision,
+                )
+        waits = bool(
+            level.requires_approval
+            or customer._collection_typology(company).requires_approval
+        )
+        planning = InvoicePlanning(
+            session,
+            invoice,
+            result,
+            level,
+            level_decision,
+            "proposed" if waits else "approved",
+        )
+        planned = []
+        for handler in session.handlers.values():
+            decisions = [
+                d for d in result.decisions if d.action in handler._engine_actions
+            ]
+            planned += handler._plan(decisions, planning)
+        return planned
+
+    @api.model
+    def _failure(self, session, invoice, reason, decision=None):
+        """A failed action that says why nothing could be planned.
+
+        Keyed by what went wrong: the next runs find this failure and do not
+        record it again while it waits for someone (see ``collection.action.
+        _recorded_keys``); once the cause is fixed, the real action has
+        another key, and a new problem another reason.
+        """
+        Action = self.env["collection.action"]
+        values = {
+            "company_id": session.company.id,
+            "invoice_id": invoice.id,
+            "partner_id": invoice.commercial_partner_id.id,
+            "date": session.today,
+            "kind": "reminder",
+            "channel": "none",
+            "state": "failed",
+            "failure_reason": reason,
+            "dedup_key": Action._dedup_key(
+                invoice,
+                "reminder",
+                "none",
+                self.env["collection.level"],
+                "failure-" + self.env["collection.action.kind"]._digest(reason),
+            ),
+        }
+        if decision:
+            values.update(
+                rule_set=decision.rule_set,
+                rule=decision.rule,
+                explanation=session.explain(decision.explanation),
+            )
+        return [values]
+
+    @api.model
+    def _template(self, reference):
+        """A template named by a rule: an XML id, else a template name."""
+        if not reference:
+            return None
+        record = (
+            self.env.ref(reference, raise_if_not_found=False)
+            if "." in reference
+            else None
+        )
+        if record is not None and record._name in ("mail.template", "sms.template"):
+            return record
+        return (
+            self.env["mail.template"].search([("name", "=", reference)], limit=1)
+            or None
+        )

@@ -1,0 +1,230 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""The seams of issue 9: action kinds handled by a registry, one plan loop,
+one catalogue a run, one owner for reachable channels and for "already
+recorded"."""
+
+import json
+from unittest.mock import patch
+
+from freezegun import freeze_time
+
+from odoo import fields
+from odoo.tests import tagged
+
+from ..engine.concepts import CHANNELS
+from .test_collection_run import TODAY, CollectionRunCase, leaf
+
+
+@tagged("post_install", "-at_install")
+class TestActionKinds(CollectionRunCase):
+    def test_every_kind_has_one_handler_that_names_it(self):
+        handlers = self.env["collection.action.kind"]._handlers()
+        self.assertEqual(
+            list(handlers),
+            [
+                "reminder",
+                "call",
+                "pause",
+                "payment_plan",
+                "escalation",
+                "notify",
+                "statement",
+            ],
+        )
+        choices = dict(
+            self.env["collection.action"]
+            ._fields["kind"]
+            ._description_selection(self.env)
+        )
+        self.assertEqual(list(choices), list(handlers))
+        self.assertEqual(choices["payment_plan"], "Offer a payment plan")
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["recouvrement_fidelite"], ["fr_FR"], overwrite=True
+        )
+        french = dict(
+            self.env["collection.action"]
+            .with_context(lang="fr_FR")
+            ._fields["kind"]
+            ._description_selection(self.env(context={"lang": "fr_FR"}))
+        )
+        self.assertEqual(french["payment_plan"], "Proposer un échéancier")
+        self.assertEqual(french["call"], "Appel")
+        # Every engine action is taken by exactly one kind, but the level
+        # step, which the planner owns.
+        taken = [
+            name for handler in handlers.values() for name in handler._engine_actions
+        ]
+        self.assertEqual(len(taken), len(set(taken)))
+        self.assertEqual(
+            sorted(taken + ["set_reminder_level"]),
+            sorted(a["name"] for a in self.rule_set_catalogue()["actions"]),
+        )
+
+    def rule_set_catalogue(self):
+        return self.env["collection.engine"]._catalogue(self.env.company).export()
+
+    def test_dispatch_goes_through_the_kind_handler(self):
+        invoice = self.invoice(self.alice, 100.0, "2026-03-12")  # level 1, email
+        handler_class = type(self.env["collection.action.kind.reminder"])
+        seen = []
+        original = handler_class._execute
+
+        def execute(handler, actions, channel):
+            seen.append((handler._kind, channel, actions.invoice_id))
+            return original(handler, actions, channel)
+
+        with (
+            freeze_time(TODAY),
+            self.mockSMSGateway(),
+            patch.object(handler_class, "_execute", execute),
+        ):
+            self.run_collection()
+        self.assertEqual(seen, [("reminder", "email", invoice)])
+        self.assertEqual(self.actions(invoice_id=invoice.id).state, "done")
+
+    def test_the_catalogue_is_built_once_per_run(self):
+        for customer, amount in ((self.alice, 100.0), (self.bob, 200.0)):
+            self.invoice(customer, amount, "2026-03-12")
+        engine_class = type(self.env["collection.engine"])
+        original = engine_class._catalogue
+        calls = []
+
+        def catalogue(model, company=None):
+            calls.append(company)
+            return original(model, company)
+
+        with (
+            freeze_time(TODAY),
+            self.mockSMSGateway(),
+            patch.object(engine_class, "_catalogue", catalogue),
+        ):
+            run = self.run_collection(batch_size=1)
+        self.assertEqual(run.customer_done, 2)
+        self.assertEqual(run.done_count, 2)
+        self.assertEqual(len(calls), 1, "one catalogue for the run, not a batch")
+
+    @freeze_time(TODAY)
+    def test_the_dry_run_plans_what_the_run_records(self):
+        self.invoice(self.alice, 500.0, "2026-03-01")  # level 2: email and SMS
+        self.invoice(self.bob, 300.0, "2026-02-10")  # level 3: waits
+        self.invoice(self.carol, 100.0, "2026-03-12")  # level 1, no address
+        wizard = self.env["collection.run.wizard"].create({"dry_run": True})
+        wizard.action_run()
+        dry = sorted(
+            (line.invoice_id.id, line.kind, line.channel, line.level_id.id)
+            for line in wizard.line_ids
+        )
+        with self.mockSMSGateway():
+            run = self.run_collection()
+        planned = sorted(
+            (action.invoice_id.id, action.kind, action.channel, action.level_id.id)
+            for action in run.action_ids
+        )
+        # The run may switch an unreachable channel to the level's fallback
+        # at dispatch; what it planned is what the dry run showed.
+        self.assertEqual(len(dry), len(planned))
+        self.assertEqual(
+            [row for row in dry if row[0] != self.carol.id],
+            [row for row in planned if row[0] != self.carol.id],
+        )
+        self.assertEqual(len(dry), 5)
+
+    def test_reachable_channels_have_one_owner(self):
+        """The rules' fact and the dispatch agree, channel by channel."""
+        Partner = self.env["res.partner"]
+        customers = (
+            self.alice,
+            self.bob,
+            self.carol,
+            Partner.create({"name": "Dan", "is_company": True, "mobile": "12"}),
+            Partner.create(
+                {"name": "Eve", "is_company": True, "phone": "+33 4 72 00 00 00"}
+            ),
+        )
+        for customer in customers:
+            invoice = self.invoice(customer, 100.0, "2026-03-12")
+            with freeze_time(TODAY):
+                [facts] = self.env["collection.engine"]._facts(invoice)
+            for channel, _label in CHANNELS:
+                reason = customer._collection_unreachable_reason(
+                    invoice.partner_id, channel
+                )
+                self.assertEqual(
+                    channel in facts["reachable_channels"],
+                    not reason,
+                    f"{customer.name}, {channel}: {reason}",
+                )
+        self.assertIn("no valid mobile number", reason_of(customers[3], "sms"))
+        self.assertIn("postal address", reason_of(self.carol, "letter"))
+        self.assertIn("phone", reason_of(self.bob, "phone"))
+        self.assertEqual(reason_of(customers[4], "phone"), "")
+
+    def test_recorded_keys_are_those_not_cancelled(self):
+        invoice = self.invoice(self.alice, 100.0, "2026-03-12")
+        Action = self.env["collection.action"]
+        base = {"partner_id": self.alice.id, "invoice_id": invoice.id}
+        for state in ("failed", "cancelled", "done", "proposed"):
+            Action.create(dict(base, state=state, dedup_key=f"key-{state}"))
+        self.assertEqual(
+            Action._recorded_keys(
+                ["key-failed", "key-cancelled", "key-done", "key-proposed", "new"]
+            ),
+            {"key-failed", "key-done", "key-proposed"},
+        )
+        self.assertEqual(
+            Action._recorded_keys(["key-failed", "key-done"], retry_failed=True),
+            {"key-done"},
+        )
+
+    @freeze_time(TODAY)
+    def test_each_kind_plans_its_decisions(self):
+        self.rule_set.active = False
+        actions = [
+            {"name": "set_reminder_level", "params": {"level": 1}},
+            {"name": "pause_reminders", "params": {"days": 3, "reason": "Holiday"}},
+            {"name": "escalate", "params": {"stage": "formal_notice"}},
+            {"name": "notify_responsible", "params": {"message": "Look"}},
+            {"name": "notify_responsible", "params": {"message": "Look again"}},
+        ]
+        self.env["collection.rule.set"].create(
+            {
+                "name": "Every kind",
+                "priority": 1,
+                "company_id": self.env.company.id,
+                "rule_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": "Overdue",
+                            "conditions": json.dumps(
+                                leaf("days_overdue", "greater_than_or_equal_to", 5)
+                            ),
+                            "actions": json.dumps(actions),
+                        },
+                    )
+                ],
+            }
+        )
+        invoice = self.invoice(self.alice, 100.0, "2026-03-12")
+        planner = self.env["collection.planner"]
+        session = planner._session(self.env.company, fields.Date.to_date(TODAY))
+        _results, planned = session.plan_batch(invoice)
+        kinds = sorted((values["kind"], values["channel"]) for values in planned)
+        self.assertEqual(
+            kinds,
+            [
+                ("escalation", "none"),
+                ("notify", "none"),
+                ("notify", "none"),
+                ("pause", "none"),
+                ("reminder", "email"),
+            ],
+        )
+        keys = [values["dedup_key"] for values in planned]
+        self.assertEqual(len(set(keys)), len(keys), "two notices, two keys")
+
+
+def reason_of(customer, channel):
+    return customer._collection_unreachable_reason(customer, channel)
