@@ -18,6 +18,7 @@ level the invoice reaches, and whether its actions wait for approval.
 import json
 
 from odoo import _, api, fields, models
+from odoo.tools import format_date
 
 from .engine_texts import CatalogueWords
 
@@ -167,7 +168,11 @@ class CollectionPlanner(models.AbstractModel):
 
         Returns a list of dicts ready for ``collection.action.create``.
         """
-        engine = self.env["collection.engine"]
+        return self._without_recorded(self._planned(session, invoices, results))
+
+    @api.model
+    def _planned(self, session, invoices, results):
+        """Action values for the engine's results, recorded or not."""
         planned = []
         for invoice, result in zip(invoices, results, strict=True):
             # A customer whose credit notes and payments not yet matched
@@ -178,10 +183,21 @@ class CollectionPlanner(models.AbstractModel):
             # (a record a day would pile up for as long as the credit is not
             # matched); the engine's facts show why (customer_balance), and
             # are read here rather than queried again.
-            facts = result.facts if isinstance(result.facts, dict) else {}
-            if engine._owes_nothing(facts.get("customer_balance"), session.company):
+            if self._owes_nothing(session, result):
                 continue
             planned += self._plan_invoice(session, invoice, result)
+        return planned
+
+    @api.model
+    def _owes_nothing(self, session, result):
+        facts = result.facts if isinstance(result.facts, dict) else {}
+        return self.env["collection.engine"]._owes_nothing(
+            facts.get("customer_balance"), session.company
+        )
+
+    @api.model
+    def _without_recorded(self, planned):
+        """``planned`` without the actions already recorded (or planned twice)."""
         recorded = self.env["collection.action"]._recorded_keys(
             [values.get("dedup_key") for values in planned]
         )
@@ -194,6 +210,24 @@ class CollectionPlanner(models.AbstractModel):
             seen.add(key)
             kept.append(values)
         return kept
+
+    @api.model
+    def _left_alone_reason(self, invoice, company, today):
+        """Why the run does not look at this open invoice today; empty when
+        it does (it is one of :meth:`_candidates`)."""
+        if invoice.collection_paused:
+            return invoice.collection_pause_info or _("Reminders are paused.")
+        horizon = self._horizon(company, today)
+        due = invoice.invoice_date_due
+        if due and due > horizon:
+            # An invoice enters the window as many days before its due date
+            # as the earliest courtesy reminder (the horizon is that far ahead).
+            first_day = fields.Date.subtract(due, days=(horizon - today).days)
+            return _(
+                "Not in the collection yet: nothing can go out before %s.",
+                format_date(self.env, first_day),
+            )
+        return ""
 
     @api.model
     def _plan_invoice(self, session, invoice, result):

@@ -53,6 +53,19 @@ class CollectionRun(models.Model):
     customer_total = fields.Integer(string="Customers to process", readonly=True)
     customer_done = fields.Integer(string="Customers processed", readonly=True)
     invoice_count = fields.Integer(string="Invoices evaluated", readonly=True)
+    limit_partner_ids = fields.Many2many(
+        "res.partner",
+        string="Only these customers",
+        readonly=True,
+        help="A run started from a dry run with some actions left out: only "
+        "these customers are processed.",
+    )
+    limit_action_keys = fields.Text(
+        string="Only these actions",
+        readonly=True,
+        help="Deduplication keys of the actions kept from the dry run, one a "
+        "line; empty: every action the rules decide.",
+    )
     action_ids = fields.One2many("collection.action", "run_id", string="Actions")
     action_count = fields.Integer(compute="_compute_counts")
     done_count = fields.Integer(string="Done", compute="_compute_counts")
@@ -103,8 +116,11 @@ class CollectionRun(models.Model):
         self.env["account.move"].flush_model()
         sql = query.select("DISTINCT account_move.commercial_partner_id")
         self.env.cr.execute(sql)
+        limit = set(self.limit_partner_ids.ids)
         return sorted(
-            row[0] for row in self.env.cr.fetchall() if row[0] > self.cursor_partner_id
+            row[0]
+            for row in self.env.cr.fetchall()
+            if row[0] > self.cursor_partner_id and (not limit or row[0] in limit)
         )
 
     # Running
@@ -186,6 +202,9 @@ class CollectionRun(models.Model):
             self.company_id, self.run_date, locked
         )
         _results, planned = session.plan_batch(invoices)
+        if self.limit_action_keys:
+            kept = set(self.limit_action_keys.split("\n"))
+            planned = [values for values in planned if values["dedup_key"] in kept]
         actions = self.env["collection.action"].create(
             [dict(values, run_id=self.id) for values in planned]
         )

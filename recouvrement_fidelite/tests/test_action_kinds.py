@@ -9,6 +9,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from ..engine.concepts import CHANNELS
@@ -228,3 +229,59 @@ class TestActionKinds(CollectionRunCase):
 
 def reason_of(customer, channel):
     return customer._collection_unreachable_reason(customer, channel)
+
+
+@tagged("post_install", "-at_install")
+class TestDryRunThenPart(CollectionRunCase):
+    @freeze_time(TODAY)
+    def test_only_the_ticked_actions_are_run_for_real(self):
+        first = self.invoice(self.alice, 500.0, "2026-03-01")  # email and SMS
+        second = self.invoice(self.alice, 300.0, "2026-03-02")  # email and SMS
+        other = self.invoice(self.bob, 100.0, "2026-03-12")  # email -> letter
+        wizard = self.env["collection.run.wizard"].create({"dry_run": True})
+        wizard.action_run()
+        self.assertEqual(len(wizard.line_ids), 5)
+        # Each invoice counted once, whatever its number of actions.
+        self.assertEqual(wizard.planned_invoice_count, 3)
+        self.assertEqual(wizard.planned_amount, 900.0)
+        wizard.line_ids.filtered(
+            lambda line: line.partner_id == self.bob or line.channel == "sms"
+        ).selected = False
+        self.assertEqual(wizard.selected_count, 2)
+        with self.mockSMSGateway():
+            wizard.action_run_for_real()
+        run = wizard.run_id
+        self.assertEqual(run.limit_partner_ids, self.alice)
+        recorded = self.env["collection.action"].search([])
+        self.assertEqual(
+            sorted((a.invoice_id.id, a.channel) for a in recorded),
+            sorted([(first.id, "email"), (second.id, "email")]),
+        )
+        self.assertEqual(set(recorded.mapped("state")), {"done"})
+        self.assertFalse(self._new_sms)
+        # The next full run does what was left out, and nothing twice.
+        with self.mockSMSGateway():
+            self.run_collection()
+        recorded = self.env["collection.action"].search([])
+        self.assertEqual(
+            sorted((a.invoice_id.id, a.channel) for a in recorded),
+            sorted(
+                [
+                    (first.id, "email"),
+                    (second.id, "email"),
+                    (first.id, "sms"),
+                    (second.id, "sms"),
+                    (other.id, "letter"),
+                ]
+            ),
+        )
+
+    @freeze_time(TODAY)
+    def test_nothing_ticked_is_refused(self):
+        self.invoice(self.alice, 500.0, "2026-03-01")
+        wizard = self.env["collection.run.wizard"].create({"dry_run": True})
+        wizard.action_run()
+        wizard.line_ids.selected = False
+        with self.assertRaisesRegex(UserError, "Tick at least one"):
+            wizard.action_run_for_real()
+        self.assertFalse(self.env["collection.run"].search([]))

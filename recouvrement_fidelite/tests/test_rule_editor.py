@@ -486,12 +486,16 @@ class TestPreview(AccountTestInvoicingCommon):
         action = self.rule_set.action_preview()
         preview = self.env["collection.preview"].browse(action["res_id"])
         self.assertEqual(preview.display_name, "Preview: Tardy payers")
+        # The disputed invoice is left alone, as the run leaves it alone.
         self.assertEqual(
-            (preview.invoice_count, preview.hit_count, preview.error_count), (5, 4, 0)
+            (preview.invoice_count, preview.hit_count, preview.error_count), (5, 3, 0)
         )
+        self.assertEqual(preview.acted_count, 3)
         lines = {line.invoice_id: line for line in preview.line_ids}
         self.assertEqual(
-            set(lines), set(self.open_invoices - self.not_due), "only invoices hit"
+            set(lines),
+            set(self.open_invoices - self.not_due - self.disputed),
+            "only invoices hit",
         )
         firm = lines[self.tardy_30]
         self.assertEqual(firm.rules, "Firm reminder")
@@ -512,22 +516,54 @@ class TestPreview(AccountTestInvoicingCommon):
         self.assertEqual(courtesy.decisions, "Send a reminder — Channel: Email")
         self.assertIn("Days overdue 10 > 0", courtesy.explanation)
         self.assertIn("Days overdue 20 > 0", lines[self.standard_20].explanation)
-        disputed = lines[self.disputed]
-        self.assertEqual(disputed.rules, "Disputed: no reminder")
-        self.assertFalse(disputed.decisions)
-        self.assertEqual(
-            disputed.explanation, "Disputed: no reminder:\n• Dispute status = Open"
-        )
+        # No scenario in this company has a level 2: the run would record
+        # the failure, and the preview says so.
+        self.assertIn("Fails: Level 2 does not exist", firm.outcome)
+        self.assertIn("Reminder by Email", courtesy.outcome)
 
-        # Every open invoice, including those no rule hits.
+        # Every open invoice, including those no rule hits and those the
+        # run leaves alone, which say why.
         preview.only_hits = False
         preview.action_refresh()
         self.assertEqual(preview.line_ids.invoice_id, self.open_invoices)
         quiet = preview.line_ids.filtered(lambda line: line.invoice_id == self.not_due)
         self.assertFalse(quiet.rules or quiet.decisions or quiet.error)
+        disputed = preview.line_ids.filtered(
+            lambda line: line.invoice_id == self.disputed
+        )
+        self.assertTrue(disputed.left_alone)
+        self.assertFalse(disputed.rules or disputed.decisions)
+        self.assertIn("Dispute open", disputed.outcome)
 
         self.assertEqual(self.state_of(self.open_invoices), before)
         self.assertEqual(self.env["mail.mail"].search_count([]), mails)
+
+    @freeze_time("2026-03-31")
+    def test_preview_decides_as_the_run_for_a_paused_customer(self):
+        self.make_invoices()
+        self.tardy.write(
+            {
+                "collection_pause_until": date(2026, 4, 15),
+                "collection_pause_reason": "Moving offices",
+            }
+        )
+        action = self.rule_set.action_preview()
+        preview = self.env["collection.preview"].browse(action["res_id"])
+        self.assertEqual(preview.line_ids.invoice_id, self.standard_20)
+        self.assertEqual(preview.acted_count, 1)
+        preview.only_hits = False
+        preview.action_refresh()
+        paused = preview.line_ids.filtered(
+            lambda line: line.invoice_id == self.tardy_30
+        )
+        self.assertTrue(paused.left_alone)
+        self.assertFalse(paused.decisions)
+        self.assertIn("paused until", paused.outcome)
+        self.assertIn("Moving offices", paused.outcome)
+        # What the dry run of the collection plans for the same day agrees.
+        wizard = self.env["collection.run.wizard"].create({"dry_run": True})
+        wizard.action_run()
+        self.assertNotIn(self.tardy_30, wizard.line_ids.invoice_id)
 
     @freeze_time("2026-03-31")
     def test_one_invoice_in_error_does_not_stop_the_others(self):
@@ -547,7 +583,8 @@ class TestPreview(AccountTestInvoicingCommon):
         )
         with patch.object(type(engine), "_facts", facts_with_a_bad_one):
             preview.action_compute()
-        self.assertEqual((preview.hit_count, preview.error_count), (3, 1))
+        # The disputed invoice is left alone, as the run leaves it alone.
+        self.assertEqual((preview.hit_count, preview.error_count), (2, 1))
         lines = {line.invoice_id: line for line in preview.line_ids}
         self.assertIn("'days_overdue' must be a number", lines[self.tardy_10].error)
         self.assertFalse(lines[self.tardy_10].decisions)

@@ -27,6 +27,18 @@ class CollectionPreviewLine(models.TransientModel):
     decisions = fields.Text(readonly=True)
     explanation = fields.Text(readonly=True)
     error = fields.Text(readonly=True)
+    outcome = fields.Text(
+        string="What the run would do",
+        readonly=True,
+        help="What the collection run would record today for this invoice "
+        "with this rule set, or why it leaves the invoice alone.",
+    )
+    left_alone = fields.Boolean(
+        string="Left alone by the run",
+        readonly=True,
+        help="The collection run does not look at this invoice today "
+        "(paused, disputed or not in the collection yet).",
+    )
 
     def action_open_invoice(self):
         self.ensure_one()

@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError
 
 
 class CollectionRunWizard(models.TransientModel):
@@ -21,6 +22,19 @@ class CollectionRunWizard(models.TransientModel):
     )
     line_ids = fields.One2many("collection.run.wizard.line", "wizard_id")
     invoice_count = fields.Integer(readonly=True)
+    planned_invoice_count = fields.Integer(
+        string="Invoices concerned", compute="_compute_planned_totals"
+    )
+    planned_amount = fields.Monetary(
+        string="Amount due on them",
+        compute="_compute_planned_totals",
+        currency_field="currency_id",
+        help="What is left to pay on the invoices concerned, each counted once.",
+    )
+    selected_count = fields.Integer(
+        string="Actions selected", compute="_compute_planned_totals"
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
     skipped_rule_sets = fields.Text(
         string="Rule sets left out",
         readonly=True,
@@ -32,6 +46,14 @@ class CollectionRunWizard(models.TransientModel):
     waiting_count = fields.Integer(related="run_id.waiting_count")
     failed_count = fields.Integer(related="run_id.failed_count")
     action_count = fields.Integer(related="run_id.action_count")
+
+    @api.depends("line_ids.selected", "line_ids.invoice_id")
+    def _compute_planned_totals(self):
+        for wizard in self:
+            invoices = wizard.line_ids.invoice_id
+            wizard.planned_invoice_count = len(invoices)
+            wizard.planned_amount = sum(invoices.mapped("amount_residual_signed"))
+            wizard.selected_count = len(wizard.line_ids.filtered("selected"))
 
     def _reopen(self):
         return {
@@ -49,18 +71,43 @@ class CollectionRunWizard(models.TransientModel):
             self._dry_run()
             self.state = "dry"
         else:
-            run = self.env["collection.run"].create(
-                {"company_id": self.company_id.id, "trigger": "manual"}
-            )
-            run.with_company(self.company_id)._process()
-            self.write(
-                {"run_id": run.id, "state": "done", "invoice_count": run.invoice_count}
-            )
+            self._run({})
         return self._reopen()
 
+    def _run(self, values):
+        run = self.env["collection.run"].create(
+            dict(values, company_id=self.company_id.id, trigger="manual")
+        )
+        run.with_company(self.company_id)._process()
+        self.write(
+            {"run_id": run.id, "state": "done", "invoice_count": run.invoice_count}
+        )
+
     def action_run_for_real(self):
+        """Run for real what the dry run showed, or only the lines kept.
+
+        With every line ticked, this is the day's run. With some lines
+        unticked, the run is limited to the customers and the actions ticked:
+        it plans again (what changed since the dry run counts: a payment, a
+        dispute) and records only the actions that were ticked.
+        """
+        self.ensure_one()
         self.dry_run = False
-        return self.action_run()
+        selected = self.line_ids.filtered("selected")
+        if not selected:
+            raise UserError(_("Tick at least one action to run for real."))
+        if selected == self.line_ids:
+            self._run({})
+        else:
+            self._run(
+                {
+                    "limit_partner_ids": [Command.set(selected.partner_id.ids)],
+                    "limit_action_keys": "\n".join(
+                        key for key in selected.mapped("dedup_key") if key
+                    ),
+                }
+            )
+        return self._reopen()
 
     def _dry_run(self, batch_size=500):
         company = self.company_id
@@ -78,6 +125,7 @@ class CollectionRunWizard(models.TransientModel):
                     {
                         key: values.get(key)
                         for key in (
+                            "dedup_key",
                             "invoice_id",
                             "partner_id",
                             "level_id",

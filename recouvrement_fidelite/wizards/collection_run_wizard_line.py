@@ -11,6 +11,12 @@ class CollectionRunWizardLine(models.TransientModel):
     wizard_id = fields.Many2one(
         "collection.run.wizard", required=True, ondelete="cascade"
     )
+    selected = fields.Boolean(
+        string="Send",
+        default=True,
+        help="Untick to leave this action out when running for real.",
+    )
+    dedup_key = fields.Char(readonly=True)
     invoice_id = fields.Many2one("account.move", string="Invoice")
     partner_id = fields.Many2one("res.partner", string="Customer")
     level_id = fields.Many2one("collection.level", string="Level")
