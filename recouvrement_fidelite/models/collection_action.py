@@ -676,7 +676,13 @@ class CollectionAction(models.Model):
             or self.env.user
         )
 
-    def _plan_activity(self, summary, note, deadline=None):
+    def _plan_activity(self, summary, paragraphs, deadline=None):
+        """Plan the activity of these actions for the person responsible.
+
+        ``paragraphs`` are plain texts (a line break starts a new line):
+        the note is built from them as HTML, what comes from data escaped.
+        """
+        note = Markup().join(plaintext2html(text) for text in paragraphs if text)
         main = self._main_action()
         activity_type = main.level_id.activity_type_id or self.env.ref(
             "mail.mail_activity_data_todo"

@@ -64,16 +64,14 @@ class CollectionActionKindCall(models.AbstractModel):
             f"{int(end):02d}:{int(round(end % 1 * 60)):02d}"
             for start, end in hours
         )
-        note = "<br/>".join(
-            [
-                params.get("note") or "",
-                _("Call between %s.", windows) if windows else "",
-            ]
-            + actions._invoices_table()
-            + [a.explanation or "" for a in actions[:1]]
-        )
+        paragraphs = [
+            params.get("note") or "",
+            _("Call between %s.", windows) if windows else "",
+            "\n".join(actions._invoices_table()),
+            actions[:1].explanation or "",
+        ]
         activity = actions._plan_activity(
-            _("Collection call: %s", partner.name), note, deadline
+            _("Collection call: %s", partner.name), paragraphs, deadline
         )
         actions._mark_done(activity_id=activity.id)
 

@@ -41,6 +41,6 @@ class CollectionActionKindEscalation(models.AbstractModel):
         stage = self._stage_label(params.get("stage"), actions.company_id[:1])
         activity = actions._plan_activity(
             _("Escalate: %s", stage),
-            "<br/>".join(actions._invoices_table() + [actions[:1].explanation or ""]),
+            ["\n".join(actions._invoices_table()), actions[:1].explanation or ""],
         )
         actions._mark_done(activity_id=activity.id)

@@ -27,6 +27,6 @@ class CollectionActionKindNotify(models.AbstractModel):
         params = actions._main_action()._params()
         activity = actions._plan_activity(
             params.get("message") or _("Collection"),
-            "<br/>".join(actions._invoices_table() + [actions[:1].explanation or ""]),
+            ["\n".join(actions._invoices_table()), actions[:1].explanation or ""],
         )
         actions._mark_done(activity_id=activity.id)

@@ -23,11 +23,12 @@ class CollectionActionKindPaymentPlan(models.AbstractModel):
         params = actions._main_action()._params()
         activity = actions._plan_activity(
             _("Offer a payment plan"),
-            _(
-                "Offer a payment plan of up to %s installments.",
-                params.get("max_installments"),
-            )
-            + "<br/>"
-            + "<br/>".join(actions._invoices_table()),
+            [
+                _(
+                    "Offer a payment plan of up to %s installments.",
+                    params.get("max_installments"),
+                ),
+                "\n".join(actions._invoices_table()),
+            ],
         )
         actions._mark_done(activity_id=activity.id)

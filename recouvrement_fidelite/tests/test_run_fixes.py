@@ -195,6 +195,33 @@ class TestCalls(RunFixesCase):
         self.assertIn("Ask about the delivery", str(call.activity_id.note))
 
     @freeze_time(TODAY)
+    def test_the_call_note_keeps_its_lines_and_escapes_data(self):
+        self.rules(
+            (
+                "Last reminder, call",
+                {
+                    "all": [
+                        leaf("days_overdue", "greater_than_or_equal_to", 30),
+                        leaf("residual_amount", "greater_than", 100),
+                    ]
+                },
+                [
+                    ("set_reminder_level", {"level": 3}),
+                    ("schedule_call", {"within_days": 0, "note": "Ask <b>why</b>"}),
+                ],
+            ),
+        )
+        invoice = self.invoice(self.alice, 900.0, "2026-02-10")
+        self.run_collection()
+        call = self.actions(invoice_id=invoice.id, kind="call")
+        call.action_approve()
+        note = str(call.activity_id.note)
+        self.assertIn("Ask &lt;b&gt;why&lt;/b&gt;", note)
+        self.assertNotIn("<b>why</b>", note)
+        # One condition a line, not run together.
+        self.assertRegex(note, r"Days overdue 38 &gt;= 30<br/?>\s*• Amount due")
+
+    @freeze_time(TODAY)
     def test_within_days_lands_on_an_allowed_day(self):
         self.alice.write(
             {
