@@ -63,6 +63,8 @@ class CollectionRunWizard(models.TransientModel):
             "res_id": self.id,
             "view_mode": "form",
             "target": "new",
+            # The decisions are a wide table: names and explanations whole.
+            "context": dict(self.env.context, dialog_size="extra-large"),
         }
 
     def action_run(self):
