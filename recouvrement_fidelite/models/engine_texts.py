@@ -38,11 +38,6 @@ def translator(env):
     return translate
 
 
-def translate(env, text):
-    """The translation of an engine text, or the text itself if unknown."""
-    return translator(env)(text)
-
-
 def translated_catalogue(env, data):
     """A copy of a catalogue export with its texts in ``env``'s language."""
     return wording.translated_catalogue(data, translator(env))
