@@ -169,12 +169,6 @@ def _translate_text(translate, text):
     return translate(text) if isinstance(text, str) and text else text
 
 
-def _same_choice(name, value):
-    if isinstance(name, str) and isinstance(value, str):
-        return name.lower() == value.lower()
-    return name == value
-
-
 def option_label(options, value):
     """The label of the choice ``value`` among ``options``, else ``None``.
 
@@ -186,9 +180,13 @@ def option_label(options, value):
     >>> option_label([{"name": "vip", "label": "VIP"}], "unknown") is None
     True
     """
-    for option in options or []:
+    # Called for every value of every explanation: kept lean.
+    folded = value.lower() if isinstance(value, str) else None
+    for option in options or ():
         name = option.get("name") if isinstance(option, dict) else option
-        if _same_choice(name, value):
+        if name == value or (
+            folded is not None and isinstance(name, str) and name.lower() == folded
+        ):
             if isinstance(option, dict):
                 return option.get("label") or name
             return name
@@ -215,19 +213,28 @@ def show(value, options=None, translate=identity, plain=False):
         return translate(YES) if value else translate(NO)
     if not plain and isinstance(value, float) and value.is_integer():
         value = int(value)
-    label = option_label(options, value)
-    if label is not None:
+    if options:
+        label = option_label(options, value)
         # Choices may be numbers (the levels of "Set the reminder level").
-        return str(label)
-    if isinstance(value, str) and not options:
+        return str(value if label is None else label)
+    if isinstance(value, str):
         return f'"{value}"' if plain else f"“{value}”"
     return str(value)
 
 
-def check_text(label, operator, symbol, actual, expected, options=None, **how):
+def check_text(
+    label,
+    operator,
+    symbol,
+    actual,
+    expected,
+    options=None,
+    translate=identity,
+    plain=False,
+):
     """One condition that held, with the value it was tested against.
 
-    ``how`` is ``translate`` and ``plain``, passed on to :func:`show`.
+    ``translate`` and ``plain`` are passed on to :func:`show`.
 
     >>> check_text("Days overdue", "greater_than_or_equal_to", ">=", 17, 15)
     'Days overdue 17 >= 15'
@@ -237,13 +244,13 @@ def check_text(label, operator, symbol, actual, expected, options=None, **how):
     ...            [{"name": "sms", "label": "SMS"}])
     'Preferred channel = SMS'
     """
-    actual_text = show(actual, options, **how)
     if operator in NO_INPUT_OPERATORS:
-        return f"{label} {symbol} ({actual_text})"
-    expected_text = show(expected, options, **how)
+        return f"{label} {symbol} ({show(actual, options, translate, plain)})"
+    expected_text = show(expected, options, translate, plain)
     if operator == "contains" and isinstance(actual, list):
         # A choice variable holds a list of one choice: "is", not "contains".
         return f"{label} = {expected_text}"
+    actual_text = show(actual, options, translate, plain)
     return f"{label} {actual_text} {symbol} {expected_text}"
 
 
@@ -262,7 +269,8 @@ def check_line(check):
         check.actual,
         check.expected,
         check.options,
-        plain=True,
+        identity,
+        True,
     )
 
 
