@@ -122,6 +122,7 @@ from .validation import (
     validate_rules,
 )
 from .variables import InvoiceFacts
+from .wording import Wording
 
 __all__ = [
     "DEFAULT_CATALOGUE",
@@ -144,4 +145,5 @@ __all__ = [
     "normalize_phone",
     "validate_rule_set",
     "validate_rules",
+    "Wording",
 ]
