@@ -15,9 +15,12 @@ Modules
                 (:class:`Catalogue`)
 ``validation``  rule set grammar and checks (:func:`validate_rule_set`)
 ``evaluation``  fast evaluation with explanations (:class:`Evaluator`)
+``wording``     explanations, decisions and conditions in words, in any
+                language (:class:`~.wording.Wording`)
 ``phone``       phone numbers to E.164 (:func:`normalize_phone`)
 ``errors``      :class:`EngineError` and its subclasses; messages as
-                templates marked for translation (``_lt``)
+                templates marked for translation (``_lt``, also used on
+                every label of the catalogue)
 
 Rule grammar
 ------------
@@ -119,6 +122,7 @@ from .validation import (
     validate_rules,
 )
 from .variables import InvoiceFacts
+from .wording import Wording
 
 __all__ = [
     "DEFAULT_CATALOGUE",
@@ -141,4 +145,5 @@ __all__ = [
     "normalize_phone",
     "validate_rule_set",
     "validate_rules",
+    "Wording",
 ]

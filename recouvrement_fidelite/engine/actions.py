@@ -6,6 +6,10 @@ type plus what the editor and the validator need (choices, bounds, whether
 an integer is expected). A parameter without a default value in the method's
 signature is required.
 
+Labels and help texts are English, marked with the engine's
+:func:`~.errors._lt` where they are declared, so that Odoo's translation
+export finds them; :mod:`.wording` puts them into a language.
+
 The engine never performs side effects: calling an action only records a
 :class:`Decision`. The Odoo side reads the decisions and acts (mail, SMS,
 letter, activity, escalation...). This recorder is also what
@@ -17,14 +21,15 @@ from business_rules.actions import BaseActions, rule_action
 from business_rules.fields import FIELD_NUMERIC, FIELD_SELECT, FIELD_TEXT
 
 from . import concepts
+from .errors import _lt
 
 REMINDER_CHANNELS = concepts.options(concepts.REMINDER_CHANNELS)
 ESCALATION_STAGES = [
-    {"name": "formal_notice", "label": "Formal notice"},
-    {"name": "small_claims", "label": "Simplified small-claims procedure"},
-    {"name": "injunction", "label": "Injunction to pay"},
-    {"name": "agency", "label": "Collection agency"},
-    {"name": "write_off", "label": "Write-off"},
+    {"name": "formal_notice", "label": _lt("Formal notice")},
+    {"name": "small_claims", "label": _lt("Simplified small-claims procedure")},
+    {"name": "injunction", "label": _lt("Injunction to pay")},
+    {"name": "agency", "label": _lt("Collection agency")},
+    {"name": "write_off", "label": _lt("Write-off")},
 ]
 
 
@@ -86,21 +91,21 @@ class CollectionActions(BaseActions):
         self.decisions.append(Decision(action, params))
 
     @rule_action(
-        label="Set the reminder level",
-        params=[param("level", "Level", FIELD_NUMERIC, integer=True, min=0)],
+        label=_lt("Set the reminder level"),
+        params=[param("level", _lt("Level"), FIELD_NUMERIC, integer=True, min=0)],
     )
     def set_reminder_level(self, level):
         self._record("set_reminder_level", level=level)
 
     @rule_action(
-        label="Send a reminder",
+        label=_lt("Send a reminder"),
         params=[
-            param("channel", "Channel", FIELD_SELECT, options=REMINDER_CHANNELS),
+            param("channel", _lt("Channel"), FIELD_SELECT, options=REMINDER_CHANNELS),
             param(
                 "template",
-                "Template",
+                _lt("Template"),
                 FIELD_TEXT,
-                help="Reference of the template; empty: the level's template.",
+                help=_lt("Reference of the template; empty: the level's template."),
             ),
         ],
     )
@@ -108,35 +113,37 @@ class CollectionActions(BaseActions):
         self._record("send_reminder", channel=channel, template=template)
 
     @rule_action(
-        label="Schedule a call",
+        label=_lt("Schedule a call"),
         params=[
-            param("within_days", "Within (days)", FIELD_NUMERIC, integer=True, min=0),
-            param("note", "Note for the caller", FIELD_TEXT),
+            param(
+                "within_days", _lt("Within (days)"), FIELD_NUMERIC, integer=True, min=0
+            ),
+            param("note", _lt("Note for the caller"), FIELD_TEXT),
         ],
     )
     def schedule_call(self, within_days, note=""):
         self._record("schedule_call", within_days=within_days, note=note)
 
     @rule_action(
-        label="Pause reminders",
+        label=_lt("Pause reminders"),
         params=[
-            param("days", "Days", FIELD_NUMERIC, integer=True, min=1, max=366),
-            param("reason", "Reason", FIELD_TEXT, required_text=True),
+            param("days", _lt("Days"), FIELD_NUMERIC, integer=True, min=1, max=366),
+            param("reason", _lt("Reason"), FIELD_TEXT, required_text=True),
         ],
     )
     def pause_reminders(self, days, reason):
         self._record("pause_reminders", days=days, reason=reason)
 
     @rule_action(
-        label="Offer a payment plan",
+        label=_lt("Offer a payment plan"),
         params=[
             param(
                 "max_installments",
-                "Maximum installments",
+                _lt("Maximum installments"),
                 FIELD_NUMERIC,
                 integer=True,
                 min=2,
-                help="At most the maximum set in the company's settings.",
+                help=_lt("At most the maximum set in the company's settings."),
             )
         ],
     )
@@ -144,19 +151,19 @@ class CollectionActions(BaseActions):
         self._record("offer_payment_plan", max_installments=max_installments)
 
     @rule_action(
-        label="Escalate",
-        params=[param("stage", "Stage", FIELD_SELECT, options=ESCALATION_STAGES)],
+        label=_lt("Escalate"),
+        params=[param("stage", _lt("Stage"), FIELD_SELECT, options=ESCALATION_STAGES)],
     )
     def escalate(self, stage):
         self._record("escalate", stage=stage)
 
     @rule_action(
-        label="Notify the person responsible",
-        params=[param("message", "Message", FIELD_TEXT, required_text=True)],
+        label=_lt("Notify the person responsible"),
+        params=[param("message", _lt("Message"), FIELD_TEXT, required_text=True)],
     )
     def notify_responsible(self, message):
         self._record("notify_responsible", message=message)
 
-    @rule_action(label="Group into the next statement of account", params=[])
+    @rule_action(label=_lt("Group into the next statement of account"), params=[])
     def group_in_statement(self):
         self._record("group_in_statement")

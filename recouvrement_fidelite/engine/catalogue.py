@@ -6,8 +6,8 @@ about :class:`~.variables.InvoiceFacts` and
 editor and the validator need:
 
 - the operators of each variable type, including the ones this engine adds
-  (``export_rule_data`` only sees business-rules' own types), each with a
-  ``symbol`` used in explanations;
+  (``export_rule_data`` only sees business-rules' own types), each with its
+  label marked for translation and a ``symbol`` used in explanations;
 - for variables, a ``help`` text; for action parameters, ``required`` (no
   default value in the action's signature), and the choices and bounds
   declared on the action;
@@ -39,8 +39,9 @@ import inspect
 from business_rules.utils import export_rule_data
 
 from .actions import CollectionActions
-from .operators import OPERATOR_SYMBOLS, OPERATOR_TYPES
+from .operators import OPERATOR_LABELS, OPERATOR_SYMBOLS, OPERATOR_TYPES
 from .variables import InvoiceFacts
+from .wording import option_label
 
 
 def _required_params(method):
@@ -86,7 +87,11 @@ class Catalogue:
                         action_param[bound] = bounds[key][bound]
         data["variable_type_operators"] = {
             type_name: [
-                dict(operator, symbol=OPERATOR_SYMBOLS.get(operator["name"], ""))
+                dict(
+                    operator,
+                    label=OPERATOR_LABELS.get(operator["name"], operator["label"]),
+                    symbol=OPERATOR_SYMBOLS.get(operator["name"], ""),
+                )
                 for operator in cls.get_all_operators()
             ]
             for type_name, cls in OPERATOR_TYPES.items()
@@ -138,23 +143,12 @@ class Catalogue:
         >>> DEFAULT_CATALOGUE.option_label(options, "unknown")
         'unknown'
         """
-        for option in options:
-            if isinstance(option, dict):
-                if _same_choice(option.get("name"), value):
-                    return option.get("label") or option.get("name")
-            elif _same_choice(option, value):
-                return str(option)
-        return str(value)
+        label = option_label(options, value)
+        return str(value if label is None else label)
 
     @staticmethod
     def option_names(options):
         return [o.get("name") if isinstance(o, dict) else o for o in options]
-
-
-def _same_choice(option, value):
-    if isinstance(option, str) and isinstance(value, str):
-        return option.lower() == value.lower()
-    return option == value
 
 
 DEFAULT_CATALOGUE = Catalogue()

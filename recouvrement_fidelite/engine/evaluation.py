@@ -93,6 +93,7 @@ from types import MappingProxyType
 import regex
 from business_rules.fields import FIELD_NO_INPUT
 
+from . import wording
 from .actions import Decision
 from .catalogue import DEFAULT_CATALOGUE
 from .errors import ConditionError, EngineError
@@ -275,16 +276,18 @@ class ConditionCheck:
     operator = property(lambda self: self._leaf.operator)
     symbol = property(lambda self: self._leaf.symbol)
     expected = property(lambda self: self._leaf.expected)
-    expected_label = property(lambda self: self._leaf.show(self._leaf.expected))
-    actual_label = property(lambda self: self._leaf.show(self.actual))
+    #: The variable's choices (business-rules options), to show values.
+    options = property(lambda self: self._leaf.options)
+    expected_label = property(
+        lambda self: wording.show(self.expected, self.options, plain=True)
+    )
+    actual_label = property(
+        lambda self: wording.show(self.actual, self.options, plain=True)
+    )
 
     def text(self):
-        label = self.label.lower() if self.label[1:2].islower() else self.label
-        if self.operator in ("is_true", "is_false", "non_empty"):
-            return f"{label} {self.symbol} ({self.actual_label})"
-        if self.operator == "contains" and isinstance(self.actual, list):
-            return f"{label} = {self.expected_label}"
-        return f"{label} {self.actual_label} {self.symbol} {self.expected_label}"
+        """The condition in the engine's one-line English (see ``wording``)."""
+        return wording.check_line(self)
 
     def as_dict(self):
         return {
@@ -323,8 +326,8 @@ class Explanation:
         return self._checks
 
     def text(self):
-        reasons = "; ".join(check.text() for check in self.checks)
-        return f"rule {self.rule!r} triggered: {reasons}"
+        """Why, in the engine's one-line English (see ``wording``)."""
+        return wording.explanation_line(self)
 
     def as_dict(self):
         return {
@@ -523,16 +526,16 @@ def _second(key):
 
 
 class _Leaf:
-    __slots__ = ("name", "operator", "expected", "test", "label", "symbol", "show")
+    __slots__ = ("name", "operator", "expected", "test", "label", "symbol", "options")
 
-    def __init__(self, name, operator, expected, test, label, symbol, show):
+    def __init__(self, name, operator, expected, test, label, symbol, options):
         self.name = name
         self.operator = operator
         self.expected = expected
         self.test = test
         self.label = label
         self.symbol = symbol
-        self.show = show
+        self.options = options
 
     def bits(self, batch):
         return batch.bits(self)
@@ -630,25 +633,8 @@ class Evaluator:
             _test(type_name, operator, expected),
             variable["label"],
             spec["symbol"] or spec["label"],
-            self._shower(variable["options"]),
+            variable["options"],
         )
-
-    def _shower(self, options):
-        """How to show a value of a variable in an explanation."""
-        option_label = self.catalogue.option_label
-
-        def show(value):
-            if isinstance(value, list):
-                return ", ".join(show(item) for item in value) or "(none)"
-            if isinstance(value, bool):
-                return "yes" if value else "no"
-            if options:
-                return option_label(options, value)
-            if isinstance(value, str):
-                return f'"{value}"'
-            return str(value)
-
-        return show
 
     def _read(self, facts):
         """One invoice's variables, as the rules see them."""

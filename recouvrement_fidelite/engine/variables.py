@@ -2,7 +2,7 @@
 
 Each variable is a method of :class:`InvoiceFacts` declared with
 business-rules' own ``rule_variable`` decorator (through :func:`fact`, which
-adds the help text, from the docstring, and how the fact is read), so that
+adds the help text and how the fact is read), so that
 business-rules' ``export_rule_data`` describes it for the rule editor and
 business-rules' ``run_all`` can evaluate rules against it.
 
@@ -15,6 +15,10 @@ A value of the wrong kind (text where a number is expected, ``NaN``...) raises
 :class:`~.errors.FactError` naming the fact, instead of an ``AssertionError``
 deep inside business-rules.
 
+Labels, help texts and choice labels are English, marked with the engine's
+:func:`~.errors._lt` where they are declared, so that Odoo's translation
+export finds them; :mod:`.wording` puts them into a language.
+
 Keys of the dict that are not variables (``invoice_id``, ``partner_id``...)
 are ignored, so callers can keep their identifiers in the same dict.
 """
@@ -25,7 +29,7 @@ from decimal import Decimal
 from business_rules.variables import BaseVariables, rule_variable
 
 from .concepts import DISPUTE_STATES, PREFERRED_CHANNELS, options
-from .errors import FactError
+from .errors import FactError, _lt
 from .operators import (
     BooleanType,
     NumericType,
@@ -40,25 +44,25 @@ NEVER_REMINDED_DAYS = 9999
 
 CHANNELS = options(PREFERRED_CHANNELS)
 DEFAULT_TYPOLOGIES = [
-    {"name": "premium", "label": "Premium"},
-    {"name": "key_account", "label": "Key account"},
-    {"name": "standard", "label": "Standard"},
-    {"name": "occasional", "label": "Occasional"},
-    {"name": "late_payer", "label": "Repeat late payer"},
-    {"name": "at_risk", "label": "At risk"},
+    {"name": "premium", "label": _lt("Premium")},
+    {"name": "key_account", "label": _lt("Key account")},
+    {"name": "standard", "label": _lt("Standard")},
+    {"name": "occasional", "label": _lt("Occasional")},
+    {"name": "late_payer", "label": _lt("Repeat late payer")},
+    {"name": "at_risk", "label": _lt("At risk")},
 ]
 CUSTOMER_TYPES = [
-    {"name": "b2b", "label": "Business (B2B)"},
-    {"name": "b2c", "label": "Consumer (B2C)"},
+    {"name": "b2b", "label": _lt("Business (B2B)")},
+    {"name": "b2c", "label": _lt("Consumer (B2C)")},
 ]
 DISPUTE_STATUSES = options(DISPUTE_STATES)
 PAYMENT_PLAN_STATUSES = [
-    {"name": "none", "label": "No payment plan"},
-    {"name": "requested", "label": "Requested"},
-    {"name": "active", "label": "Active, on schedule"},
-    {"name": "in_arrears", "label": "Active, installment late"},
-    {"name": "completed", "label": "Completed"},
-    {"name": "broken", "label": "Broken"},
+    {"name": "none", "label": _lt("No payment plan")},
+    {"name": "requested", "label": _lt("Requested")},
+    {"name": "active", "label": _lt("Active, on schedule")},
+    {"name": "in_arrears", "label": _lt("Active, installment late")},
+    {"name": "completed", "label": _lt("Completed")},
+    {"name": "broken", "label": _lt("Broken")},
 ]
 
 
@@ -145,14 +149,16 @@ def read_choices(name, value):
     )
 
 
-def fact(field_type, label, reader, options=None):
+def fact(field_type, label, reader, help, options=None):
     """Declare a rule variable read from the fact of the same name.
 
-    The decorated method only carries the docstring (the variable's help
-    text); its body is ``reader(name, facts.get(name))``. The reader is kept
-    on the method as ``reader``, so that the evaluator can read a whole
-    column of values exactly as business-rules would, one value at a time.
-    The method is then declared with business-rules' ``rule_variable``.
+    ``label`` and ``help`` are English, marked with the engine's ``_lt``
+    (Odoo's translation export reads calls, not docstrings); the help
+    becomes the method's docstring. The method's body is
+    ``reader(name, facts.get(name))``. The reader is kept on the method as
+    ``reader``, so that the evaluator can read a whole column of values
+    exactly as business-rules would, one value at a time. The method is
+    then declared with business-rules' ``rule_variable``.
     """
 
     def decorate(declaration):
@@ -162,9 +168,9 @@ def fact(field_type, label, reader, options=None):
             return reader(name, self.facts.get(name))
 
         read.__name__ = read.__qualname__ = name
-        read.__doc__ = declaration.__doc__
+        read.__doc__ = help
         read.reader = reader
-        read.help = " ".join((declaration.__doc__ or "").split())
+        read.help = help
         return rule_variable(field_type, label=label, options=options)(read)
 
     return decorate
@@ -191,111 +197,222 @@ class InvoiceFacts(BaseVariables):
 
     # The invoice
 
-    @fact(NumericType, "Days overdue", read_number)
-    def days_overdue(self):
-        """Days since the due date; negative before it (-5 = due in 5 days)."""
+    @fact(
+        NumericType,
+        _lt("Days overdue"),
+        read_number,
+        help=_lt("Days since the due date; negative before it (-5 = due in 5 days)."),
+    )
+    def days_overdue(self): ...
 
-    @fact(NumericType, "Amount due", read_number)
-    def residual_amount(self):
-        """What is left to pay on the invoice, in company currency."""
+    @fact(
+        NumericType,
+        _lt("Amount due"),
+        read_number,
+        help=_lt("What is left to pay on the invoice, in company currency."),
+    )
+    def residual_amount(self): ...
 
-    @fact(SelectType, "Dispute status", read_choices, options=DISPUTE_STATUSES)
-    def dispute_status(self):
-        """Status of a dispute on the invoice."""
+    @fact(
+        SelectType,
+        _lt("Dispute status"),
+        read_choices,
+        help=_lt("Status of a dispute on the invoice."),
+        options=DISPUTE_STATUSES,
+    )
+    def dispute_status(self): ...
 
-    @fact(NumericType, "Reminder level", read_number)
-    def reminder_level(self):
-        """Number of the last reminder level reached (0: none yet)."""
+    @fact(
+        NumericType,
+        _lt("Reminder level"),
+        read_number,
+        help=_lt("Number of the last reminder level reached (0: none yet)."),
+    )
+    def reminder_level(self): ...
 
-    @fact(NumericType, "Level due by the customer's scenario", read_due_level)
-    def scenario_level_due(self):
-        """Number of the last level of the customer's reminder scenario whose
-        delay the invoice has reached today (-1 when none is due yet, or the
-        customer has no scenario). Follows the scenario: change a level's
-        delay and the level falls due on another day."""
+    @fact(
+        NumericType,
+        _lt("Level due by the customer's scenario"),
+        read_due_level,
+        help=_lt(
+            "Number of the last level of the customer's reminder scenario whose "
+            "delay the invoice has reached today (-1 when none is due yet, or "
+            "the customer has no scenario). Follows the scenario: change a "
+            "level's delay and the level falls due on another day."
+        ),
+    )
+    def scenario_level_due(self): ...
 
-    @fact(NumericType, "Reminders sent", read_number)
-    def reminders_sent(self):
-        """Reminders already sent for the invoice."""
+    @fact(
+        NumericType,
+        _lt("Reminders sent"),
+        read_number,
+        help=_lt("Reminders already sent for the invoice."),
+    )
+    def reminders_sent(self): ...
 
-    @fact(NumericType, "Days since the last reminder", read_reminder_days)
-    def days_since_last_reminder(self):
-        """Days since a reminder was last sent (9999 when none was sent yet)."""
+    @fact(
+        NumericType,
+        _lt("Days since the last reminder"),
+        read_reminder_days,
+        help=_lt("Days since a reminder was last sent (9999 when none was sent yet)."),
+    )
+    def days_since_last_reminder(self): ...
 
     # The customer
 
-    @fact(NumericType, "Customer's overdue amount", read_number)
-    def customer_overdue_amount(self):
-        """Everything the customer owes past its due date, in company currency,
-        net of credit notes and unreconciled payments."""
-
-    @fact(NumericType, "Customer's balance", read_number)
-    def customer_balance(self):
-        """What the customer owes in total, due or not, in company currency:
-        open invoices minus credit notes and payments not yet matched with
-        them (0 or less: the customer owes nothing)."""
-
-    @fact(NumericType, "Customer's unapplied credit", read_number)
-    def customer_unapplied_credit(self):
-        """Credit notes and payments of the customer not yet matched with an
-        invoice, in company currency (0: none)."""
-
-    @fact(NumericType, "Customer's open invoices", read_number)
-    def customer_open_invoice_count(self):
-        """Invoices not fully paid."""
-
-    @fact(NumericType, "Customer's overdue invoices", read_number)
-    def customer_overdue_invoice_count(self):
-        """Invoices not fully paid past their due date."""
-
-    @fact(SelectType, "Customer typology", read_choices, options=DEFAULT_TYPOLOGIES)
-    def customer_typology(self):
-        """The typology chosen on the customer."""
-
-    @fact(SelectType, "B2B or B2C", read_choices, options=CUSTOMER_TYPES)
-    def customer_type(self):
-        """Business customer (company) or consumer."""
-
-    @fact(NumericType, "Late payment ratio (%)", read_number)
-    def late_payment_ratio(self):
-        """Share of the invoices of the last 12 months paid after their due
-        date, from 0 to 100."""
-
-    @fact(NumericType, "Average days late", read_number)
-    def average_days_late(self):
-        """Average delay of the invoices paid late over the last 12 months."""
-
-    @fact(BooleanType, "Has a valid mobile number", read_flag)
-    def has_valid_mobile(self):
-        """A mobile number valid for SMS is known for the customer."""
-
-    @fact(BooleanType, "Has an email address", read_flag)
-    def has_email(self):
-        """An email address is known for the customer."""
-
-    @fact(SelectType, "Preferred channel", read_choices, options=CHANNELS)
-    def preferred_channel(self):
-        """The channel the customer asked to be contacted on."""
-
-    @fact(SelectMultipleType, "Reachable channels", read_choices, options=CHANNELS)
-    def reachable_channels(self):
-        """Channels for which the customer has valid contact details."""
-
-    @fact(NumericType, "Unanswered calls", read_number)
-    def unanswered_calls(self):
-        """Collection calls the customer did not answer over the last 90 days."""
-
-    @fact(BooleanType, "Broke a promise to pay", read_flag)
-    def has_broken_promise(self):
-        """The customer missed the date of a promise to pay that is not
-        settled yet."""
+    @fact(
+        NumericType,
+        _lt("Customer's overdue amount"),
+        read_number,
+        help=_lt(
+            "Everything the customer owes past its due date, in company "
+            "currency, net of credit notes and unreconciled payments."
+        ),
+    )
+    def customer_overdue_amount(self): ...
 
     @fact(
-        SelectType, "Payment plan status", read_choices, options=PAYMENT_PLAN_STATUSES
+        NumericType,
+        _lt("Customer's balance"),
+        read_number,
+        help=_lt(
+            "What the customer owes in total, due or not, in company currency: "
+            "open invoices minus credit notes and payments not yet matched with "
+            "them (0 or less: the customer owes nothing)."
+        ),
     )
-    def payment_plan_status(self):
-        """State of the customer's payment plan covering the invoice."""
+    def customer_balance(self): ...
 
-    @fact(StringType, "Country", read_text)
-    def country(self):
-        """ISO code of the customer's country, e.g. FR (empty when unknown)."""
+    @fact(
+        NumericType,
+        _lt("Customer's unapplied credit"),
+        read_number,
+        help=_lt(
+            "Credit notes and payments of the customer not yet matched with an "
+            "invoice, in company currency (0: none)."
+        ),
+    )
+    def customer_unapplied_credit(self): ...
+
+    @fact(
+        NumericType,
+        _lt("Customer's open invoices"),
+        read_number,
+        help=_lt("Invoices not fully paid."),
+    )
+    def customer_open_invoice_count(self): ...
+
+    @fact(
+        NumericType,
+        _lt("Customer's overdue invoices"),
+        read_number,
+        help=_lt("Invoices not fully paid past their due date."),
+    )
+    def customer_overdue_invoice_count(self): ...
+
+    @fact(
+        SelectType,
+        _lt("Customer typology"),
+        read_choices,
+        help=_lt("The typology chosen on the customer."),
+        options=DEFAULT_TYPOLOGIES,
+    )
+    def customer_typology(self): ...
+
+    @fact(
+        SelectType,
+        _lt("B2B or B2C"),
+        read_choices,
+        help=_lt("Business customer (company) or consumer."),
+        options=CUSTOMER_TYPES,
+    )
+    def customer_type(self): ...
+
+    @fact(
+        NumericType,
+        _lt("Late payment ratio (%)"),
+        read_number,
+        help=_lt(
+            "Share of the invoices of the last 12 months paid after their due "
+            "date, from 0 to 100."
+        ),
+    )
+    def late_payment_ratio(self): ...
+
+    @fact(
+        NumericType,
+        _lt("Average days late"),
+        read_number,
+        help=_lt("Average delay of the invoices paid late over the last 12 months."),
+    )
+    def average_days_late(self): ...
+
+    @fact(
+        BooleanType,
+        _lt("Has a valid mobile number"),
+        read_flag,
+        help=_lt("A mobile number valid for SMS is known for the customer."),
+    )
+    def has_valid_mobile(self): ...
+
+    @fact(
+        BooleanType,
+        _lt("Has an email address"),
+        read_flag,
+        help=_lt("An email address is known for the customer."),
+    )
+    def has_email(self): ...
+
+    @fact(
+        SelectType,
+        _lt("Preferred channel"),
+        read_choices,
+        help=_lt("The channel the customer asked to be contacted on."),
+        options=CHANNELS,
+    )
+    def preferred_channel(self): ...
+
+    @fact(
+        SelectMultipleType,
+        _lt("Reachable channels"),
+        read_choices,
+        help=_lt("Channels for which the customer has valid contact details."),
+        options=CHANNELS,
+    )
+    def reachable_channels(self): ...
+
+    @fact(
+        NumericType,
+        _lt("Unanswered calls"),
+        read_number,
+        help=_lt("Collection calls the customer did not answer over the last 90 days."),
+    )
+    def unanswered_calls(self): ...
+
+    @fact(
+        BooleanType,
+        _lt("Broke a promise to pay"),
+        read_flag,
+        help=_lt(
+            "The customer missed the date of a promise to pay that is not settled yet."
+        ),
+    )
+    def has_broken_promise(self): ...
+
+    @fact(
+        SelectType,
+        _lt("Payment plan status"),
+        read_choices,
+        help=_lt("State of the customer's payment plan covering the invoice."),
+        options=PAYMENT_PLAN_STATUSES,
+    )
+    def payment_plan_status(self): ...
+
+    @fact(
+        StringType,
+        _lt("Country"),
+        read_text,
+        help=_lt("ISO code of the customer's country, e.g. FR (empty when unknown)."),
+    )
+    def country(self): ...

@@ -34,6 +34,7 @@ DOCUMENTED = {
     "engine.phone",
     "engine.validation",
     "engine.variables",
+    "engine.wording",
 }
 
 
