@@ -27,7 +27,8 @@ editor and the validator need:
 
 Export format (JSON-ready, business-rules' format plus the keys above)::
 
-    {"variables": [{"name", "label", "field_type", "options", "help"}],
+    {"variables": [{"name", "label", "field_type", "options", "help",
+                    "value_labels": [{"value", "label"}]}],
      "actions": [{"name", "label", "params": [{"name", "label", "fieldType",
                   "options", "required", ...}]}],
      "variable_type_operators": {"numeric": [{"name", "label", "input_type",
@@ -71,6 +72,10 @@ class Catalogue:
         for variable in data["variables"]:
             method = getattr(variables, variable["name"])
             variable["help"] = getattr(method, "help", "")
+            variable["value_labels"] = [
+                {"value": value, "label": label}
+                for value, label in getattr(method, "value_labels", {}).items()
+            ]
             variable["options"] = list(
                 overrides.get(variable["name"], variable["options"]) or []
             )

@@ -149,7 +149,7 @@ def read_choices(name, value):
     )
 
 
-def fact(field_type, label, reader, help, options=None):
+def fact(field_type, label, reader, help, options=None, value_labels=None):
     """Declare a rule variable read from the fact of the same name.
 
     ``label`` and ``help`` are English, marked with the engine's ``_lt``
@@ -159,6 +159,9 @@ def fact(field_type, label, reader, help, options=None):
     ``reader``, so that the evaluator can read a whole column of values
     exactly as business-rules would, one value at a time. The method is
     then declared with business-rules' ``rule_variable``.
+
+    ``value_labels`` names the values that stand for something else than a
+    number (``{9999: _lt("never")}``): explanations show the name.
     """
 
     def decorate(declaration):
@@ -171,6 +174,7 @@ def fact(field_type, label, reader, help, options=None):
         read.__doc__ = help
         read.reader = reader
         read.help = help
+        read.value_labels = dict(value_labels or {})
         return rule_variable(field_type, label=label, options=options)(read)
 
     return decorate
@@ -240,6 +244,7 @@ class InvoiceFacts(BaseVariables):
             "the customer has no scenario). Follows the scenario: change a "
             "level's delay and the level falls due on another day."
         ),
+        value_labels={NO_LEVEL_DUE: _lt("none")},
     )
     def scenario_level_due(self): ...
 
@@ -256,6 +261,7 @@ class InvoiceFacts(BaseVariables):
         _lt("Days since the last reminder"),
         read_reminder_days,
         help=_lt("Days since a reminder was last sent (9999 when none was sent yet)."),
+        value_labels={NEVER_REMINDED_DAYS: _lt("never")},
     )
     def days_since_last_reminder(self): ...
 

@@ -126,6 +126,8 @@ def catalogue_texts(data):
         for option in variable["options"]:
             if isinstance(option, dict):
                 yield option, "label"
+        for named in variable.get("value_labels") or []:
+            yield named, "label"
     for operators in data["variable_type_operators"].values():
         for operator in operators:
             yield operator, "label"
@@ -231,10 +233,17 @@ def check_text(
     options=None,
     translate=identity,
     plain=False,
+    value_labels=None,
 ):
     """One condition that held, with the value it was tested against.
 
-    ``translate`` and ``plain`` are passed on to :func:`show`.
+    ``translate`` and ``plain`` are passed on to :func:`show`;
+    ``value_labels`` (the variable's, translated) name values that stand
+    for something else than a number:
+
+    >>> check_text("Days since the last reminder", "greater_than_or_equal_to",
+    ...            ">=", 9999, 7, value_labels=[{"value": 9999, "label": "never"}])
+    'Days since the last reminder never >= 7'
 
     >>> check_text("Days overdue", "greater_than_or_equal_to", ">=", 17, 15)
     'Days overdue 17 >= 15'
@@ -250,7 +259,17 @@ def check_text(
     if operator == "contains" and isinstance(actual, list):
         # A choice variable holds a list of one choice: "is", not "contains".
         return f"{label} = {expected_text}"
-    actual_text = show(actual, options, translate, plain)
+    named = next(
+        (
+            item["label"]
+            for item in value_labels or ()
+            if isinstance(actual, (int, float))
+            and not isinstance(actual, bool)
+            and actual == item["value"]
+        ),
+        None,
+    )
+    actual_text = named or show(actual, options, translate, plain)
     return f"{label} {actual_text} {symbol} {expected_text}"
 
 
@@ -316,6 +335,7 @@ class Wording:
             check.expected,
             variable.get("options"),
             translate=self.translate,
+            value_labels=variable.get("value_labels"),
         )
 
     def explanation_text(self, explanation):

@@ -126,6 +126,41 @@ class TestEngineWording(TransactionCase):
             numeric["greater_than_or_equal_to"]["label"], "Supérieur ou égal à"
         )
 
+    def test_a_value_that_stands_for_never_is_named(self):
+        """No reminder yet is 9999 days for the rules, "never" for people."""
+        rule_set = validate_rule_set(
+            {
+                "name": "First",
+                "rules": [
+                    {
+                        "name": "First reminder",
+                        "conditions": {
+                            "all": [
+                                leaf(
+                                    "days_since_last_reminder",
+                                    "greater_than_or_equal_to",
+                                    7,
+                                ),
+                                leaf("scenario_level_due", "less_than", 1),
+                            ]
+                        },
+                        "actions": [],
+                    }
+                ],
+            }
+        )
+        result = Evaluator([rule_set]).evaluate({"days_since_last_reminder": None})
+        self.assertEqual(
+            self.words("en_US").explanation_text(result.triggered[0]),
+            "First reminder:\n"
+            "• Days since the last reminder never >= 7\n"
+            "• Level due by the customer's scenario none < 1",
+        )
+        self.env["res.lang"]._activate_lang("fr_FR")
+        french = self.words("fr_FR").explanation_text(result.triggered[0])
+        self.assertIn("Jours depuis la dernière relance jamais >= 7", french)
+        self.assertNotIn("9999", french)
+
     def test_english_words_are_the_engines(self):
         words = self.words("en_US")
         self.assertEqual(
