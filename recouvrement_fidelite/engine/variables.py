@@ -328,7 +328,7 @@ class InvoiceFacts(BaseVariables):
 
     @fact(
         SelectType,
-        _lt("B2B or B2C"),
+        _lt("Customer type"),
         read_choices,
         help=_lt("Business customer (company) or consumer."),
         options=CUSTOMER_TYPES,

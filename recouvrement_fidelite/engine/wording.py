@@ -277,7 +277,7 @@ def check_line(check):
     """An engine ``ConditionCheck`` in the engine's one-line English.
 
     The label starts in lower case inside the sentence, unless it is an
-    acronym ("B2B or B2C").
+    acronym ("SMS").
     """
     label = check.label
     label = label.lower() if label[1:2].islower() else label

@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.modules import module
+from odoo.tools import format_date
 
 _logger = logging.getLogger(__name__)
 
@@ -29,8 +30,11 @@ class CollectionRun(models.Model):
     _description = "Collection run"
     _inherit = ["mail.thread"]
     _order = "id desc"
+    _rec_names_search = ["company_id.name"]
 
-    name = fields.Char(compute="_compute_name", store=True)
+    # Worded when read, in the reader's language (a stored name would keep
+    # the language and date format of whoever started the run).
+    name = fields.Char(compute="_compute_name")
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
     )
@@ -77,12 +81,36 @@ class CollectionRun(models.Model):
 
     @api.depends("run_date", "company_id")
     def _compute_name(self):
+        # Runs of one company on one day are numbered from the second one.
+        groups = self._read_group(
+            [
+                ("company_id", "in", self.company_id.ids),
+                ("run_date", "in", list(set(self.mapped("run_date")))),
+            ],
+            ["company_id", "run_date:day"],
+            ["id:array_agg"],
+        )
+        ids_of_day = {
+            (company.id, str(day)[:10]): sorted(ids) for company, day, ids in groups
+        }
         for run in self:
-            run.name = _(
-                "Collection run of %(date)s (%(company)s)",
-                date=run.run_date,
-                company=run.company_id.name,
+            same_day = ids_of_day.get((run.company_id.id, str(run.run_date)), [])
+            rank = same_day.index(run.id) + 1 if run.id in same_day else 1
+            values = {
+                "date": format_date(self.env, run.run_date),
+                "company": run.company_id.name,
+                "number": rank,
+            }
+            run.name = (
+                _("Collection run of %(date)s, no. %(number)s (%(company)s)", **values)
+                if rank > 1
+                else _("Collection run of %(date)s (%(company)s)", **values)
             )
+
+    @api.depends("name")
+    def _compute_display_name(self):
+        for run in self:
+            run.display_name = run.name
 
     @api.depends("action_ids.state", "customer_done", "customer_total")
     def _compute_counts(self):
@@ -114,13 +142,15 @@ class CollectionRun(models.Model):
             )
         )
         self.env["account.move"].flush_model()
+        # Read before the query below: reading a field may query too.
+        limit = set(self.limit_partner_ids.ids)
+        cursor = self.cursor_partner_id
         sql = query.select("DISTINCT account_move.commercial_partner_id")
         self.env.cr.execute(sql)
-        limit = set(self.limit_partner_ids.ids)
         return sorted(
             row[0]
             for row in self.env.cr.fetchall()
-            if row[0] > self.cursor_partner_id and (not limit or row[0] in limit)
+            if row[0] > cursor and (not limit or row[0] in limit)
         )
 
     # Running

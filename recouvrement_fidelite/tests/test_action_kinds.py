@@ -285,3 +285,29 @@ class TestDryRunThenPart(CollectionRunCase):
         with self.assertRaisesRegex(UserError, "Tick at least one"):
             wizard.action_run_for_real()
         self.assertFalse(self.env["collection.run"].search([]))
+
+
+@tagged("post_install", "-at_install")
+class TestRunNames(CollectionRunCase):
+    def test_a_run_is_named_in_the_readers_language_and_numbered_in_its_day(self):
+        Run = self.env["collection.run"]
+        first = Run.create({"company_id": self.env.company.id, "run_date": TODAY})
+        second = Run.create({"company_id": self.env.company.id, "run_date": TODAY})
+        company = self.env.company.name
+        self.assertEqual(
+            first.display_name, f"Collection run of 03/20/2026 ({company})"
+        )
+        self.assertEqual(
+            second.display_name, f"Collection run of 03/20/2026, no. 2 ({company})"
+        )
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["recouvrement_fidelite"], ["fr_FR"], overwrite=True
+        )
+        french = second.with_context(lang="fr_FR")
+        french.invalidate_recordset(["name", "display_name"])
+        self.assertEqual(
+            french.display_name,
+            f"Passage de recouvrement du 20/03/2026, n° 2 ({company})",
+        )
+        self.assertNotIn("2026-03-20", french.display_name)
