@@ -299,6 +299,53 @@ def explanation_line(explanation):
     return f"rule {explanation.rule!r} triggered: {reasons}"
 
 
+class _StoredCheck:
+    """A condition check read back from :func:`explanation_data`."""
+
+    __slots__ = ("variable", "label", "operator", "symbol", "actual", "expected")
+
+    def __init__(self, data):
+        for name in self.__slots__:
+            setattr(self, name, data.get(name))
+
+
+class _StoredExplanation:
+    __slots__ = ("rule", "checks")
+
+    def __init__(self, data):
+        self.rule = data.get("rule") or ""
+        self.checks = [_StoredCheck(check) for check in data.get("checks") or []]
+
+
+def explanation_data(explanation):
+    """An engine ``Explanation`` as JSON-ready data, to be stored and worded
+    later, in the reader's language (:meth:`Wording.stored_explanation_text`).
+
+    >>> from engine import Evaluator, validate_rule_set
+    >>> rule_set = validate_rule_set({"name": "R", "rules": [
+    ...     {"name": "Late", "conditions": {"name": "days_overdue",
+    ...      "operator": "greater_than", "value": 10}, "actions": []}]})
+    >>> [triggered] = Evaluator([rule_set]).evaluate({"days_overdue": 12}).triggered
+    >>> data = explanation_data(triggered)
+    >>> data["rule"], data["checks"][0]["actual"]
+    ('Late', 12)
+    """
+    return {
+        "rule": explanation.rule,
+        "checks": [
+            {
+                "variable": check.variable,
+                "label": check.label,
+                "operator": check.operator,
+                "symbol": check.symbol,
+                "actual": check.actual,
+                "expected": check.expected,
+            }
+            for check in explanation.checks
+        ],
+    }
+
+
 class Wording:
     """Words engine results with a catalogue export, through ``translate``.
 
@@ -343,6 +390,20 @@ class Wording:
         lines = [_format(self.translate, RULE_HEADING, rule=explanation.rule)]
         lines += [f"• {self.check_text(check)}" for check in explanation.checks]
         return "\n".join(lines)
+
+    def stored_explanation_text(self, data):
+        """An explanation stored as :func:`explanation_data`, in words.
+
+        >>> from engine import DEFAULT_CATALOGUE
+        >>> words = Wording(DEFAULT_CATALOGUE.export())
+        >>> print(words.stored_explanation_text({"rule": "Late", "checks": [
+        ...     {"variable": "days_overdue", "label": "Days overdue",
+        ...      "operator": "greater_than", "symbol": ">",
+        ...      "actual": 12, "expected": 10}]}))
+        Late:
+        • Days overdue 12 > 10
+        """
+        return self.explanation_text(_StoredExplanation(data))
 
     def decision_text(self, decision):
         """A decision with its action and parameter labels (an engine ``Decision``)."""

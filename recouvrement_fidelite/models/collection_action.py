@@ -20,6 +20,7 @@ from odoo.exceptions import UserError
 from odoo.tools import format_amount, format_date, plaintext2html
 
 from ..engine.concepts import ACTION_CHANNELS
+from .engine_texts import CatalogueWords
 
 _logger = logging.getLogger(__name__)
 
@@ -71,7 +72,15 @@ class CollectionAction(models.Model):
     date = fields.Date(required=True, default=fields.Date.context_today, index=True)
     rule_set = fields.Char(string="Rule set")
     rule = fields.Char()
-    explanation = fields.Text()
+    explanation_data = fields.Json(
+        string="Why (data)",
+        readonly=True,
+        copy=False,
+        help="Why the action was decided, as data (the rule and the "
+        "conditions that held, with the values tested), worded when shown.",
+    )
+    # Worded when read, in the reader's language, from the data above.
+    explanation = fields.Text(compute="_compute_explanation")
     params = fields.Text(string="Parameters", help="The decision's parameters (JSON).")
     mail_template_id = fields.Many2one("mail.template", string="Email template")
     sms_template_id = fields.Many2one("sms.template", string="SMS template")
@@ -123,6 +132,23 @@ class CollectionAction(models.Model):
             if action.channel != "none":
                 label = f"{label} ({channels.get(action.channel, '')})"
             action.summary = f"{label} — {target}" if target else label
+
+    @api.depends("explanation_data")
+    @api.depends_context("lang")
+    def _compute_explanation(self):
+        words = {}
+        for action in self:
+            data = action.explanation_data or {}
+            if data.get("rule"):
+                company = action.company_id
+                if company not in words:
+                    catalogue = self.env["collection.engine"]._catalogue(company)
+                    words[company] = CatalogueWords(self.env, catalogue.export())
+                action.explanation = words[company].stored_explanation_text(data)
+            elif data.get("campaign"):
+                action.explanation = _("Campaign “%s”.", data["campaign"])
+            else:
+                action.explanation = False
 
     @api.model
     def _dedup_key(self, invoice, kind, channel, level, extra=""):

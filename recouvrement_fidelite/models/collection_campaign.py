@@ -520,7 +520,7 @@ class CollectionCampaign(models.Model):
                         "sms_template_id": self.sms_template_id.id
                         if self.channel == "sms"
                         else False,
-                        "explanation": _("Campaign “%s”.", self.name),
+                        "explanation_data": {"campaign": self.name},
                         "dedup_key": Action._dedup_key(
                             invoice, "reminder", self.channel, no_level, extra
                         ),

@@ -20,6 +20,7 @@ import json
 from odoo import _, api, fields, models
 from odoo.tools import format_date
 
+from ..engine.wording import explanation_data
 from .engine_texts import CatalogueWords
 
 
@@ -39,7 +40,8 @@ class PlanningSession:
         self._scenarios = {}
 
     def explain(self, explanation):
-        return self.words.explanation_text(explanation)
+        """Why a decision was taken, as data to store (worded when shown)."""
+        return explanation_data(explanation)
 
     def template(self, reference):
         if reference not in self._templates:
@@ -106,7 +108,7 @@ class InvoicePlanning:
             state=self.state,
             rule_set=decision.rule_set,
             rule=decision.rule,
-            explanation=self.session.explain(decision.explanation),
+            explanation_data=self.session.explain(decision.explanation),
             params=json.dumps(dict(decision.params), default=str),
             dedup_key=self.session.env["collection.action"]._dedup_key(
                 invoice, kind, channel, self.level, extra
@@ -313,7 +315,7 @@ class CollectionPlanner(models.AbstractModel):
             values.update(
                 rule_set=decision.rule_set,
                 rule=decision.rule,
-                explanation=session.explain(decision.explanation),
+                explanation_data=session.explain(decision.explanation),
             )
         return [values]
 

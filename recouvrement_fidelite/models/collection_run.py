@@ -80,6 +80,7 @@ class CollectionRun(models.Model):
     progress = fields.Float(compute="_compute_counts")
 
     @api.depends("run_date", "company_id")
+    @api.depends_context("lang")
     def _compute_name(self):
         # Runs of one company on one day are numbered from the second one.
         groups = self._read_group(
@@ -108,6 +109,7 @@ class CollectionRun(models.Model):
             )
 
     @api.depends("name")
+    @api.depends_context("lang")
     def _compute_display_name(self):
         for run in self:
             run.display_name = run.name

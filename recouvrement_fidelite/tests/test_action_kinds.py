@@ -311,3 +311,26 @@ class TestRunNames(CollectionRunCase):
             f"Passage de recouvrement du 20/03/2026, n° 2 ({company})",
         )
         self.assertNotIn("2026-03-20", french.display_name)
+
+
+@tagged("post_install", "-at_install")
+class TestWordsOfTheReader(CollectionRunCase):
+    @freeze_time(TODAY)
+    def test_an_explanation_is_worded_in_the_readers_language(self):
+        invoice = self.invoice(self.alice, 100.0, "2026-03-12")
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["recouvrement_fidelite"], ["fr_FR"], overwrite=True
+        )
+        # A French team's run...
+        self.env.company.partner_id.lang = "fr_FR"
+        with self.mockSMSGateway():
+            self.run_collection()
+        action = self.actions(invoice_id=invoice.id)
+        self.assertEqual(action.explanation_data["rule"], "Level 1")
+        # ...read by an English user, then by a French one.
+        english = action.with_context(lang="en_US")
+        self.assertIn("Days overdue 8 >= 5", english.explanation)
+        french = action.with_context(lang="fr_FR")
+        french.invalidate_recordset(["explanation"])
+        self.assertIn("Jours de retard 8 >= 5", french.explanation)

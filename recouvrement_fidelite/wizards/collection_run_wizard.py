@@ -123,23 +123,25 @@ class CollectionRunWizard(models.TransientModel):
         lines = []
         for _batch, _results, planned in session.plan(invoices, batch_size):
             for values in planned:
-                lines.append(
-                    {
-                        key: values.get(key)
-                        for key in (
-                            "dedup_key",
-                            "invoice_id",
-                            "partner_id",
-                            "level_id",
-                            "kind",
-                            "channel",
-                            "state",
-                            "rule",
-                            "explanation",
-                            "failure_reason",
-                        )
-                    }
-                )
+                line = {
+                    key: values.get(key)
+                    for key in (
+                        "dedup_key",
+                        "invoice_id",
+                        "partner_id",
+                        "level_id",
+                        "kind",
+                        "channel",
+                        "state",
+                        "rule",
+                        "failure_reason",
+                    )
+                }
+                if values.get("explanation_data"):
+                    line["explanation"] = session.words.stored_explanation_text(
+                        values["explanation_data"]
+                    )
+                lines.append(line)
         self.line_ids.unlink()
         self.write(
             {
