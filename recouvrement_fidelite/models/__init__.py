@@ -11,6 +11,7 @@ from . import res_company
 from . import res_config_settings
 from . import collection_action
 from . import collection_run
+from . import collection_run_batch
 from . import collection_campaign
 from . import collection_campaign_line
 from . import report_collection_letter
