@@ -523,7 +523,7 @@ def worker_process(registry, args):
 
     with environment(registry, {"mail_notify_force_send": False}) as env:
         run = env["collection.run"].browse(args.worker_run)
-        env["res.lang"]._get_data()  # warm caches before the clock starts
+        run.company_id.partner_id.lang  # noqa: B018 - loaded before the clock starts
         print("ready", flush=True)
         sys.stdin.readline()
         with (

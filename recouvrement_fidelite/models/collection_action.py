@@ -203,7 +203,11 @@ class CollectionAction(models.Model):
         """Carry out approved actions; one message per customer and channel.
 
         Each group runs in its own savepoint: a failure marks that group's
-        actions as failed with the reason and never stops the others.
+        actions as failed with the reason and never stops the others. The
+        invoices' reminder record and the customers' history are written
+        once, after the last group (``_update_invoices``, ``_log_history``):
+        ``_mark_done`` and ``_log_history`` leave them to this method while
+        the context holds ``collection_history_later``.
         """
         if not self.env.context.get("collection_history_later"):
             # The groups' history and reminder record are written once, for
@@ -228,10 +232,20 @@ class CollectionAction(models.Model):
             lambda a: a.kind in CUSTOMER_FACING_KINDS
         )._customer_balances()
         engine = self.env["collection.engine"]
-        for (_partner, kind, channel), actions in groups.items():
-            company = actions.company_id[:1]
-            customer = actions.partner_id.commercial_partner_id[:1]
-            balance = balances.get((company.id, customer.id))
+        # Read for every group at once: posting a group's message empties
+        # the cache, and reading them group by group would query each time.
+        targets = {
+            key: (
+                actions.company_id[:1].id,
+                actions.partner_id.commercial_partner_id[:1].id,
+            )
+            for key, actions in groups.items()
+        }
+        for key, actions in groups.items():
+            _partner, kind, channel = key
+            company_id, customer_id = targets[key]
+            company = self.env["res.company"].browse(company_id)
+            balance = balances.get((company_id, customer_id))
             try:
                 with self.env.cr.savepoint():
                     if kind in CUSTOMER_FACING_KINDS and engine._owes_nothing(
