@@ -208,6 +208,13 @@ class TestCollectionRun(CollectionRunCase):
         self.assertEqual(
             newer_history.filtered(lambda a: a.channel == "email").message_id, message
         )
+        for invoice in older | newer:
+            self.assertFalse(
+                invoice.message_ids.filtered(
+                    lambda m: "Collection: " in (m.body or "")
+                ),
+                "no note per invoice: its actions are its history",
+            )
         older_history = Action.search(older.action_view_collection_actions()["domain"])
         notes = " ".join(action._history_note() for action in older_history)
         self.assertIn("Why: Level 2:\n• Days overdue 19 >= 15", notes)
