@@ -643,7 +643,7 @@ def refresh(registry, plan, marker):
                    collection_level_id = p.level_id,
                    collection_last_reminder_date = p.last_reminder,
                    collection_reminder_count = p.reminders_sent,
-                   collection_next_action = NULL,
+                   collection_next_level_id = NULL,
                    collection_next_action_date = NULL
               FROM bench_plan p
              WHERE move.journal_id = %s AND move.sequence_number = p.number

@@ -11,6 +11,9 @@
 - :func:`profile`: some dry-run batches under cProfile;
 - :func:`real_run`: a real ``collection.run`` (actions recorded and
   dispatched, mails and SMS only queued, never sent) and what it produced;
+- :func:`worker_runs`: the same real run by 1, 2... worker processes at once
+  on one run (:func:`worker_process` is one of them): throughput, queries
+  per invoice and duplicate actions;
 - :func:`wait_for_idle` and :func:`print_environment`: the conditions of
   the measurement.
 """
@@ -18,10 +21,13 @@
 import cProfile
 import datetime
 import io
+import json
 import os
 import platform
 import pstats
 import re
+import subprocess
+import sys
 import time
 import tracemalloc
 from collections import Counter
@@ -337,16 +343,16 @@ def real_run(registry, args):
         def measured_batch(self, customer_ids, evaluator):
             start_queries = cr.sql_log_count
             start = time.perf_counter()
-            invoices_before = self.invoice_count
-            original(self, customer_ids, evaluator)
+            invoices = original(self, customer_ids, evaluator)
             batches.append(
                 (
                     cr.sql_log_count - start_queries,
                     time.perf_counter() - start,
-                    self.invoice_count - invoices_before,
+                    invoices,
                     current_rss_kb(),
                 )
             )
+            return invoices
 
         profiler = cProfile.Profile() if args.profile_real else None
         TRANSLATION_WARNINGS.origins.clear()
@@ -355,6 +361,7 @@ def real_run(registry, args):
             mock.patch.object(type(env["sms.sms"]), "_send", no_sms),
             mock.patch.object(type(run), "_process_batch", measured_batch),
             query_log(cr) as kinds_sql,
+            sql_timer() as thread,
         ):
             reset_peak()
             memory_before = current_rss_kb()
@@ -366,6 +373,8 @@ def real_run(registry, args):
                 profiler.disable()
             cr.commit()
             seconds = time.perf_counter() - started
+            # Every query of the run, claims (their own cursors) included.
+            run_queries = thread.query_count
         after = counts()
         cr.execute(
             "SELECT kind, channel, state, COUNT(*) FROM collection_action"
@@ -391,6 +400,7 @@ def real_run(registry, args):
     row("invoices decided", f"{invoice_count:,}")
     row("total seconds", f"{seconds:.1f} s")
     row("invoices per second", f"{invoice_count / seconds:,.0f}" if seconds else "-")
+    row("load average", " ".join(f"{x:.2f}" for x in os.getloadavg()))
     if batches:
         queries = [b[0] for b in batches]
         row(
@@ -399,7 +409,12 @@ def real_run(registry, args):
             f"mean {sum(queries) / len(queries):.0f} ({len(queries)} batches)",
         )
         per_invoice = sum(queries) / max(invoice_count, 1)
-        row("queries per invoice", f"{per_invoice:.1f}")
+        row("queries per invoice", f"{per_invoice:.1f} in the batches")
+        row(
+            "",
+            f"{run_queries / max(invoice_count, 1):.1f} in the whole run "
+            f"({run_queries:,} queries, claims and commits included)",
+        )
         sql_seconds = sum(entry[1] for entry in kinds_sql.values())
         row("time in SQL", f"{sql_seconds:.1f} s ({100 * sql_seconds / seconds:.0f} %)")
         slowest = sorted(kinds_sql.items(), key=lambda item: -item[1][1])[:5]
@@ -442,6 +457,203 @@ def real_run(registry, args):
         )
     if profiler:
         print_profile(profiler)
+
+
+def prepare_run(env, args):
+    """A new run, its cursor set so that only the last customers remain."""
+    from odoo import fields
+
+    Run = env["collection.run"]
+    run = Run.create(
+        {
+            "company_id": env.company.id,
+            "trigger": "manual",
+            "run_date": fields.Date.context_today(Run),
+        }
+    )
+    remaining = run._remaining_customer_ids()
+    if args.real_customers and args.real_customers < len(remaining):
+        run.cursor_partner_id = remaining[-args.real_customers - 1]
+    set_marker(env, dict(bench_marker(env), dirty=True))
+    return run
+
+
+def duplicates(cr, run_id):
+    """Actions of the run done twice: (same dedup key, same invoice/kind/
+    channel/level/date), among live actions (neither failed nor cancelled)."""
+    live = (
+        "FROM collection_action WHERE run_id = %s"
+        " AND state NOT IN ('failed', 'cancelled')"
+    )
+    cr.execute(
+        f"SELECT COUNT(*) FROM (SELECT dedup_key {live} AND dedup_key IS NOT NULL"
+        " GROUP BY dedup_key HAVING COUNT(*) > 1) twice",
+        [run_id],
+    )
+    keys = cr.fetchone()[0]
+    cr.execute(
+        f"SELECT COUNT(*) FROM (SELECT 1 {live}"
+        " GROUP BY invoice_id, kind, channel, level_id, date"
+        " HAVING COUNT(*) > 1) twice",
+        [run_id],
+    )
+    return keys, cr.fetchone()[0]
+
+
+def worker_process(registry, args):
+    """One worker of ``--workers`` (a process of its own, as an Odoo server).
+
+    Loads the registry, says ``ready``, waits for a line on its input, then
+    processes the run ``--worker-run`` with the other workers, mails and SMS
+    intercepted as in :func:`real_run`; prints its figures as JSON.
+    """
+    attempts = Counter()
+
+    def no_mail(*_args, **_kwargs):
+        attempts["mail"] += 1
+        raise ConnectionRefusedError("the benchmark never sends mail")
+
+    def no_sms(records, *_args, **_kwargs):
+        attempts["sms"] += len(records)
+
+    with environment(registry, {"mail_notify_force_send": False}) as env:
+        run = env["collection.run"].browse(args.worker_run)
+        run.company_id.partner_id.lang  # noqa: B018 - loaded before the clock starts
+        print("ready", flush=True)
+        sys.stdin.readline()
+        with (
+            mock.patch.object(type(env["ir.mail_server"]), "send_email", no_mail),
+            mock.patch.object(type(env["sms.sms"]), "_send", no_sms),
+            sql_timer() as thread,
+        ):
+            started = time.perf_counter()
+            run._process(batch_size=args.batch_size)
+            env.cr.commit()
+            seconds = time.perf_counter() - started
+            queries = thread.query_count
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "queries": queries,
+                "mail": attempts["mail"],
+                "peak_kb": peak_rss_kb(),
+            }
+        ),
+        flush=True,
+    )
+    return 0
+
+
+def workers_run(registry, args, count):
+    """The real run by ``count`` worker processes at once on the same run."""
+    with environment(registry) as env:
+        run_id = prepare_run(env, args).id
+    command = [
+        sys.executable,
+        os.path.join(os.path.dirname(os.path.abspath(__file__)), "bench_run.py"),
+        f"--db={args.db}",
+        f"--var-dir={args.var_dir}",
+        f"--data-dir={args.data_dir}",
+        f"--batch-size={args.batch_size}",
+        f"--worker-run={run_id}",
+    ]
+    processes = []
+    for number in range(count):
+        logfile = open(  # noqa: SIM115 - closed below
+            os.path.join(args.var_dir, f"worker-{number + 1}.log"), "w"
+        )
+        processes.append(
+            (
+                subprocess.Popen(
+                    command,
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=logfile,
+                    text=True,
+                ),
+                logfile,
+            )
+        )
+    for process, _logfile in processes:
+        while True:
+            line = process.stdout.readline()
+            if not line or line.strip() == "ready":
+                break
+    load = os.getloadavg()
+    started = time.perf_counter()
+    for process, _logfile in processes:
+        process.stdin.write("go\n")
+        process.stdin.flush()
+    figures = []
+    for process, logfile in processes:
+        out, _err = process.communicate()
+        logfile.close()
+        lines = [line for line in out.splitlines() if line.startswith("{")]
+        if process.returncode or not lines:
+            raise SystemExit(f"a worker failed: see {logfile.name}")
+        figures.append(json.loads(lines[-1]))
+    seconds = time.perf_counter() - started
+    with environment(registry) as env:
+        run = env["collection.run"].browse(run_id)
+        twice = duplicates(env.cr, run_id)
+        env.cr.execute(
+            "SELECT COUNT(*), COUNT(*) FILTER (WHERE claim_count > 1)"
+            " FROM collection_run_batch WHERE run_id = %s",
+            [run_id],
+        )
+        batches, reclaimed = env.cr.fetchone()
+        env.cr.execute(
+            "SELECT COUNT(*) FROM collection_action WHERE run_id = %s", [run_id]
+        )
+        actions = env.cr.fetchone()[0]
+        result = {
+            "workers": count,
+            "state": run.state,
+            "customers": run.customer_done,
+            "invoices": run.invoice_count,
+            "actions": actions,
+            "batches": batches,
+            "reclaimed": reclaimed,
+            "seconds": seconds,
+            "queries": sum(figure["queries"] for figure in figures),
+            "duplicates": twice,
+            "load": load,
+            "peak_kb": max(figure["peak_kb"] for figure in figures),
+        }
+    return result
+
+
+def worker_runs(registry, args, restore):
+    """The real run by 1, 2... worker processes (``--workers``), each on the
+    data laid again; prints throughput and duplicates."""
+    results = []
+    for count in args.workers:
+        restore()
+        results.append(workers_run(registry, args, count))
+    heading(
+        f"real run by worker processes on one run: the last "
+        f"{args.real_customers:,} customers, batches of {args.batch_size}"
+    )
+    for result in results:
+        invoices = result["invoices"]
+        row(
+            f"{result['workers']} worker{'s' if result['workers'] > 1 else ''}",
+            f"{invoices:,} invoices in {result['seconds']:.1f} s: "
+            f"{invoices / result['seconds']:,.0f} invoices per second, "
+            f"{result['queries'] / max(invoices, 1):.1f} queries per invoice",
+        )
+        row(
+            "",
+            f"run {result['state']}, {result['customers']:,} customers, "
+            f"{result['actions']:,} actions, {result['batches']} batches "
+            f"({result['reclaimed']} taken again), duplicate actions: "
+            f"{result['duplicates'][0]} by key, {result['duplicates'][1]} by "
+            f"invoice/kind/channel/level/date; peak memory per worker "
+            f"{megabytes(result['peak_kb'])}; load average at start "
+            + " ".join(f"{x:.2f}" for x in result["load"]),
+        )
+    return results
 
 
 def wait_for_idle(max_load):

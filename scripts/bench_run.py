@@ -62,8 +62,19 @@ What it does
    are processed, through the run's own cursor: sending reminders renders
    a mail template per customer and is much slower than deciding.
    ``--skip-real`` skips it. Prints seconds, invoices per second, queries
-   per batch, the slowest queries, memory, the actions by state, and what
-   was queued (mails, SMS), logged (messages) and planned (activities).
+   per batch and per invoice (in the batches, and in the whole run), the
+   slowest queries, memory, the actions by state, and what was queued
+   (mails, SMS), logged (messages) and planned (activities).
+   Then, for each number N of ``--workers`` (default ``1,2``; ``0`` skips
+   it), the data are laid again and the same real run is made by N Odoo
+   processes at once on one ``collection.run``, as cron workers on several
+   servers would (each process: ``bench_run.py --worker-run RUN_ID``, its
+   log in ``var/bench/worker-<n>.log``; the clock starts once every process
+   has loaded its registry). Prints, per N, invoices per second, queries per
+   invoice (every query of every process), the batches (and those taken
+   again) and the duplicate actions, which must be 0: live actions of the
+   run sharing a ``dedup_key``, or the same invoice, kind, channel, level
+   and date.
 5. ``--profile N`` profiles N batches of the dry run with cProfile (after
    the timed runs, so that it does not distort them) and prints where the
    time goes; ``--profile-real`` runs the real run under cProfile.
@@ -98,6 +109,7 @@ import psycopg2
 from bench_common import (
     ROOT,
     addons_path,
+    bench_marker,
     environment,
     heading,
     load_registry,
@@ -108,7 +120,7 @@ from bench_common import (
     prepare_database,
     run_odoo_cli,
 )
-from bench_data import ensure_data
+from bench_data import ensure_data, refresh
 from bench_measure import (
     dry_run,
     print_dry_run,
@@ -118,7 +130,10 @@ from bench_measure import (
     situation,
     trace_memory,
     wait_for_idle,
+    worker_process,
+    worker_runs,
 )
+from bench_plan import Plan
 
 
 def parse_args():
@@ -155,6 +170,13 @@ def parse_args():
         help="customers of the real run (0: all of them)",
     )
     parser.add_argument(
+        "--workers",
+        default="1,2",
+        help="after the real run, run it again by this many worker processes "
+        "on one run, for each number of this list (default 1,2; 0: not)",
+    )
+    parser.add_argument("--worker-run", type=int, help=argparse.SUPPRESS)
+    parser.add_argument(
         "--profile",
         type=int,
         default=0,
@@ -186,7 +208,18 @@ def parse_args():
     if args.invoices < args.customers:
         parser.error("--invoices must be at least --customers (each has one)")
     args.data_dir = args.data_dir or os.path.join(args.var_dir, "data")
+    try:
+        args.workers = [int(n) for n in args.workers.split(",") if int(n) > 0]
+    except ValueError:
+        parser.error("--workers takes numbers separated by commas, e.g. 1,2")
     return args
+
+
+def restore(registry, args):
+    """Lay the data again as they were before the real run."""
+    with environment(registry) as env:
+        marker = bench_marker(env)
+    refresh(registry, Plan(args.customers, args.invoices, args.seed), marker)
 
 
 def restart():
@@ -225,6 +258,8 @@ def main():
         )
         return 1
     addons_path()
+    if args.worker_run:
+        return worker_process(load_registry(args), args)
     prepare_database(args)
     registry = load_registry(args)
     missing = missing_columns(registry)
@@ -251,6 +286,8 @@ def main():
         profile(registry, args)
     if not args.skip_real:
         real_run(registry, args)
+        if args.workers:
+            worker_runs(registry, args, lambda: restore(registry, args))
         log()
         log("The real run changed the invoices: the next run restores them first.")
     return 0

@@ -20,6 +20,7 @@ from . import collection_action_kind_statement
 from . import collection_action
 from . import collection_planner
 from . import collection_run
+from . import collection_run_batch
 from . import collection_campaign
 from . import collection_campaign_line
 from . import report_collection_letter

@@ -46,7 +46,7 @@ REMINDER_FIELDS = frozenset(
         "collection_level_id",
         "collection_reminder_count",
         "collection_last_reminder_date",
-        "collection_next_action",
+        "collection_next_level_id",
         "collection_next_action_date",
     }
 )
@@ -138,8 +138,15 @@ class AccountMove(models.Model):
     collection_reminder_count = fields.Integer(
         string="Reminders sent", copy=False, groups=INTERNAL_USERS
     )
-    collection_next_action = fields.Char(
-        string="Next action", copy=False, groups=INTERNAL_USERS
+    # The level itself, not its name: shown in the reader's language, and
+    # still right when the level is renamed.
+    collection_next_level_id = fields.Many2one(
+        "collection.level",
+        string="Next action",
+        copy=False,
+        ondelete="set null",
+        check_company=True,
+        groups=INTERNAL_USERS,
     )
     collection_next_action_date = fields.Date(
         string="Next action on",

@@ -136,7 +136,14 @@ class CollectionAction(models.Model):
     @api.depends("explanation_data")
     @api.depends_context("lang")
     def _compute_explanation(self):
-        words = {}
+        # Words of a planning session of this cursor (see collection.planner).
+        words = {
+            self.env["res.company"].browse(company_id): found
+            for (company_id, lang), found in self.env.cr.cache.get(
+                "collection_words", {}
+            ).items()
+            if lang == self.env.lang
+        }
         for action in self:
             data = action.explanation_data or {}
             if data.get("rule"):
@@ -243,7 +250,20 @@ class CollectionAction(models.Model):
         actions of one customer and channel, in the handlers' dispatch
         order. Each group runs in its own savepoint: a failure marks that
         group's actions as failed with the reason and never stops the others.
+        The invoices' reminder record and the customers' history are written
+        once, after the last group (``_update_invoices``, ``_log_history``):
+        ``_mark_done`` and ``_log_history`` leave them to this method while
+        the context holds ``collection_history_later``.
         """
+        if not self.env.context.get("collection_history_later"):
+            # The groups' history and reminder record are written once, for
+            # all of them, after the last one (see ``_mark_done``).
+            dispatched = self.filtered(lambda a: a.state == "approved")
+            self.with_context(collection_history_later=True)._dispatch()
+            dispatched = dispatched.with_env(self.env)
+            dispatched.filtered(lambda a: a.state == "done")._update_invoices()
+            dispatched._log_history()
+            return True
         handlers = self.env["collection.action.kind"]._handlers()
         approved = self.filtered(lambda a: a.state == "approved").sorted(
             lambda a: (handlers[a.kind]._dispatch_sequence, a.id)
@@ -257,11 +277,21 @@ class CollectionAction(models.Model):
             lambda a: handlers[a.kind]._customer_facing
         )._customer_balances()
         engine = self.env["collection.engine"]
-        for (_partner, kind, channel), actions in groups.items():
+        # Read for every group at once: posting a group's message empties
+        # the cache, and reading them group by group would query each time.
+        targets = {
+            key: (
+                actions.company_id[:1].id,
+                actions.partner_id.commercial_partner_id[:1].id,
+            )
+            for key, actions in groups.items()
+        }
+        for key, actions in groups.items():
+            _partner, kind, channel = key
             handler = handlers[kind]
-            company = actions.company_id[:1]
-            customer = actions.partner_id.commercial_partner_id[:1]
-            balance = balances.get((company.id, customer.id))
+            company_id, customer_id = targets[key]
+            company = self.env["res.company"].browse(company_id)
+            balance = balances.get((company_id, customer_id))
             try:
                 with self.env.cr.savepoint():
                     if handler._customer_facing and engine._owes_nothing(
@@ -279,18 +309,36 @@ class CollectionAction(models.Model):
         return True
 
     def _log_history(self):
-        """Write the actions, with why they were taken, in the invoices' and
-        the customer's history (internal notes, never sent to the customer)."""
-        for action in self.filtered("invoice_id"):
-            action.invoice_id._message_log(body=plaintext2html(action._history_note()))
-        for partner in self.partner_id:
-            actions = self.filtered(lambda a, p=partner: a.partner_id == p)
-            partner._message_log(
-                body=Markup("<ul>%s</ul>")
-                % Markup().join(
-                    Markup("<li>%s</li>") % plaintext2html(action._history_note())
-                    for action in actions
-                )
+        """Write the actions, with why they were taken, in the customer's
+        history: one internal note per customer and channel, never sent to
+        the customer, listing each invoice's action.
+
+        An invoice's own history is its collection actions (the invoice's
+        "Collection" button): each holds the decision, why, its state, the
+        problem or note and the message sent. A note per invoice would
+        repeat them at the price of a message per invoice. While the
+        actions are dispatched, the notes wait for the last group (see
+        ``_dispatch``): one note per customer and channel for the whole
+        dispatch.
+        """
+        if self.env.context.get("collection_history_later"):
+            return
+        bodies = {}
+        for action in self.sorted(lambda a: (a.partner_id.id, a.channel, a.id)):
+            key = (action.channel, action.partner_id.id)
+            bodies.setdefault(key, []).append(
+                Markup("<li>%s</li>") % plaintext2html(action._history_note())
+            )
+        Partner = self.env["res.partner"]
+        for channel in sorted({channel for channel, _partner in bodies}):
+            Partner.browse(
+                partner for ch, partner in bodies if ch == channel
+            )._message_log_batch(
+                {
+                    partner: Markup("<ul>%s</ul>") % Markup().join(items)
+                    for (ch, partner), items in bodies.items()
+                    if ch == channel
+                }
             )
 
     def _customer_balances(self):
@@ -352,8 +400,12 @@ class CollectionAction(models.Model):
         return partner.collection_contact_id or partner
 
     def _mark_done(self, **values):
+        """Done: recorded on the invoices and in the customer's history,
+        at once or, while dispatching, after the last group (``_dispatch``)."""
         values.update(state="done", done_at=fields.Datetime.now())
         self.write(values)
+        if self.env.context.get("collection_history_later"):
+            return
         self._update_invoices()
         self._log_history()
 
@@ -371,6 +423,10 @@ class CollectionAction(models.Model):
         one day) sets the invoice's level and last reminder date and counts
         as one reminder: a second channel of the step, a retry or a later
         dispatch of it never counts again.
+
+        One statement for all the invoices (the run dispatches a batch of
+        customers at once): the count is added to what the invoice holds,
+        in the database, so that a correction made meanwhile is kept.
         """
         step_kinds = self.env["collection.action.kind"]._kinds_where("_reminder_step")
         steps = self.filtered(lambda a: a.kind in step_kinds and a.invoice_id)
@@ -379,47 +435,90 @@ class CollectionAction(models.Model):
         today = fields.Date.context_today(self)
         counted = {
             action._step()
-            for action in self.search(
+            for action in self.search_fetch(
                 [
                     ("invoice_id", "in", steps.invoice_id.ids),
                     ("kind", "in", step_kinds),
                     ("state", "=", "done"),
                     ("id", "not in", steps.ids),
-                ]
+                ],
+                ["invoice_id", "date", "level_id", "campaign_id"],
             )
         }
-        for invoice in steps.invoice_id:
-            actions = steps.filtered(lambda a, inv=invoice: a.invoice_id == inv)
+        by_invoice = {}
+        for action in steps:
+            by_invoice.setdefault(action.invoice_id, steps.browse())
+            by_invoice[action.invoice_id] |= action
+        # The reminder record is the run's own: people may not write it (only
+        # collection managers correct it), so the run writes it from this
+        # private path only, on invoices of actions its user may read, and
+        # reads it as superuser.
+        Move = self.env["account.move"].sudo()
+        fnames = [
+            "collection_level_id",
+            "collection_reminder_count",
+            "collection_last_reminder_date",
+            "collection_next_level_id",
+            "collection_next_action_date",
+        ]
+        Move.flush_model(fnames)
+        rows = []
+        for invoice, actions in by_invoice.items():
+            invoice = invoice.sudo()
             new_steps = {action._step() for action in actions} - counted
-            values = {
-                "collection_last_reminder_date": today,
-                "collection_reminder_count": invoice.collection_reminder_count
-                + len(new_steps),
-            }
             level = actions.level_id.sorted("level_number")[-1:]
+            level_id = following_id = next_date = None
             if level and (
                 not invoice.collection_level_id
                 or level.level_number >= invoice.collection_level_id.level_number
             ):
-                values["collection_level_id"] = level.id
+                level_id = level.id
                 following = level.scenario_id.level_ids.filtered(
                     lambda lvl, number=level.level_number: lvl.level_number > number
                 ).sorted("level_number")[:1]
                 due = invoice.invoice_date_due or invoice.invoice_date
                 if following and due:
-                    values["collection_next_action"] = following.name
-                    values["collection_next_action_date"] = fields.Date.add(
-                        due, days=following.delay_days
-                    )
-                else:
-                    values["collection_next_action"] = False
-                    values["collection_next_action_date"] = False
-            # Only collection fields change: no need to resynchronise the
-            # invoice's accounting lines. The reminder record is the run's
-            # own: people may not write it (only collection managers correct
-            # it), so the run writes it as superuser, from this private path
-            # only, on invoices of actions its user may read.
-            invoice.sudo().with_context(skip_invoice_sync=True).write(values)
+                    following_id = following.id
+                    next_date = fields.Date.add(due, days=following.delay_days)
+            rows.append((invoice.id, len(new_steps), level_id, following_id, next_date))
+        # Only collection fields change: no need to resynchronise the
+        # invoice's accounting lines, nor to track the level in a message
+        # per invoice: the done actions hold each step, its level and why.
+        ids, added, levels, followings, next_dates = (
+            list(column) for column in zip(*rows, strict=True)
+        )
+        self.env.cr.execute(
+            """
+            UPDATE account_move move
+               SET collection_last_reminder_date = %s,
+                   collection_reminder_count =
+                       COALESCE(move.collection_reminder_count, 0) + step.added,
+                   collection_level_id =
+                       COALESCE(step.level_id, move.collection_level_id),
+                   collection_next_level_id = CASE WHEN step.level_id IS NULL
+                       THEN move.collection_next_level_id
+                       ELSE step.next_level_id END,
+                   collection_next_action_date = CASE WHEN step.level_id IS NULL
+                       THEN move.collection_next_action_date
+                       ELSE step.next_date END,
+                   write_uid = %s,
+                   write_date = %s
+              FROM unnest(%s::int[], %s::int[], %s::int[], %s::int[], %s::date[])
+                   AS step(move_id, added, level_id, next_level_id, next_date)
+             WHERE move.id = step.move_id
+            """,
+            [
+                today,
+                self.env.uid,
+                fields.Datetime.now(),
+                ids,
+                added,
+                levels,
+                followings,
+                next_dates,
+            ],
+        )
+        Move.browse(ids).invalidate_recordset([*fnames, "write_uid", "write_date"])
 
     def _unreachable_reason(self, channel):
         """Why this action's customer cannot be reached on ``channel``, in
@@ -634,14 +733,8 @@ class CollectionAction(models.Model):
             )
         else:
             raise UserError(_("Unknown reminder channel %s.", channel))
-        for action in self - main:
-            action.invoice_id._message_log(
-                body=_(
-                    "Included in the %(channel)s reminder sent with %(invoice)s.",
-                    channel=self._channel_label(channel),
-                    invoice=invoice.name,
-                )
-            )
+        # Every action of the reminder links to its message (``message_id``):
+        # each invoice's history shows the reminder that included it.
         self._mark_done(
             message_id=message.id if message else False,
             attachment_id=attachments[:1].id,

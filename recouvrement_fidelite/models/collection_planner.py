@@ -35,6 +35,12 @@ class PlanningSession:
         self.evaluator = evaluator
         # The catalogue is built once per session, with the evaluator.
         self.words = CatalogueWords(self.env, evaluator.catalogue.export())
+        # The actions planned by this session word their explanations with
+        # the same words while the cursor lives (history notes, the run's
+        # notices): the catalogue is built once per run, not once per batch.
+        self.env.cr.cache.setdefault("collection_words", {})[
+            (company.id, self.env.lang)
+        ] = self.words
         self.handlers = self.env["collection.action.kind"]._handlers()
         self._templates = {}
         self._scenarios = {}

@@ -18,3 +18,5 @@ from . import test_policy_settings
 from . import test_translation_file
 from . import test_seams_defects
 from . import test_engine_wording
+from . import test_run_workers
+from . import test_action_kinds

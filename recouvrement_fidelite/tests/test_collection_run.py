@@ -193,19 +193,41 @@ class TestCollectionRun(CollectionRunCase):
         self.assertEqual(str(older.collection_last_reminder_date), TODAY)
         # Email and SMS of one level are one reminder (issue 7, item 9).
         self.assertEqual(older.collection_reminder_count, 1)
-        self.assertEqual(older.collection_next_action, "Last reminder")
+        self.assertEqual(older.collection_next_level_id.name, "Last reminder")
         self.assertEqual(str(older.collection_next_action_date), "2026-03-31")
         # Every decision is explained in the history.
         self.assertIn(
             "Level 2:\n• Days overdue 19 >= 15",
             emails.filtered(lambda a: a.invoice_id == older).explanation,
         )
-        self.assertIn(
-            "Included in the Email reminder sent with",
-            " ".join(newer.message_ids.mapped("body")),
+        # An invoice's history is its collection actions (issue 9: no note
+        # per invoice): the newer invoice's email links to the reminder sent
+        # with the older one, and each action says why.
+        Action = self.env["collection.action"]
+        newer_history = Action.search(newer.action_view_collection_actions()["domain"])
+        self.assertEqual(
+            newer_history.filtered(lambda a: a.channel == "email").message_id, message
         )
-        notes = " ".join(older.message_ids.mapped("body"))
-        self.assertIn("Why: Level 2:<br>• Days overdue 19 &gt;= 15", notes)
+        for invoice in older | newer:
+            self.assertFalse(
+                invoice.message_ids.filtered(
+                    lambda m: "Collection: " in (m.body or "")
+                ),
+                "no note per invoice: its actions are its history",
+            )
+        older_history = Action.search(older.action_view_collection_actions()["domain"])
+        notes = " ".join(action._history_note() for action in older_history)
+        self.assertIn("Why: Level 2:\n• Days overdue 19 >= 15", notes)
+        # The customer's history: one note per channel for the run, listing
+        # each invoice's action and why.
+        run_notes = self.alice.message_ids.filtered(
+            lambda m: "Collection: " in (m.body or "")
+        )
+        self.assertEqual(len(run_notes), 2, "one note per channel (email, SMS)")
+        email_note = run_notes.filtered(lambda m: "(Email)" in m.body)
+        self.assertIn(older.name, email_note.body)
+        self.assertIn(newer.name, email_note.body)
+        self.assertIn("Why: Level 2:<br>• Days overdue 19 &gt;= 15", email_note.body)
         self.assertEqual(older.collection_action_count, 2)
         self.assertEqual(self.alice.collection_action_count, 3)
         history = older.action_view_collection_actions()
@@ -249,8 +271,18 @@ class TestCollectionRun(CollectionRunCase):
         carol = self.actions(invoice_id=carol_invoice.id)
         self.assertEqual(carol.state, "failed")
         self.assertIn("no email address", carol.failure_reason)
+        # Traceable from the invoice (its actions) and the customer (issue 9:
+        # the customer's note replaces the one per invoice).
         self.assertIn(
-            "no email address", " ".join(carol_invoice.message_ids.mapped("body"))
+            "no email address",
+            " ".join(
+                self.env["collection.action"]
+                .search(carol_invoice.action_view_collection_actions()["domain"])
+                .mapped("failure_reason")
+            ),
+        )
+        self.assertIn(
+            "no email address", " ".join(self.carol.message_ids.mapped("body"))
         )
         self.assertEqual(self.actions(invoice_id=alice_invoice.id).state, "done")
         # The failure waits for a person: the next runs do not repeat it.

@@ -202,3 +202,72 @@ class TestConcurrentRuns(TransactionCase):
             for thread in threads:
                 thread.join(timeout=120)
         self.assertEqual(errors, [])
+
+    def test_two_workers_share_one_run_and_do_each_action_once(self):
+        """Issue 9: two workers (here threads, with their own transactions)
+        process the same run; each batch is claimed by one of them."""
+        cr, env = self._committed_env()
+        with cr:
+            data = self._build(env)
+            run_id = env["collection.run"].create({"company_id": data["company"]}).id
+        try:
+            barrier = threading.Barrier(2)
+            errors = []
+            workers = set()
+            run_class = type(self.env["collection.run"])
+            original = run_class._process_batch
+
+            def slow_batch(run, customer_ids, evaluator):
+                workers.add(threading.get_ident())
+                result = original(run, customer_ids, evaluator)
+                time.sleep(0.2)  # the other worker claims meanwhile
+                return result
+
+            def worker():
+                try:
+                    cr, env = self._committed_env()
+                    with cr:
+                        barrier.wait(timeout=30)
+                        env["collection.run"].browse(run_id)._process(batch_size=2)
+                except Exception as error:  # noqa: BLE001 - reported by the test
+                    errors.append(error)
+
+            with (
+                patch.object(run_class, "_process_batch", slow_batch),
+                # Outside tests every claim and batch is committed.
+                patch.object(run_class, "_can_commit", return_value=True),
+            ):
+                threads = [threading.Thread(target=worker) for _ in range(2)]
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join(timeout=120)
+            self.assertEqual(errors, [])
+            self.assertEqual(len(workers), 2, "both workers took batches")
+            cr, env = self._committed_env()
+            with cr:
+                run = env["collection.run"].browse(run_id)
+                self.assertEqual(run.state, "done")
+                self.assertEqual(run.customer_done, len(data["partners"]))
+                self.assertEqual(run.invoice_count, len(data["invoices"]))
+                self.assertEqual(set(run.batch_ids.mapped("state")), {"done"})
+                self.assertEqual(set(run.batch_ids.mapped("claim_count")), {1})
+                actions = env["collection.action"].search(
+                    [("invoice_id", "in", data["invoices"])]
+                )
+                self.assertEqual(
+                    sorted(actions.invoice_id.ids),
+                    sorted(data["invoices"]),
+                    "every invoice exactly once",
+                )
+                self.assertEqual(set(actions.mapped("state")), {"done"})
+                self.assertEqual(
+                    len(actions.message_id),
+                    len(data["partners"]),
+                    "one email per customer",
+                )
+        finally:
+            cr, env = self._committed_env()
+            with cr:
+                self._cleanup(env, data)
+                env["collection.run"].browse(run_id).exists().unlink()

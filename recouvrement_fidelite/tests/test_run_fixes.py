@@ -124,7 +124,7 @@ class TestReminderSteps(RunFixesCase):
         self.assertEqual(invoice.collection_level_id, call_level)
         self.assertEqual(invoice.collection_reminder_count, 1)
         self.assertEqual(str(invoice.collection_last_reminder_date), TODAY)
-        self.assertEqual(invoice.collection_next_action, "Email after the call")
+        self.assertEqual(invoice.collection_next_level_id.name, "Email after the call")
         # A week later the next rule fires: the customer is reminded again.
         with freeze_time("2026-03-30"):
             self.run_collection()

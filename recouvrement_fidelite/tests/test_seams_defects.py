@@ -138,7 +138,19 @@ class TestSeamsDefects(CollectionRunCase):
         self.assertFalse(statement.done_at)
         self.assertIn("statement of account does not exist yet", statement.note)
         self.assertEqual(run.done_count, 0)
-        self.assertIn("does not exist yet", " ".join(small.message_ids.mapped("body")))
+        # Traceable from the invoice (its actions) and the customer (issue 9:
+        # the customer's note replaces the one per invoice).
+        self.assertIn(
+            "does not exist yet",
+            " ".join(
+                self.env["collection.action"]
+                .search(small.action_view_collection_actions()["domain"])
+                .mapped("note")
+            ),
+        )
+        self.assertIn(
+            "does not exist yet", " ".join(self.alice.message_ids.mapped("body"))
+        )
         # It does not pile up: the next run finds it waiting.
         with freeze_time(NEXT_DAY), self.mockSMSGateway():
             self.run_collection()

@@ -352,10 +352,21 @@ class PortalCustomerMixin(InvoiceMixin):
         )
         cls.invoice_due = cls.invoice(cls.customer, 1500.0, "2026-01-31")
         cls.invoice_due._collection_dispute_open("price", note=cls.CLAIM)
+        scenario = cls.env["collection.scenario"].create(
+            {"name": "Watched payers", "company_id": cls.env.company.id}
+        )
+        formal_notice = cls.env["collection.level"].create(
+            {
+                "scenario_id": scenario.id,
+                "name": "Formal notice",
+                "level_number": 3,
+                "delay_days": 45,
+            }
+        )
         cls.invoice_due.write(
             {
                 "collection_reminder_count": 2,
-                "collection_next_action": "Formal notice",
+                "collection_next_level_id": formal_notice.id,
             }
         )
         cls.invoice_due.message_subscribe(partner_ids=cls.portal_user.partner_id.ids)
@@ -562,7 +573,7 @@ class TestReminderRecord(CollectionRunCase):
             "collection_level_id": self.level_1.id,
             "collection_reminder_count": 7,
             "collection_last_reminder_date": "2026-03-01",
-            "collection_next_action": "Nothing",
+            "collection_next_level_id": self.level_2.id,
             "collection_next_action_date": "2026-12-31",
         }
 
@@ -631,7 +642,7 @@ class TestReminderRecord(CollectionRunCase):
         self.assertEqual(str(invoice.collection_last_reminder_date), TODAY)
         # One reminder step, whatever its channels (issue 7, item 9).
         self.assertEqual(invoice.collection_reminder_count, 1)
-        self.assertEqual(invoice.collection_next_action, "Last reminder")
+        self.assertEqual(invoice.collection_next_level_id.name, "Last reminder")
         self.assertFalse(
             invoice.message_ids.filtered(
                 lambda m: "corrected by hand" in (m.body or "")
