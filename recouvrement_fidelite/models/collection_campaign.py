@@ -743,10 +743,15 @@ class CollectionCampaign(models.Model):
         # import and notes "The invoice is not a draft, it was not updated
         # from the attachment" on every invoice reminded.
         actions.with_context(no_new_invoice=True)._dispatch()
-        self._post_results()
+        self._post_results(
+            skipped=self.line_ids.partner_id.filtered(
+                lambda partner: partner.id in skipped
+            )
+        )
         return True
 
-    def _post_results(self):
+    def _post_results(self, skipped=None):
+        """Say in the chatter what the launch did, and whom it skipped."""
         self.ensure_one()
         self.invalidate_recordset(
             ["action_count", "done_count", "failed_count", "reached_count"]
@@ -758,6 +763,12 @@ class CollectionCampaign(models.Model):
             customers=self.reached_count,
             failed=self.failed_count,
         )
+        if skipped:
+            body += Markup("<p>%s</p>") % _(
+                "Skipped for their collection state: %(customers)s (reasons in "
+                "the Customers tab).",
+                customers=", ".join(skipped.mapped("display_name")),
+            )
         self.message_post(body=body, subtype_xmlid="mail.mt_note")
 
     def action_cancel(self):

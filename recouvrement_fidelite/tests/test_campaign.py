@@ -455,6 +455,13 @@ class TestCollectionCampaign(InvoiceMixin, AccountTestInvoicingCommon, MockSMS):
         self.assertFalse(reminded & (frank | gina | hugo | self.erin))
         for partner in (frank, gina, hugo, self.erin):
             self.assertEqual(self.line(campaign, partner).result, "skipped")
+        # The chatter names whom the launch skipped.
+        results = campaign.message_ids.filtered(
+            lambda m: "Campaign launched" in (m.body or "")
+        )
+        self.assertIn("Skipped for their collection state", results.body)
+        for partner in (frank, gina, hugo, self.erin):
+            self.assertIn(partner.name, results.body)
 
     @freeze_time(TODAY)
     def test_campaign_state_checks_can_be_turned_off(self):
