@@ -18,3 +18,4 @@ from . import test_policy_settings
 from . import test_translation_file
 from . import test_seams_defects
 from . import test_reminder_contact
+from . import test_demo_data
