@@ -418,6 +418,19 @@ class CollectionCampaign(models.Model):
         def skip(customer_id, reason):
             reasons.setdefault(customer_id, []).append(reason)
 
+        def by_customer(records, customer_of):
+            """``{customer id: [record, ...]}``, in the records' order."""
+            groups = {}
+            for record in records:
+                groups.setdefault(customer_of(record).id, []).append(record)
+            return groups
+
+        def invoice_customer(invoice):
+            return invoice.commercial_partner_id
+
+        def action_customer(action):
+            return action.partner_id.commercial_partner_id
+
         open_invoices = self.env["account.move"].search(
             self.env["collection.engine"]._open_invoice_domain(self.company_id)
             + [("commercial_partner_id", "in", customers.ids)],
@@ -427,12 +440,12 @@ class CollectionCampaign(models.Model):
             beyond = open_invoices.filtered(
                 lambda inv: inv.collection_level_id.level_number > self.max_level_number
             )
-            for customer in beyond.commercial_partner_id:
-                invoice = beyond.filtered(
-                    lambda inv, c=customer: inv.commercial_partner_id == c
-                ).sorted(lambda inv: -inv.collection_level_id.level_number)[0]
+            for customer_id, invoices in by_customer(beyond, invoice_customer).items():
+                invoice = max(
+                    invoices, key=lambda inv: inv.collection_level_id.level_number
+                )
                 skip(
-                    customer.id,
+                    customer_id,
                     _(
                         "Skipped: invoice %(invoice)s reached reminder level "
                         "%(level)s (%(name)s), beyond level %(max)s.",
@@ -446,17 +459,16 @@ class CollectionCampaign(models.Model):
             disputed = open_invoices.filtered(
                 lambda inv: inv.collection_dispute_state in ACTIVE_DISPUTE_STATES
             )
-            for customer in disputed.commercial_partner_id:
-                invoices = disputed.filtered(
-                    lambda inv, c=customer: inv.commercial_partner_id == c
-                )
+            for customer_id, invoices in by_customer(
+                disputed, invoice_customer
+            ).items():
                 skip(
-                    customer.id,
+                    customer_id,
                     _(
                         "Skipped: disputed invoice(s) %(invoices)s. %(why)s",
-                        invoices=", ".join(invoices.mapped("name")),
+                        invoices=", ".join(inv.name for inv in invoices),
                         why=" ".join(
-                            dict.fromkeys(invoices.mapped("collection_pause_info"))
+                            dict.fromkeys(inv.collection_pause_info for inv in invoices)
                         ),
                     ),
                 )
@@ -480,24 +492,23 @@ class CollectionCampaign(models.Model):
                 ],
                 order="done_at desc, id desc",
             )
-            for customer in reminders.partner_id.commercial_partner_id:
-                actions = reminders.filtered(
-                    lambda a, c=customer: a.partner_id.commercial_partner_id == c
-                )
-                sent = actions.filtered(lambda a: a.state == "done")[:1]
+            for customer_id, actions in by_customer(reminders, action_customer).items():
+                sent = [action for action in actions if action.state == "done"]
                 if sent:
+                    # The day the customer received it, in the user's time zone.
+                    sent_on = fields.Datetime.context_timestamp(self, sent[0].done_at)
                     skip(
-                        customer.id,
+                        customer_id,
                         _(
                             "Skipped: reminded on %(date)s, less than %(days)s "
                             "days ago.",
-                            date=format_date(self.env, sent.done_at),
+                            date=format_date(self.env, sent_on.date()),
                             days=self.recent_reminder_days,
                         ),
                     )
                 else:
                     skip(
-                        customer.id,
+                        customer_id,
                         _("Skipped: a reminder is waiting for approval or to be sent."),
                     )
         if self.skip_escalated:
@@ -511,12 +522,12 @@ class CollectionCampaign(models.Model):
                 ],
                 order="date desc, id desc",
             )
-            for customer in escalations.partner_id.commercial_partner_id:
-                escalation = escalations.filtered(
-                    lambda a, c=customer: a.partner_id.commercial_partner_id == c
-                )[:1]
+            for customer_id, actions in by_customer(
+                escalations, action_customer
+            ).items():
+                escalation = actions[0]
                 skip(
-                    customer.id,
+                    customer_id,
                     _(
                         "Skipped: an escalation was decided on %(date)s (%(state)s).",
                         date=format_date(self.env, escalation.date),
