@@ -773,10 +773,15 @@ class CollectionAction(models.Model):
         )
 
     def _author(self):
-        """Who signs reminders: the collection responsible, else the company
-        (whichever has an email address); empty: the template's sender."""
-        user = self.partner_id.commercial_partner_id.collection_user_id
-        candidates = user.partner_id | self.company_id.partner_id
+        """Who signs reminders: the customer's contact as the templates name
+        it (``res.partner._collection_contact_values``: never a technical
+        user), else the company, whichever has an email address; empty: the
+        template's sender."""
+        main = self._main_action()
+        customer = main.partner_id.commercial_partner_id
+        company = main.company_id or self.company_id[:1]
+        contact = customer._collection_contact_values(main.invoice_id, company)
+        candidates = contact["partner"] | company.partner_id
         return candidates.filtered("email")[:1]
 
     def _author_values(self):

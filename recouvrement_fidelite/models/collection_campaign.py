@@ -21,9 +21,10 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import format_amount, format_datetime
+from odoo.tools import format_amount, format_date, format_datetime
 
 from ..engine.concepts import CAMPAIGN_CHANNELS, TONES
+from .account_move import ACTIVE_DISPUTE_STATES
 
 #: Changing one of these fields changes who gets what: the preview is redone.
 SELECTION_FIELDS = frozenset(
@@ -34,8 +35,16 @@ SELECTION_FIELDS = frozenset(
         "overdue_only",
         "channel",
         "company_id",
+        "skip_beyond_level",
+        "max_level_number",
+        "skip_recent_reminder",
+        "recent_reminder_days",
+        "skip_escalated",
+        "skip_disputed",
     }
 )
+#: States of an action that stand for a reminder sent or about to be sent.
+PENDING_OR_SENT = ("proposed", "approved", "done")
 
 
 class CollectionCampaign(models.Model):
@@ -94,6 +103,45 @@ class CollectionCampaign(models.Model):
         string="Overdue amount up to",
         help="Only customers who owe at most this amount past its due date, "
         "in company currency. Zero: no maximum.",
+    )
+    # The customer's collection state: a campaign's wording ("probably an
+    # oversight") must not contradict what the scheduled reminders already
+    # said or decided. Every check is on by default.
+    skip_beyond_level = fields.Boolean(
+        string="Skip customers reminded beyond a level",
+        default=True,
+        help="On: customers with an open invoice whose scheduled reminders "
+        "went beyond the level below are skipped.",
+    )
+    max_level_number = fields.Integer(
+        string="Highest reminder level",
+        default=1,
+        help="Customers with an open invoice at a higher reminder level are "
+        "skipped (when the option above is on).",
+    )
+    skip_recent_reminder = fields.Boolean(
+        string="Skip customers reminded recently",
+        default=True,
+        help="On: customers reminded within the days below, or with a "
+        "reminder waiting for approval or to be sent, are skipped.",
+    )
+    recent_reminder_days = fields.Integer(
+        string="Reminded within (days)",
+        default=lambda self: self.env.company.collection_campaign_quiet_days,
+        help="Default: the company's setting (Settings, Collection: policy).",
+    )
+    skip_escalated = fields.Boolean(
+        string="Skip customers with an escalation",
+        default=True,
+        help="On: customers for whom an escalation (formal notice, agency, "
+        "court...) was proposed, approved or carried out on an open invoice "
+        "are skipped.",
+    )
+    skip_disputed = fields.Boolean(
+        string="Skip customers with a dispute",
+        default=True,
+        help="On: customers with an open or under-review dispute are skipped "
+        "altogether. Off: only the disputed invoices are left out.",
     )
     channel = fields.Selection(list(CAMPAIGN_CHANNELS), required=True, default="email")
     mail_template_id = fields.Many2one(
@@ -244,6 +292,18 @@ class CollectionCampaign(models.Model):
                     )
                 ) from error
 
+    @api.constrains("max_level_number", "recent_reminder_days")
+    def _check_collection_state_filters(self):
+        for campaign in self:
+            if campaign.max_level_number < 0 or campaign.recent_reminder_days < 0:
+                raise ValidationError(
+                    _(
+                        "Campaign %(campaign)s: the highest reminder level and "
+                        "the number of days cannot be negative.",
+                        campaign=campaign.name,
+                    )
+                )
+
     @api.constrains("min_overdue_amount", "max_overdue_amount")
     def _check_amounts(self):
         for campaign in self:
@@ -343,6 +403,141 @@ class CollectionCampaign(models.Model):
 
         return customers.filtered(selected), balances
 
+    def _skip_reasons(self, customers, today):
+        """Customers the campaign skips for their collection state, with
+        why: ``{customer id: [reason, ...]}``, in the user's language.
+
+        Read in a few queries for all the customers; the preview shows the
+        reasons and the launch checks them again.
+        """
+        self.ensure_one()
+        reasons = {}
+        if not customers:
+            return reasons
+
+        def skip(customer_id, reason):
+            reasons.setdefault(customer_id, []).append(reason)
+
+        def by_customer(records, customer_of):
+            """``{customer id: [record, ...]}``, in the records' order."""
+            groups = {}
+            for record in records:
+                groups.setdefault(customer_of(record).id, []).append(record)
+            return groups
+
+        def invoice_customer(invoice):
+            return invoice.commercial_partner_id
+
+        def action_customer(action):
+            return action.partner_id.commercial_partner_id
+
+        open_invoices = self.env["account.move"].search(
+            self.env["collection.engine"]._open_invoice_domain(self.company_id)
+            + [("commercial_partner_id", "in", customers.ids)],
+            order="invoice_date_due, id",
+        )
+        if self.skip_beyond_level:
+            beyond = open_invoices.filtered(
+                lambda inv: inv.collection_level_id.level_number > self.max_level_number
+            )
+            for customer_id, invoices in by_customer(beyond, invoice_customer).items():
+                invoice = max(
+                    invoices, key=lambda inv: inv.collection_level_id.level_number
+                )
+                skip(
+                    customer_id,
+                    _(
+                        "Skipped: invoice %(invoice)s reached reminder level "
+                        "%(level)s (%(name)s), beyond level %(max)s.",
+                        invoice=invoice.name,
+                        level=invoice.collection_level_id.level_number,
+                        name=invoice.collection_level_id.name,
+                        max=self.max_level_number,
+                    ),
+                )
+        if self.skip_disputed:
+            disputed = open_invoices.filtered(
+                lambda inv: inv.collection_dispute_state in ACTIVE_DISPUTE_STATES
+            )
+            for customer_id, invoices in by_customer(
+                disputed, invoice_customer
+            ).items():
+                skip(
+                    customer_id,
+                    _(
+                        "Skipped: disputed invoice(s) %(invoices)s. %(why)s",
+                        invoices=", ".join(inv.name for inv in invoices),
+                        why=" ".join(
+                            dict.fromkeys(inv.collection_pause_info for inv in invoices)
+                        ),
+                    ),
+                )
+        Action = self.env["collection.action"]
+        customer_actions = [
+            ("company_id", "=", self.company_id.id),
+            ("partner_id", "child_of", customers.ids),
+            ("state", "in", PENDING_OR_SENT),
+        ]
+        if self.skip_recent_reminder:
+            since = fields.Date.subtract(today, days=self.recent_reminder_days)
+            reminders = Action.search(
+                customer_actions
+                + [
+                    ("kind", "=", "reminder"),
+                    # A campaign launched again retries its own failures.
+                    ("campaign_id", "!=", self.id),
+                    "|",
+                    ("state", "!=", "done"),
+                    ("done_at", ">=", fields.Datetime.to_datetime(since)),
+                ],
+                order="done_at desc, id desc",
+            )
+            for customer_id, actions in by_customer(reminders, action_customer).items():
+                sent = [action for action in actions if action.state == "done"]
+                if sent:
+                    # The day the customer received it, in the user's time zone.
+                    sent_on = fields.Datetime.context_timestamp(self, sent[0].done_at)
+                    skip(
+                        customer_id,
+                        _(
+                            "Skipped: reminded on %(date)s, less than %(days)s "
+                            "days ago.",
+                            date=format_date(self.env, sent_on.date()),
+                            days=self.recent_reminder_days,
+                        ),
+                    )
+                else:
+                    skip(
+                        customer_id,
+                        _("Skipped: a reminder is waiting for approval or to be sent."),
+                    )
+        if self.skip_escalated:
+            escalations = Action.search(
+                customer_actions
+                + [
+                    ("kind", "=", "escalation"),
+                    "|",
+                    ("invoice_id", "=", False),
+                    ("invoice_id", "in", open_invoices.ids),
+                ],
+                order="date desc, id desc",
+            )
+            for customer_id, actions in by_customer(
+                escalations, action_customer
+            ).items():
+                escalation = actions[0]
+                skip(
+                    customer_id,
+                    _(
+                        "Skipped: an escalation was decided on %(date)s (%(state)s).",
+                        date=format_date(self.env, escalation.date),
+                        state=dict(
+                            Action._fields["state"]._description_selection(self.env)
+                        )[escalation.state],
+                    ),
+                )
+        return reasons
+
     def _line_values(self, today):
         """Preview lines: who gets what, and whether they can be reached."""
         self.ensure_one()
@@ -357,6 +552,7 @@ class CollectionCampaign(models.Model):
         by_customer = {}
         for invoice in invoices:
             by_customer.setdefault(invoice.commercial_partner_id.id, []).append(invoice)
+        skipped = self._skip_reasons(customers, today)
         lines = []
         for customer in customers:
             customer_invoices = by_customer.get(customer.id, [])
@@ -401,6 +597,10 @@ class CollectionCampaign(models.Model):
                         "their invoices."
                     )
                 ]
+            elif customer.id in skipped:
+                reachable = False
+                to_remind = []
+                reasons = skipped[customer.id]
             lines.append(
                 {
                     "campaign_id": self.id,
@@ -499,10 +699,20 @@ class CollectionCampaign(models.Model):
             + self.env["collection.engine"]._open_invoice_domain(self.company_id)
             + [("collection_paused", "=", False)]
         )
+        # The customer's collection state may have changed since the
+        # preview (a reminder sent, an escalation decided): checked again,
+        # and the line says why the customer was skipped.
+        skipped = self._skip_reasons(self.line_ids.partner_id, today)
+        for line in self.line_ids.filtered(lambda line: line.partner_id.id in skipped):
+            line.write(
+                {"reachable": False, "reason": " ".join(skipped[line.partner_id.id])}
+            )
         no_level = self.env["collection.level"]
         extra = f"campaign-{self.id}"
         planned = []
         for line in self.line_ids:
+            if line.partner_id.id in skipped:
+                continue
             for invoice in line.invoice_ids & still_due:
                 planned.append(
                     {
@@ -539,11 +749,20 @@ class CollectionCampaign(models.Model):
                 "launch_user_id": self.env.uid,
             }
         )
-        actions._dispatch()
-        self._post_results()
+        # The reminder's letter is attached to its email: without this key,
+        # Odoo reads an attachment posted on an invoice as a document to
+        # import and notes "The invoice is not a draft, it was not updated
+        # from the attachment" on every invoice reminded.
+        actions.with_context(no_new_invoice=True)._dispatch()
+        self._post_results(
+            skipped=self.line_ids.partner_id.filtered(
+                lambda partner: partner.id in skipped
+            )
+        )
         return True
 
-    def _post_results(self):
+    def _post_results(self, skipped=None):
+        """Say in the chatter what the launch did, and whom it skipped."""
         self.ensure_one()
         self.invalidate_recordset(
             ["action_count", "done_count", "failed_count", "reached_count"]
@@ -555,6 +774,12 @@ class CollectionCampaign(models.Model):
             customers=self.reached_count,
             failed=self.failed_count,
         )
+        if skipped:
+            body += Markup("<p>%s</p>") % _(
+                "Skipped for their collection state: %(customers)s (reasons in "
+                "the Customers tab).",
+                customers=", ".join(skipped.mapped("display_name")),
+            )
         self.message_post(body=body, subtype_xmlid="mail.mt_note")
 
     def action_cancel(self):

@@ -135,7 +135,7 @@ class ReportCollectionLetter(models.AbstractModel):
         )
         deadline_text = format_date(env, deadline, lang_code=lang, date_format="long")
         date_text = format_date(env, today, lang_code=lang, date_format="long")
-        responsible = customer.collection_user_id or invoices[:1].invoice_user_id
+        contact = customer._collection_contact_values(invoices, company)
         main = invoices[:1]
         bank = company.partner_id.bank_ids[:1]
         return {
@@ -168,10 +168,11 @@ class ReportCollectionLetter(models.AbstractModel):
                 self._paragraphs(env, tone, len(invoices), total_text, deadline_text),
                 credit,
             ),
-            "responsible": responsible,
-            "contact_name": responsible.name or company.name,
-            "contact_phone": responsible.phone or company.phone,
-            "contact_email": responsible.email or company.email,
+            # A person signs above the company's name; else the company alone.
+            "responsible": contact["user"],
+            "contact_name": contact["name"],
+            "contact_phone": contact["phone"],
+            "contact_email": contact["email"],
             "bank": bank,
             "bank_is_iban": bool(
                 bank

@@ -32,6 +32,7 @@ SETTING_BOUNDS = {
     "collection_history_months": (1, 120),
     "collection_unanswered_calls_days": (1, 730),
     "collection_max_installments": (2, 120),
+    "collection_campaign_quiet_days": (1, 365),
 }
 
 
@@ -70,6 +71,21 @@ class ResCompany(models.Model):
         domain="[('share', '=', False), ('company_ids', 'in', id)]",
         help="Reminders of levels that require approval are submitted to this "
         "person. Empty: any collection manager may approve them.",
+    )
+
+    collection_contact_user_id = fields.Many2one(
+        "res.users",
+        string="Default contact for customers",
+        domain="[('share', '=', False), ('company_ids', 'in', id)]",
+        help="The person reminders name as the customer's contact, and who "
+        "signs them, when neither the customer nor the invoice has a person "
+        "in charge. Empty: the company itself, with its email and phone.",
+    )
+    collection_contact_email = fields.Char(
+        related="collection_contact_user_id.email", string="Contact email"
+    )
+    collection_contact_phone = fields.Char(
+        related="collection_contact_user_id.phone", string="Contact phone"
     )
 
     # Legal defaults
@@ -152,6 +168,14 @@ class ResCompany(models.Model):
         help="The most installments a rule may offer in a payment plan. In "
         "France a judge may spread a debt over 24 months at most (Civil Code "
         "1343-5).",
+    )
+
+    collection_campaign_quiet_days = fields.Integer(
+        string="No campaign after a reminder (days)",
+        default=14,
+        help="By default, campaigns skip customers reminded less than this "
+        "many days ago, or with a reminder waiting to be sent; each campaign "
+        "may change it.",
     )
 
     def _collection_late_payment_mention(self):

@@ -14,6 +14,15 @@ class ResConfigSettings(models.TransientModel):
     collection_approver_id = fields.Many2one(
         related="company_id.collection_approver_id", readonly=False
     )
+    collection_contact_user_id = fields.Many2one(
+        related="company_id.collection_contact_user_id", readonly=False
+    )
+    collection_contact_email = fields.Char(
+        related="company_id.collection_contact_email"
+    )
+    collection_contact_phone = fields.Char(
+        related="company_id.collection_contact_phone"
+    )
     collection_law_country_id = fields.Many2one(
         related="company_id.collection_law_country_id", readonly=False
     )
@@ -51,6 +60,9 @@ class ResConfigSettings(models.TransientModel):
     )
     collection_max_installments = fields.Integer(
         related="company_id.collection_max_installments", readonly=False
+    )
+    collection_campaign_quiet_days = fields.Integer(
+        related="company_id.collection_campaign_quiet_days", readonly=False
     )
 
     def _collection_action(self, xmlid, model):

@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools.sql import column_exists
 
@@ -459,6 +459,56 @@ class ResPartner(models.Model):
             ),
         ]
         return days, [(start, end) for start, end in ranges if end > start]
+
+    # Who speaks to the customer
+
+    def _collection_contact_user(self, invoices=None, company=None):
+        """The person reminders name as this customer's contact and who signs
+        them: the customer's collection responsible, else the salesperson of
+        the (first) invoice, else the company's default contact for
+        customers (Settings); empty when none of them is a person who can
+        answer.
+
+        Only active internal users count: a technical user (OdooBot, which
+        creates the invoices of scheduled jobs and imports) or an archived
+        one cannot answer a customer's call or email.
+        """
+        customer = self.commercial_partner_id[:1]
+        invoices = invoices or self.env["account.move"]
+        company = company or invoices.company_id[:1] or self.env.company
+        candidates = [
+            customer.collection_user_id,
+            invoices[:1].invoice_user_id,
+            company.collection_contact_user_id,
+        ]
+        for user in candidates:
+            if user and user.active and not user.share and user.id != SUPERUSER_ID:
+                return user
+        return self.env["res.users"]
+
+    def _collection_contact_values(self, invoices=None, company=None):
+        """How reminders name the customer's contact: ``name``, ``email``,
+        ``phone`` and ``email_formatted`` (the sender), and ``partner`` (the
+        author of the message). The person of :meth:`_collection_contact_user`,
+        else the company itself; what the person lacks (an email, a phone) is
+        the company's. Mail templates, letters and the dispatch all read
+        this one method.
+        """
+        invoices = invoices or self.env["account.move"]
+        company = company or invoices.company_id[:1] or self.env.company
+        user = self._collection_contact_user(invoices, company)
+        if user.email:
+            email_formatted = user.email_formatted
+        else:
+            email_formatted = company.email_formatted if company.email else ""
+        return {
+            "user": user,
+            "partner": user.partner_id or company.partner_id,
+            "name": user.name or company.name or "",
+            "email": user.email or company.email or "",
+            "phone": user.phone or user.mobile or company.phone or "",
+            "email_formatted": email_formatted,
+        }
 
     # Reaching the customer
 

@@ -20,3 +20,5 @@ from . import test_seams_defects
 from . import test_engine_wording
 from . import test_run_workers
 from . import test_action_kinds
+from . import test_reminder_contact
+from . import test_demo_data

@@ -223,8 +223,9 @@ class TestCollectionCampaign(InvoiceMixin, AccountTestInvoicingCommon, MockSMS):
             ),
             2,
         )
-        # A duplicated campaign reminds the same customers again, once.
-        again = campaign.copy()
+        # A duplicated campaign, told not to skip customers reminded
+        # recently, reminds the same customers again, once.
+        again = campaign.copy({"skip_recent_reminder": False})
         self.assertEqual(again.state, "draft")
         self.assertFalse(again.line_ids)
         again.action_preview()
@@ -362,3 +363,168 @@ class TestCollectionCampaign(InvoiceMixin, AccountTestInvoicingCommon, MockSMS):
         self.assertTrue(campaign.line_ids)
         with self.assertRaises(AccessError):
             campaign.unlink()
+
+    # The customer's collection state (issue 10): a campaign never
+    # contradicts what the scheduled reminders said or decided.
+
+    def action(self, partner, invoice, kind, state, **values):
+        return self.env["collection.action"].create(
+            dict(
+                {
+                    "company_id": invoice.company_id.id,
+                    "partner_id": partner.id,
+                    "invoice_id": invoice.id,
+                    "kind": kind,
+                    "channel": "email" if kind == "reminder" else "none",
+                    "state": state,
+                    "date": TODAY,
+                },
+                **values,
+            )
+        )
+
+    def level(self, number):
+        scenario = self.env["collection.scenario"].create(
+            {"name": "Campaign scenario", "company_id": self.env.company.id}
+        )
+        return self.env["collection.level"].create(
+            {
+                "name": f"Level {number}",
+                "scenario_id": scenario.id,
+                "level_number": number,
+                "delay_days": 10 * number,
+            }
+        )
+
+    @freeze_time(TODAY)
+    def test_campaign_skips_customers_by_collection_state(self):
+        frank = self.env["res.partner"].create(
+            {"name": "Frank Formal", "email": "frank@example.com", "city": "Lyon"}
+        )
+        frank_invoice = self.invoice(frank, 100.0, "2026-01-20")
+        gina = self.env["res.partner"].create(
+            {"name": "Gina Escalated", "email": "gina@example.com", "city": "Lyon"}
+        )
+        gina_invoice = self.invoice(gina, 100.0, "2026-01-20")
+        hugo = self.env["res.partner"].create(
+            {"name": "Hugo Reminded", "email": "hugo@example.com", "city": "Lyon"}
+        )
+        hugo_invoice = self.invoice(hugo, 100.0, "2026-02-20")
+        # Frank's invoice reached the third level of his scenario, Gina's
+        # formal notice was decided (waiting for approval), Hugo got a
+        # reminder five days ago.
+        frank_invoice.collection_level_id = self.level(3)
+        self.action(gina, gina_invoice, "escalation", "proposed")
+        with freeze_time("2026-03-15 09:00:00"):
+            self.action(hugo, hugo_invoice, "reminder", "approved")._mark_done()
+        campaign = self.campaign()
+        # Safe defaults: every check on, level 1, the company's quiet days.
+        self.assertTrue(campaign.skip_beyond_level)
+        self.assertEqual(campaign.max_level_number, 1)
+        self.assertTrue(campaign.skip_recent_reminder)
+        self.assertEqual(
+            campaign.recent_reminder_days,
+            self.env.company.collection_campaign_quiet_days,
+        )
+        self.assertTrue(campaign.skip_escalated)
+        self.assertTrue(campaign.skip_disputed)
+        campaign.action_preview()
+        frank_line = self.line(campaign, frank)
+        self.assertFalse(frank_line.reachable)
+        self.assertFalse(frank_line.invoice_ids)
+        self.assertIn(
+            f"Skipped: invoice {frank_invoice.name} reached reminder level 3",
+            frank_line.reason,
+        )
+        self.assertIn("beyond level 1", frank_line.reason)
+        gina_line = self.line(campaign, gina)
+        self.assertFalse(gina_line.invoice_ids)
+        self.assertIn("Skipped: an escalation was decided on", gina_line.reason)
+        hugo_line = self.line(campaign, hugo)
+        self.assertFalse(hugo_line.invoice_ids)
+        self.assertIn("Skipped: reminded on 03/15/2026", hugo_line.reason)
+        self.assertIn("less than 14 days ago", hugo_line.reason)
+        erin_line = self.line(campaign, self.erin)
+        self.assertIn("Skipped: disputed invoice(s)", erin_line.reason)
+        self.assertIn("Dispute open", erin_line.reason)
+        # Alice is not skipped.
+        self.assertTrue(self.line(campaign, self.alice).invoice_ids)
+        campaign.action_launch()
+        reminded = campaign.action_ids.partner_id
+        self.assertIn(self.alice, reminded)
+        self.assertFalse(reminded & (frank | gina | hugo | self.erin))
+        for partner in (frank, gina, hugo, self.erin):
+            self.assertEqual(self.line(campaign, partner).result, "skipped")
+        # The chatter names whom the launch skipped.
+        results = campaign.message_ids.filtered(
+            lambda m: "Campaign launched" in (m.body or "")
+        )
+        self.assertIn("Skipped for their collection state", results.body)
+        for partner in (frank, gina, hugo, self.erin):
+            self.assertIn(partner.name, results.body)
+
+    @freeze_time(TODAY)
+    def test_campaign_state_checks_can_be_turned_off(self):
+        frank = self.env["res.partner"].create(
+            {"name": "Frank Formal", "email": "frank@example.com", "city": "Lyon"}
+        )
+        frank_invoice = self.invoice(frank, 100.0, "2026-01-20")
+        self.action(frank, frank_invoice, "escalation", "done")
+        with freeze_time("2026-03-15 09:00:00"):
+            self.action(frank, frank_invoice, "reminder", "approved")._mark_done()
+        frank_invoice.collection_level_id = self.level(3)
+        campaign = self.campaign(
+            skip_beyond_level=False,
+            skip_recent_reminder=False,
+            skip_escalated=False,
+            skip_disputed=False,
+        )
+        campaign.action_preview()
+        self.assertEqual(self.line(campaign, frank).invoice_ids, frank_invoice)
+        self.assertFalse(self.line(campaign, frank).reason)
+        # Without the dispute check, only the disputed invoice is left out.
+        erin_invoice = self.invoice(self.erin, 80.0, "2026-03-01")
+        campaign.action_preview()
+        erin_line = self.line(campaign, self.erin)
+        self.assertEqual(erin_line.invoice_ids, erin_invoice)
+        self.assertIn("1 invoice(s) left out", erin_line.reason)
+        # A higher level, a shorter quiet period: Frank is in again.
+        other = self.campaign(max_level_number=3, recent_reminder_days=3)
+        other.action_preview()
+        self.assertFalse(
+            "reached reminder level" in (self.line(other, frank).reason or "")
+        )
+        self.assertFalse("reminded on" in (self.line(other, frank).reason or ""))
+        self.assertIn("escalation", self.line(other, frank).reason)
+
+    @freeze_time(TODAY)
+    def test_campaign_launch_checks_the_state_again(self):
+        campaign = self.campaign()
+        campaign.action_preview()
+        self.assertTrue(self.line(campaign, self.alice).invoice_ids)
+        # Between the preview and the launch, the scheduled run decided a
+        # formal notice for Alice.
+        self.action(self.alice, self.alice_old, "escalation", "approved")
+        campaign.action_launch()
+        self.assertFalse(
+            campaign.action_ids.filtered(lambda a: a.partner_id == self.alice)
+        )
+        alice = self.line(campaign, self.alice)
+        self.assertEqual(alice.result, "skipped")
+        self.assertFalse(alice.reachable)
+        self.assertIn("Skipped: an escalation was decided on", alice.reason)
+
+    @freeze_time(TODAY)
+    def test_campaign_email_posts_no_not_a_draft_note(self):
+        campaign = self.campaign(partner_domain=f"[('id', '=', {self.alice.id})]")
+        campaign.action_preview()
+        campaign.action_launch()
+        actions = campaign.action_ids
+        self.assertEqual(set(actions.mapped("state")), {"done"})
+        # The campaign's letter goes with the email ...
+        self.assertTrue(actions.message_id.attachment_ids)
+        # ... and Odoo does not take it for an invoice to import.
+        for invoice in self.alice_old | self.alice_new:
+            bodies = " ".join(invoice.message_ids.mapped("body"))
+            self.assertNotIn("not a draft", bodies)
+            self.assertNotIn("not updated from the attachment", bodies)

@@ -488,6 +488,9 @@ class TestCollectionRun(CollectionRunCase):
     def test_reminders_are_signed_by_the_responsible_or_the_company(self):
         self.env.company.partner_id.email = "billing@company.example"
         invoice = self.invoice(self.alice, 100.0, "2026-03-12")
+        # Neither the customer nor the invoice has a responsible (the
+        # invoice's salesperson would sign, see test_reminder_contact).
+        invoice.invoice_user_id = False
         self.run_collection()
         message = self.actions(invoice_id=invoice.id, channel="email").message_id
         self.assertEqual(message.author_id, self.env.company.partner_id)
