@@ -17,3 +17,4 @@ from . import test_scenario_source
 from . import test_policy_settings
 from . import test_translation_file
 from . import test_seams_defects
+from . import test_screens
