@@ -787,7 +787,10 @@ class ResPartner(models.Model):
     # the open invoices, never one query per customer.
 
     collection_followup_currency_id = fields.Many2one(
-        "res.currency", compute="_compute_collection_followup", groups=COLLECTION_USERS
+        "res.currency",
+        string="Currency",
+        compute="_compute_collection_followup",
+        groups=COLLECTION_USERS,
     )
     collection_followup_owed = fields.Monetary(
         string="Owed",
