@@ -710,6 +710,24 @@ class CollectionAction(models.Model):
         sanitize=False,
     )
 
+    detail = fields.Char(
+        compute="_compute_detail",
+        help="What the action is about when its kind says it only in part: "
+        "the stage of an escalation.",
+    )
+
+    @api.depends("kind", "params")
+    def _compute_detail(self):
+        escalations = self.filtered(lambda a: a.kind == "escalation")
+        (self - escalations).detail = False
+        if not escalations:
+            return
+        handler = self.env["collection.action.kind"]._handler("escalation")
+        for action in escalations:
+            action.detail = handler._stage_label(
+                action._params().get("stage"), action.company_id
+            )
+
     @api.depends("invoice_id")
     def _compute_amount_due(self):
         # Depends on the invoice only, not on its residual: the amount is
@@ -786,12 +804,8 @@ class CollectionAction(models.Model):
             )
         else:
             lines = [self.summary or ""] + actions._invoices_table()
-            if self.kind == "escalation":
-                stage = self._params().get("stage")
-                handler = self.env["collection.action.kind"]._handler("escalation")
-                lines.insert(
-                    1, _("Stage: %s", handler._stage_label(stage, self.company_id))
-                )
+            if self.detail:
+                lines.insert(1, self.detail)
             self.preview_body = Markup("<br/>").join(lines)
 
     def action_preview_letter(self):

@@ -825,12 +825,15 @@ class ResPartner(models.Model):
         groups=COLLECTION_USERS,
     )
     collection_followup_next_action = fields.Char(
-        string="Next action",
+        string="Next level",
         compute="_compute_collection_followup",
+        help="The next reminder level of the customer's scenario, on the open "
+        "invoice that reaches one first; what the run will actually do is in "
+        "the actions waiting for approval or dispatch.",
         groups=COLLECTION_USERS,
     )
     collection_followup_next_action_date = fields.Date(
-        string="Next action on",
+        string="Next level from",
         compute="_compute_collection_followup",
         groups=COLLECTION_USERS,
     )

@@ -238,6 +238,25 @@ class TestApproval(ScreensCase):
         )
 
     @freeze_time(TODAY)
+    def test_escalations_and_calls_are_named_as_what_they_are(self):
+        invoice = self.invoice(self.alice, 500.0, "2026-03-01")
+        escalation = self.action(
+            invoice,
+            state="proposed",
+            kind="escalation",
+            params='{"stage": "formal_notice"}',
+        ).with_user(self.collector)
+        call = self.action(
+            invoice, state="proposed", kind="call", channel="phone"
+        ).with_user(self.collector)
+        self.assertEqual(escalation.detail, "Formal notice")
+        self.assertIn("Formal notice", escalation.preview_body)
+        self.assertTrue(escalation.summary.startswith("Escalation"))
+        self.assertFalse(call.detail)
+        self.assertTrue(call.summary.startswith("Call"))
+        self.assertIn(invoice.name, call.preview_body)
+
+    @freeze_time(TODAY)
     def test_approval_says_what_was_sent_and_reloads_the_list(self):
         invoice = self.invoice(self.alice, 500.0, "2026-03-01")
         first = self.action(
