@@ -788,7 +788,7 @@ class ResPartner(models.Model):
 
     collection_followup_currency_id = fields.Many2one(
         "res.currency",
-        string="Currency",
+        string="Follow-up currency",
         compute="_compute_collection_followup",
         groups=COLLECTION_USERS,
     )
