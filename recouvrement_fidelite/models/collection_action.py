@@ -12,6 +12,7 @@ failed or was cancelled, whatever runs overlap.
 
 import json
 import logging
+from urllib.parse import urlencode
 
 from markupsafe import Markup
 
@@ -797,11 +798,22 @@ class CollectionAction(models.Model):
             )[invoice.id]
             self.preview_body = plaintext2html(body)
         elif self.kind == "reminder" and self.channel == "letter":
-            self.preview_body = Markup("<p>%s</p>") % _(
-                "A letter for %(count)s invoice(s); open it with "
-                "the Preview letter button.",
-                count=len(actions.invoice_id),
+            report, letter_context = actions._letter()
+            if not report:
+                self.preview_body = Markup("<p>%s</p>") % _(
+                    "No letter for this reminder's level."
+                )
+                return
+            # The letter's page as the run will print it (same template as
+            # the PDF, shown as HTML: every browser displays it inline).
+            url = "/report/html/{}/{}".format(
+                report.report_name, ",".join(map(str, actions.invoice_id.ids))
             )
+            if letter_context:
+                url += "?" + urlencode({"context": json.dumps(letter_context)})
+            self.preview_body = Markup(
+                '<iframe class="w-100 border" style="height: 80vh" src="%s"></iframe>'
+            ) % url
         else:
             lines = [self.summary or ""] + actions._invoices_table()
             if self.detail:

@@ -257,6 +257,22 @@ class TestApproval(ScreensCase):
         self.assertIn(invoice.name, call.preview_body)
 
     @freeze_time(TODAY)
+    def test_preview_shows_the_letter(self):
+        invoice = self.invoice(self.alice, 500.0, "2026-02-01")
+        letter = self.action(
+            invoice, state="proposed", channel="letter", level_id=self.level_3.id
+        ).with_user(self.collector)
+        report = self.env.ref("account.account_invoices")
+        self.assertIn(
+            f'src="/report/html/{report.report_name}/{invoice.id}"',
+            letter.preview_body,
+        )
+        opened = letter.action_preview_letter()
+        self.assertEqual(opened["type"], "ir.actions.report")
+        self.assertEqual(opened["report_name"], report.report_name)
+        self.assertEqual(opened["context"]["active_ids"], invoice.ids)
+
+    @freeze_time(TODAY)
     def test_approval_says_what_was_sent_and_reloads_the_list(self):
         invoice = self.invoice(self.alice, 500.0, "2026-03-01")
         first = self.action(
