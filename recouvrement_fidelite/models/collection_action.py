@@ -741,15 +741,18 @@ class CollectionAction(models.Model):
         kind and channel waiting for approval or dispatch (one message per
         customer and channel)."""
         self.ensure_one()
-        return self.search(
-            [
-                ("partner_id", "=", self.partner_id.id),
-                ("company_id", "=", self.company_id.id),
-                ("kind", "=", self.kind),
-                ("channel", "=", self.channel),
-                ("state", "in", ("proposed", "approved")),
-            ]
-        ) | self
+        return (
+            self.search(
+                [
+                    ("partner_id", "=", self.partner_id.id),
+                    ("company_id", "=", self.company_id.id),
+                    ("kind", "=", self.kind),
+                    ("channel", "=", self.channel),
+                    ("state", "in", ("proposed", "approved")),
+                ]
+            )
+            | self
+        )
 
     def _compute_preview(self):
         for action in self:
@@ -811,9 +814,11 @@ class CollectionAction(models.Model):
             )
             if letter_context:
                 url += "?" + urlencode({"context": json.dumps(letter_context)})
-            self.preview_body = Markup(
-                '<iframe class="w-100 border" style="height: 80vh" src="%s"></iframe>'
-            ) % url
+            frame = (
+                '<iframe class="w-100 border" style="height: 80vh" src="%s">'
+                "</iframe>"
+            )
+            self.preview_body = Markup(frame) % url
         else:
             lines = [self.summary or ""] + actions._invoices_table()
             if self.detail:
@@ -864,7 +869,10 @@ class CollectionAction(models.Model):
                 label = f"{label} ({channels.get(action.channel, action.channel)})"
             key = (states[action.state], label)
             counts[key] = counts.get(key, 0) + 1
-        return "; ".join(
-            _("%(state)s: %(count)s × %(what)s", state=state, count=count, what=what)
+        summary = " ".join(
+            _("%(state)s: %(count)s × %(what)s.", state=state, count=count, what=what)
             for (state, what), count in sorted(counts.items())
         )
+        if "failed" in self.mapped("state"):
+            summary += " " + _("Failures wait in Failures to fix, with their reason.")
+        return summary

@@ -287,8 +287,9 @@ class TestApproval(ScreensCase):
         self.assertEqual(set((first | second).mapped("state")), {"done"})
         self.assertEqual(result["tag"], "display_notification")
         message = result["params"]["message"]
-        self.assertIn("Done: 1 × Reminder (Email)", message)
-        self.assertIn("Done: 1 × Reminder (SMS)", message)
+        self.assertIn("Done: 1 × Reminder (Email).", message)
+        self.assertIn("Done: 1 × Reminder (SMS).", message)
+        self.assertNotIn("Failures to fix", message)
         self.assertEqual(result["params"]["type"], "success")
         # A soft reload redraws the grouped list: no group emptied by the
         # approval stays behind.
@@ -303,13 +304,15 @@ class TestApproval(ScreensCase):
         result = action.action_approve_and_notify()
         self.assertEqual(action.state, "failed", "Carol has no email address")
         self.assertEqual(result["params"]["type"], "danger")
-        self.assertIn("Failed: 1 × Reminder (Email)", result["params"]["message"])
+        self.assertIn("Failed: 1 × Reminder (Email).", result["params"]["message"])
+        self.assertIn("Failures to fix", result["params"]["message"])
 
     def test_approval_list_is_not_grouped_into_empty_groups(self):
         approvals = self.env.ref(
             "recouvrement_fidelite.collection_action_action_to_approve"
         )
         self.assertEqual(approvals.name, "Actions to approve")
+        self.assertNotIn("group", approvals.context, "no default grouping")
         view = self.env.ref("recouvrement_fidelite.collection_action_view_list")
         self.assertIn('name="action_approve_and_notify"', view.arch)
 
