@@ -836,6 +836,17 @@ class CollectionAction(models.Model):
             actions.invoice_id, config=False
         )
 
+    def action_open_letter(self):
+        """The printed letter (PDF) of this action, to print and post."""
+        self.ensure_one()
+        if not self.attachment_id:
+            raise UserError(_("No letter was printed for this action."))
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{self.attachment_id.id}?download=true",
+            "target": "new",
+        }
+
     def action_approve_and_notify(self):
         """Approve and send, then say what was sent, and reload the list
         (so that no group emptied by the approval stays on screen)."""

@@ -12,7 +12,7 @@ import datetime
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
 from .test_collection_run import TODAY, CollectionRunCase
@@ -145,6 +145,21 @@ class TestWorkLists(ScreensCase):
                 opened = work_list.action_open()
                 self.assertEqual(opened["res_model"], "collection.action")
                 self.assertEqual(Action.search(opened["domain"]) & everything, shown)
+        with self.assertRaises(UserError):
+            recent_letter.with_user(self.collector).action_open_letter()
+        recent_letter.attachment_id = self.env["ir.attachment"].create(
+            {
+                "name": "letter.pdf",
+                "raw": b"%PDF-1.4",
+                "res_model": "account.move",
+                "res_id": invoice.id,
+            }
+        )
+        opened = recent_letter.with_user(self.collector).action_open_letter()
+        self.assertEqual(
+            opened["url"],
+            f"/web/content/{recent_letter.attachment_id.id}?download=true",
+        )
         calls = lists.filtered(lambda w: w.code == "calls_today")
         self.assertEqual(
             Action.search(calls.action_open_mine()["domain"]) & everything,
