@@ -856,6 +856,7 @@ class ResPartner(models.Model):
         groups=COLLECTION_USERS,
     )
 
+    @api.depends_context("company")
     def _compute_collection_followup(self):
         company = self.env.company
         today = fields.Date.context_today(self)

@@ -16,6 +16,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
 from .test_collection_run import TODAY, CollectionRunCase
+from .test_security import invoice_in
 
 COLLECTION_USER = "base.group_user,recouvrement_fidelite.group_collection_user"
 
@@ -396,3 +397,37 @@ class TestCustomerFollowup(ScreensCase):
         )
         self.assertIn("group_by_collection_typology", search.arch)
         self.assertIn("group_by_collection_user", search.arch)
+
+    @freeze_time(TODAY)
+    def test_followup_lists_what_is_owed_to_the_current_company_only(self):
+        company_a = self.env.company
+        company_b = self.setup_other_company(name="Follow-up B")["company"]
+        self.env.user.company_ids |= company_b
+        invoice_in(self.env, company_b, self.carol, 90.0, "2026-03-01")
+        self.invoice(self.bob, 70.0, "2026-03-01")
+        both = new_test_user(
+            self.env,
+            login="screens_both",
+            groups=COLLECTION_USER,
+            company_id=company_a.id,
+            company_ids=[Command.set((company_a | company_b).ids)],
+        )
+        followup = self.env.ref(
+            "recouvrement_fidelite.res_partner_collection_followup_action"
+        )
+        domain = eval(followup.domain)  # noqa: S307 - our own data
+        Partner = self.env["res.partner"].with_user(both)
+        in_a = Partner.with_company(company_a).search(domain)
+        self.assertIn(self.bob, in_a)
+        self.assertNotIn(self.carol, in_a, "Carol owes company B only")
+        in_b = Partner.with_company(company_b).search(domain)
+        self.assertIn(self.carol, in_b)
+        self.assertNotIn(self.bob, in_b)
+        carol = Partner.with_company(company_b).browse(self.carol.id)
+        self.assertEqual(carol.collection_followup_owed, 90.0)
+        self.assertEqual(
+            Partner.with_company(company_a)
+            .browse(self.carol.id)
+            .collection_followup_owed,
+            0.0,
+        )
