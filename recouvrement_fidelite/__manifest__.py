@@ -37,6 +37,9 @@
         "views/collection_rule_views.xml",
         "wizards/collection_preview_views.xml",
         "views/collection_campaign_views.xml",
+        "data/collection_work_list_data.xml",
+        "views/collection_work_list_views.xml",
+        "views/res_partner_collection_followup_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["recouvrement_fidelite/static/src/**/*"],

@@ -24,3 +24,4 @@ from . import collection_run_batch
 from . import collection_campaign
 from . import collection_campaign_line
 from . import report_collection_letter
+from . import collection_work_list

@@ -623,3 +623,16 @@ class AccountMove(models.Model):
         action["domain"] = [("invoice_id", "=", self.id)]
         action["context"] = {}
         return action
+
+    # The customer's collection attributes, to group invoices by (not
+    # stored: Odoo groups and sorts related fields through a join).
+    collection_typology_id = fields.Many2one(
+        related="commercial_partner_id.collection_typology_id",
+        string="Typology",
+        groups=INTERNAL_USERS,
+    )
+    collection_user_id = fields.Many2one(
+        related="commercial_partner_id.collection_user_id",
+        string="Collection responsible",
+        groups=INTERNAL_USERS,
+    )

@@ -12,6 +12,7 @@ failed or was cancelled, whatever runs overlap.
 
 import json
 import logging
+from urllib.parse import urlencode
 
 from markupsafe import Markup
 
@@ -818,3 +819,201 @@ class CollectionAction(models.Model):
             user_id=self._responsible().id,
             date_deadline=deadline or fields.Date.context_today(self),
         )
+
+    # Screens: stored amount, preview of what will be sent, approval notice
+
+    amount_due = fields.Monetary(
+        string="Amount due when decided",
+        compute="_compute_amount_due",
+        store=True,
+        readonly=True,
+        help="What was left to pay on the invoice when the action was "
+        "decided, kept as it was so that lists can sort and add it up "
+        "(several actions of one invoice each count it).",
+    )
+    preview_subject = fields.Char(
+        string="Subject", compute="_compute_preview", compute_sudo=False
+    )
+    preview_body = fields.Html(
+        string="What will be sent",
+        compute="_compute_preview",
+        compute_sudo=False,
+        sanitize=False,
+    )
+
+    detail = fields.Char(
+        compute="_compute_detail",
+        help="What the action is about when its kind says it only in part: "
+        "the stage of an escalation.",
+    )
+
+    @api.depends("kind", "params")
+    def _compute_detail(self):
+        escalations = self.filtered(lambda a: a.kind == "escalation")
+        (self - escalations).detail = False
+        if not escalations:
+            return
+        handler = self.env["collection.action.kind"]._handler("escalation")
+        for action in escalations:
+            action.detail = handler._stage_label(
+                action._params().get("stage"), action.company_id
+            )
+
+    @api.depends("invoice_id")
+    def _compute_amount_due(self):
+        # Depends on the invoice only, not on its residual: the amount is
+        # the one of the day the action was decided.
+        for action in self:
+            action.amount_due = action.invoice_id.amount_residual_signed
+
+    def _preview_siblings(self):
+        """The actions this one would be sent with: those of its customer,
+        kind and channel waiting for approval or dispatch (one message per
+        customer and channel)."""
+        self.ensure_one()
+        return (
+            self.search(
+                [
+                    ("partner_id", "=", self.partner_id.id),
+                    ("company_id", "=", self.company_id.id),
+                    ("kind", "=", self.kind),
+                    ("channel", "=", self.channel),
+                    ("state", "in", ("proposed", "approved")),
+                ]
+            )
+            | self
+        )
+
+    def _compute_preview(self):
+        for action in self:
+            action.preview_subject = False
+            action.preview_body = False
+            if action.state not in ("proposed", "approved") or not action.id:
+                continue
+            try:
+                action._fill_preview()
+            except Exception as error:  # noqa: BLE001 - shown to the user
+                action.preview_body = Markup("<p class='text-danger'>%s</p>") % _(
+                    "This message cannot be shown: %s", error
+                )
+
+    def _fill_preview(self):
+        """Render what this action will send: the email or SMS its template
+        makes for its invoices, the letter's button, or what an action that
+        sends nothing will do."""
+        self.ensure_one()
+        actions = self._preview_siblings()
+        main = actions._main_action()
+        invoice = main.invoice_id
+        level = main.level_id
+        credit = actions._credit_context(actions._amounts()) if invoice else {}
+        if self.kind == "reminder" and self.channel == "email":
+            template = main.mail_template_id or level.mail_template_id
+            if not template or not invoice:
+                self.preview_body = Markup("<p>%s</p>") % _("No email template.")
+                return
+            template = template.with_context(
+                collection_invoice_ids=actions.invoice_id.ids, **credit
+            )
+            self.preview_subject = template._render_field(
+                "subject", invoice.ids, compute_lang=True
+            )[invoice.id]
+            self.preview_body = template._render_field(
+                "body_html", invoice.ids, compute_lang=True
+            )[invoice.id]
+        elif self.kind == "reminder" and self.channel == "sms":
+            template = main.sms_template_id or level.sms_template_id
+            if not template or not invoice:
+                self.preview_body = Markup("<p>%s</p>") % _("No SMS template.")
+                return
+            body = template.with_context(**credit)._render_field(
+                "body", invoice.ids, compute_lang=True
+            )[invoice.id]
+            self.preview_body = plaintext2html(body)
+        elif self.kind == "reminder" and self.channel == "letter":
+            report, letter_context = actions._letter()
+            if not report:
+                self.preview_body = Markup("<p>%s</p>") % _(
+                    "No letter for this reminder's level."
+                )
+                return
+            # The letter's page as the run will print it (same template as
+            # the PDF, shown as HTML: every browser displays it inline).
+            url = "/report/html/{}/{}".format(
+                report.report_name, ",".join(map(str, actions.invoice_id.ids))
+            )
+            if letter_context:
+                url += "?" + urlencode({"context": json.dumps(letter_context)})
+            frame = (
+                '<iframe class="w-100 border" style="height: 80vh" src="%s">'
+                "</iframe>"
+            )
+            self.preview_body = Markup(frame) % url
+        else:
+            lines = [self.summary or ""] + actions._invoices_table()
+            if self.detail:
+                lines.insert(1, self.detail)
+            self.preview_body = Markup("<br/>").join(lines)
+
+    def action_preview_letter(self):
+        """The letter this reminder would print, as a PDF."""
+        self.ensure_one()
+        actions = self._preview_siblings()
+        report, letter_context = actions._letter()
+        if not report:
+            raise UserError(_("No letter for this reminder's level."))
+        return report.with_context(**letter_context).report_action(
+            actions.invoice_id, config=False
+        )
+
+    def action_open_letter(self):
+        """The printed letter (PDF) of this action, to print and post."""
+        self.ensure_one()
+        if not self.attachment_id:
+            raise UserError(_("No letter was printed for this action."))
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{self.attachment_id.id}?download=true",
+            "target": "new",
+        }
+
+    def action_approve_and_notify(self):
+        """Approve and send, then say what was sent, and reload the list
+        (so that no group emptied by the approval stays on screen)."""
+        to_approve = self.filtered(lambda a: a.state == "proposed")
+        self.action_approve()
+        failed = "failed" in to_approve.mapped("state")
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Approved"),
+                "message": to_approve._approval_summary(),
+                "type": "danger" if failed else "success",
+                "sticky": False,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def _approval_summary(self):
+        """What happened to these approved actions, in words: how many of
+        each kind and channel are done, waiting or failed."""
+        if not self:
+            return _("Nothing was waiting for approval.")
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
+        channels = dict(self._fields["channel"]._description_selection(self.env))
+        states = dict(self._fields["state"]._description_selection(self.env))
+        counts = {}
+        for action in self:
+            label = kinds.get(action.kind, action.kind)
+            if action.channel != "none":
+                label = f"{label} ({channels.get(action.channel, action.channel)})"
+            key = (states[action.state], label)
+            counts[key] = counts.get(key, 0) + 1
+        summary = " ".join(
+            _("%(state)s: %(count)s × %(what)s.", state=state, count=count, what=what)
+            for (state, what), count in sorted(counts.items())
+        )
+        if "failed" in self.mapped("state"):
+            summary += " " + _("Failures wait in Failures to fix, with their reason.")
+        return summary

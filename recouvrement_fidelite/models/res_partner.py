@@ -830,3 +830,169 @@ class ResPartner(models.Model):
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {}
         return action
+
+    # Customer follow-up: what the customer owes and where collection stands,
+    # in one place. Figures of the current company, computed per batch: one
+    # balance query (collection.engine._customer_balances) and one search of
+    # the open invoices, never one query per customer.
+
+    collection_followup_currency_id = fields.Many2one(
+        "res.currency",
+        string="Follow-up currency",
+        compute="_compute_collection_followup",
+        groups=COLLECTION_USERS,
+    )
+    collection_followup_owed = fields.Monetary(
+        string="Owed",
+        currency_field="collection_followup_currency_id",
+        compute="_compute_collection_followup",
+        help="What the customer owes in total, due or not, net of their credit "
+        "notes and payments not yet matched.",
+        groups=COLLECTION_USERS,
+    )
+    collection_followup_overdue = fields.Monetary(
+        string="Overdue",
+        currency_field="collection_followup_currency_id",
+        compute="_compute_collection_followup",
+        groups=COLLECTION_USERS,
+    )
+    collection_followup_overdue_since = fields.Date(
+        string="Overdue since",
+        compute="_compute_collection_followup",
+        help="Due date of the oldest open invoice past due.",
+        groups=COLLECTION_USERS,
+    )
+    collection_followup_level_id = fields.Many2one(
+        "collection.level",
+        string="Level reached",
+        compute="_compute_collection_followup",
+        help="The highest reminder level reached on the open invoices.",
+        groups=COLLECTION_USERS,
+    )
+    collection_followup_last_reminder = fields.Date(
+        string="Last reminder",
+        compute="_compute_collection_followup",
+        groups=COLLECTION_USERS,
+    )
+    collection_followup_next_action = fields.Char(
+        string="Next level",
+        compute="_compute_collection_followup",
+        help="The next reminder level of the customer's scenario, on the open "
+        "invoice that reaches one first; what the run will actually do is in "
+        "the actions waiting for approval or dispatch.",
+        groups=COLLECTION_USERS,
+    )
+    collection_followup_next_action_date = fields.Date(
+        string="Next level from",
+        compute="_compute_collection_followup",
+        groups=COLLECTION_USERS,
+    )
+    collection_followup_invoice_ids = fields.Many2many(
+        "account.move",
+        string="Open invoices",
+        compute="_compute_collection_followup",
+        groups=COLLECTION_USERS,
+    )
+    collection_followup_action_ids = fields.Many2many(
+        "collection.action",
+        string="Collection history",
+        compute="_compute_collection_followup",
+        groups=COLLECTION_USERS,
+    )
+    collection_followup_open = fields.Boolean(
+        string="Owes something",
+        compute="_compute_collection_followup",
+        search="_search_collection_followup_open",
+        groups=COLLECTION_USERS,
+    )
+
+    @api.depends_context("company")
+    def _compute_collection_followup(self):
+        company = self.env.company
+        today = fields.Date.context_today(self)
+        customers = self.commercial_partner_id
+        balances = self.env["collection.engine"]._customer_balances(
+            customers.ids, company, today
+        )
+        invoices = self.env["account.move"].search(
+            [
+                ("commercial_partner_id", "in", customers.ids),
+                ("company_id", "=", company.id),
+                ("move_type", "in", ("out_invoice", "out_receipt")),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial", "in_payment")),
+                ("amount_residual", ">", 0),
+            ],
+            order="invoice_date_due, id",
+        )
+        by_customer = defaultdict(lambda: self.env["account.move"])
+        for invoice in invoices:
+            by_customer[invoice.commercial_partner_id.id] |= invoice
+        actions = self.env["collection.action"].search(
+            [
+                ("partner_id", "in", customers.ids),
+                ("company_id", "=", company.id),
+            ]
+        )
+        actions_by_customer = defaultdict(lambda: self.env["collection.action"])
+        for action in actions:
+            actions_by_customer[action.partner_id.id] |= action
+        for partner in self:
+            customer = partner.commercial_partner_id
+            balance = balances.get(customer.id, {})
+            open_invoices = by_customer[customer.id]
+            overdue = open_invoices.filtered(
+                lambda inv: (inv.invoice_date_due or inv.invoice_date) < today
+            )
+            levels = open_invoices.collection_level_id.sorted("level_number")
+            planned = open_invoices.filtered("collection_next_action_date").sorted(
+                "collection_next_action_date"
+            )[:1]
+            reminders = open_invoices.filtered("collection_last_reminder_date")
+            partner.collection_followup_currency_id = company.currency_id
+            partner.collection_followup_owed = balance.get("balance", 0.0)
+            partner.collection_followup_overdue = balance.get("overdue_amount", 0.0)
+            partner.collection_followup_overdue_since = (
+                min(inv.invoice_date_due or inv.invoice_date for inv in overdue)
+                if overdue
+                else False
+            )
+            partner.collection_followup_level_id = levels[-1:]
+            partner.collection_followup_last_reminder = (
+                max(reminders.mapped("collection_last_reminder_date"))
+                if reminders
+                else False
+            )
+            partner.collection_followup_next_action = planned.collection_next_action
+            partner.collection_followup_next_action_date = (
+                planned.collection_next_action_date
+            )
+            partner.collection_followup_invoice_ids = open_invoices
+            partner.collection_followup_action_ids = actions_by_customer[customer.id]
+            partner.collection_followup_open = balance.get("balance", 0.0) > 0
+
+    def _search_collection_followup_open(self, operator, value):
+        """Customers who owe something to the current company (their
+        receivable lines not yet reconciled add up to more than zero)."""
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise ValueError(_("Unsupported search on whether a customer owes."))
+        self.env["account.move.line"].flush_model()
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        self.env.cr.execute(
+            """
+            SELECT partner.commercial_partner_id
+              FROM account_move_line line
+              JOIN account_account account ON account.id = line.account_id
+              JOIN res_partner partner ON partner.id = line.partner_id
+             WHERE account.account_type = 'asset_receivable'
+               AND line.parent_state = 'posted'
+               AND line.reconciled IS NOT TRUE
+               AND line.company_id = %s
+             GROUP BY partner.commercial_partner_id
+            HAVING SUM(line.amount_residual) > 0
+            """,
+            [self.env.company.id],
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        positive = (operator == "=") == value
+        return [("id", "in" if positive else "not in", ids)]
