@@ -515,7 +515,7 @@ class CollectionRun(models.Model):
         self.message_post(
             body=_(
                 "%(count)s collection actions wait for approval in "
-                "Collection > Reminders to approve.",
+                "Collection > Actions to approve.",
                 count=self.waiting_count,
             ),
             partner_ids=recipients.partner_id.ids,

@@ -874,7 +874,8 @@ class ResPartner(models.Model):
         compute="_compute_collection_followup",
         groups=COLLECTION_USERS,
     )
-    collection_followup_next_action = fields.Char(
+    collection_followup_next_action = fields.Many2one(
+        "collection.level",
         string="Next level",
         compute="_compute_collection_followup",
         help="The next reminder level of the customer's scenario, on the open "
@@ -963,7 +964,7 @@ class ResPartner(models.Model):
                 if reminders
                 else False
             )
-            partner.collection_followup_next_action = planned.collection_next_action
+            partner.collection_followup_next_action = planned.collection_next_level_id
             partner.collection_followup_next_action_date = (
                 planned.collection_next_action_date
             )

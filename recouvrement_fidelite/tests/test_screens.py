@@ -363,7 +363,7 @@ class TestCustomerFollowup(ScreensCase):
         self.assertEqual(str(alice.collection_followup_overdue_since), "2026-03-01")
         self.assertEqual(alice.collection_followup_level_id, self.level_2)
         self.assertEqual(str(alice.collection_followup_last_reminder), TODAY)
-        self.assertEqual(alice.collection_followup_next_action, "Second reminder")
+        self.assertEqual(alice.collection_followup_next_action.name, "Second reminder")
         self.assertEqual(str(alice.collection_followup_next_action_date), "2026-03-27")
         self.assertEqual(len(alice.collection_followup_invoice_ids), 3)
         self.assertIn(older, alice.collection_followup_invoice_ids)
