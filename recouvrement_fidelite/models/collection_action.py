@@ -945,8 +945,7 @@ class CollectionAction(models.Model):
             if letter_context:
                 url += "?" + urlencode({"context": json.dumps(letter_context)})
             frame = (
-                '<iframe class="w-100 border" style="height: 80vh" src="%s">'
-                "</iframe>"
+                '<iframe class="w-100 border" style="height: 80vh" src="%s"></iframe>'
             )
             self.preview_body = Markup(frame) % url
         else:

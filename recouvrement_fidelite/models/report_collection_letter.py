@@ -165,7 +165,14 @@ class ReportCollectionLetter(models.AbstractModel):
             "subject": self._subject(env, tone),
             "paragraphs": self._with_credit(
                 env,
-                self._paragraphs(env, tone, len(invoices), total_text, deadline_text),
+                self._paragraphs(
+                    env,
+                    tone,
+                    len(invoices),
+                    total_text,
+                    deadline_text,
+                    reminded=all(invoices.mapped("collection_reminder_count")),
+                ),
                 credit,
             ),
             # A person signs above the company's name; else the company alone.
@@ -249,13 +256,19 @@ class ReportCollectionLetter(models.AbstractModel):
         }[tone]
 
     @api.model
-    def _paragraphs(self, env, tone, count, total, deadline):
+    def _paragraphs(self, env, tone, count, total, deadline, reminded=True):
         """The body of the letter, in the tone of the level.
 
         The formal letter announces a formal notice; it must never look like
-        a court or bailiff's document (Code pénal 433-13).
+        a court or bailiff's document (Code pénal 433-13). "Our previous
+        reminders" only when every invoice of the letter was reminded before
+        (``reminded``): a first contact opens as the neutral letter does.
         """
         values = {"total": total, "deadline": deadline}
+        if tone in ("firm", "formal") and not reminded:
+            paragraphs = self._paragraphs(env, tone, count, total, deadline)
+            opening = self._paragraphs(env, "neutral", count, total, deadline)[0]
+            return [opening, *paragraphs[1:]]
         if tone == "courteous":
             return [
                 env._(

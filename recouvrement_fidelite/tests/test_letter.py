@@ -188,6 +188,38 @@ class TestCollectionLetter(InvoiceMixin, AccountTestInvoicingCommon):
             self.assertNotIn(word, formal.lower())
 
     @freeze_time(TODAY)
+    def test_a_first_contact_never_mentions_previous_reminders(self):
+        """Letters and emails of a firm or formal level say "previous
+        reminders" only when every invoice they concern was reminded."""
+        invoices = self.first | self.second
+        for tone in ("firm", "formal"):
+            with self.subTest(tone=tone):
+                html = self.html(invoices, data={"tone": tone})
+                self.assertNotIn("previous reminders", html)
+                self.assertIn("According to our records", html)
+        template = self.env.ref("recouvrement_fidelite.mail_template_collection_firm")
+
+        def body():
+            return template.with_context(
+                collection_invoice_ids=invoices.ids
+            )._render_field("body_html", self.first.ids)[self.first.id]
+
+        self.assertNotIn("previous reminder", body())
+        self.assertIn("Unless we are mistaken", body())
+        # One of the two was reminded before: still not "previous reminders".
+        self.first.sudo().collection_reminder_count = 1
+        self.assertNotIn("previous reminder", body())
+        self.assertNotIn(
+            "previous reminders", self.html(invoices, data={"tone": "firm"})
+        )
+        # Both were: now it is true.
+        self.second.sudo().collection_reminder_count = 1
+        self.assertIn("Despite our previous reminder", body())
+        self.assertIn(
+            "Despite our previous reminders", self.html(invoices, data={"tone": "firm"})
+        )
+
+    @freeze_time(TODAY)
     def test_tone_comes_from_the_level(self):
         # The level the invoices reached.
         self.first.collection_level_id = self.level_firm
