@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_amount, format_date, plaintext2html
+from odoo.tools import format_amount, format_date, pdf, plaintext2html
 
 from ..engine.concepts import ACTION_CHANNELS
 from .engine_texts import CatalogueWords
@@ -29,6 +29,10 @@ CHANNELS = list(ACTION_CHANNELS)
 STATES = [
     ("proposed", "Waiting for approval"),
     ("approved", "Approved"),
+    # Carried out on our side, waiting for what it stands for to happen: a
+    # call to make (done when its outcome is recorded), a letter to post
+    # (done when marked posted).
+    ("pending", "To do"),
     ("done", "Done"),
     ("failed", "Failed"),
     ("cancelled", "Cancelled"),
@@ -90,6 +94,11 @@ class CollectionAction(models.Model):
         readonly=True, copy=False, index=True, help="The same key is never done twice."
     )
     done_at = fields.Datetime(readonly=True)
+    step_counted = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="Counted once as a reminder step on its invoice.",
+    )
     call_outcome = fields.Selection(
         [
             ("answered", "Answered"),
@@ -207,9 +216,9 @@ class CollectionAction(models.Model):
     def action_cancel(self):
         if self.filtered(lambda a: a.state == "done"):
             raise UserError(_("Actions already done cannot be cancelled."))
-        self.filtered(lambda a: a.state in ("proposed", "approved", "failed")).write(
-            {"state": "cancelled"}
-        )
+        self.filtered(
+            lambda a: a.state in ("proposed", "approved", "pending", "failed")
+        ).write({"state": "cancelled"})
         return True
 
     def action_retry(self):
@@ -220,11 +229,13 @@ class CollectionAction(models.Model):
         return True
 
     def _record_call(self, outcome):
+        """A call is done when its outcome is recorded."""
         if self.filtered(lambda a: a.kind != "call"):
             raise UserError(_("Only calls have an outcome."))
-        if self.filtered(lambda a: a.state != "done"):
+        if self.filtered(lambda a: a.state not in ("pending", "done")):
             raise UserError(_("Record the outcome of calls that were planned."))
         self.write({"call_outcome": outcome})
+        self.filtered(lambda a: a.state == "pending")._mark_done()
         label = dict(self._fields["call_outcome"]._description_selection(self.env))[
             outcome
         ]
@@ -232,6 +243,43 @@ class CollectionAction(models.Model):
             if call.activity_id.exists():
                 call.activity_id.action_feedback(feedback=label)
         return True
+
+    def action_mark_posted(self):
+        """Letters printed and posted: done (their step counts from now)."""
+        letters = self.filtered(
+            lambda a: a.state == "pending" and a.channel == "letter"
+        )
+        if letters != self:
+            raise UserError(
+                _("Only letters waiting to be posted can be marked posted.")
+            )
+        letters._mark_done()
+        return True
+
+    def action_print_letters(self):
+        """One PDF with every letter of these actions, to print at once."""
+        letters = self.filtered(lambda a: a.channel == "letter" and a.attachment_id)
+        if not letters:
+            raise UserError(_("None of these actions has a letter to print."))
+        if len(letters.attachment_id) == 1:
+            return {
+                "type": "ir.actions.act_url",
+                "url": f"/web/content/{letters.attachment_id.id}?download=true",
+                "target": "self",
+            }
+        content = pdf.merge_pdf([letter.raw for letter in letters.attachment_id])
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": _("Letters to post %s.pdf", fields.Date.context_today(self)),
+                "raw": content,
+                "mimetype": "application/pdf",
+            }
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "self",
+        }
 
     def action_call_answered(self):
         return self._record_call("answered")
@@ -400,6 +448,13 @@ class CollectionAction(models.Model):
         partner = self.partner_id.commercial_partner_id
         return partner.collection_contact_id or partner
 
+    def _mark_pending(self, **values):
+        """Carried out on our side, waiting for what it stands for to happen
+        (see the ``pending`` state); written in the customer's history."""
+        values.update(state="pending")
+        self.write(values)
+        self._log_history()
+
     def _mark_done(self, **values):
         """Done: recorded on the invoices and in the customer's history,
         at once or, while dispatching, after the last group (``_dispatch``)."""
@@ -466,7 +521,11 @@ class CollectionAction(models.Model):
         rows = []
         for invoice, actions in by_invoice.items():
             invoice = invoice.sudo()
-            new_steps = {action._step() for action in actions} - counted
+            # An action counted once (e.g. a reminder delivered, then
+            # reported undelivered and retried) never counts again.
+            new_steps = {
+                action._step() for action in actions if not action.step_counted
+            } - counted
             level = actions.level_id.sorted("level_number")[-1:]
             level_id = following_id = next_date = None
             if level and (
@@ -520,6 +579,7 @@ class CollectionAction(models.Model):
             ],
         )
         Move.browse(ids).invalidate_recordset([*fnames, "write_uid", "write_date"])
+        steps.filtered(lambda a: not a.step_counted).write({"step_counted": True})
 
     def _unreachable_reason(self, channel):
         """Why this action's customer cannot be reached on ``channel``, in
@@ -736,10 +796,15 @@ class CollectionAction(models.Model):
             raise UserError(_("Unknown reminder channel %s.", channel))
         # Every action of the reminder links to its message (``message_id``):
         # each invoice's history shows the reminder that included it.
-        self._mark_done(
-            message_id=message.id if message else False,
-            attachment_id=attachments[:1].id,
-        )
+        values = {
+            "message_id": message.id if message else False,
+            "attachment_id": attachments[:1].id,
+        }
+        if channel == "letter":
+            # Done once posted (``action_mark_posted``), not once printed.
+            self._mark_pending(**values)
+        else:
+            self._mark_done(**values)
 
     def _letter(self):
         """The letter of this reminder and the context to render it with:

@@ -73,7 +73,8 @@ class CollectionActionKindCall(models.AbstractModel):
         activity = actions._plan_activity(
             _("Collection call: %s", partner.name), paragraphs, deadline
         )
-        actions._mark_done(activity_id=activity.id)
+        # Done when the outcome of the call is recorded (``_record_call``).
+        actions._mark_pending(activity_id=activity.id)
 
     @api.model
     def _fall_back(self, actions, reason):
@@ -111,7 +112,7 @@ class CollectionActionKindCall(models.AbstractModel):
                     ("invoice_id", "in", actions.invoice_id.ids),
                     ("kind", "=", "reminder"),
                     ("channel", "=", fallback),
-                    ("state", "in", ("approved", "done")),
+                    ("state", "in", ("approved", "pending", "done")),
                     ("id", "not in", actions.ids),
                 ]
             )

@@ -90,6 +90,12 @@ class CollectionRun(models.Model):
     action_ids = fields.One2many("collection.action", "run_id", string="Actions")
     action_count = fields.Integer(compute="_compute_counts")
     done_count = fields.Integer(string="Done", compute="_compute_counts")
+    pending_count = fields.Integer(
+        string="To do",
+        compute="_compute_counts",
+        help="Calls to make and letters to post: carried out on our side, "
+        "done once the call is made or the letter posted.",
+    )
     waiting_count = fields.Integer(
         string="Waiting for approval", compute="_compute_counts"
     )
@@ -143,6 +149,7 @@ class CollectionRun(models.Model):
             by_state = counts.get(run.id, {})
             run.action_count = sum(by_state.values())
             run.done_count = by_state.get("done", 0)
+            run.pending_count = by_state.get("pending", 0)
             run.waiting_count = by_state.get("proposed", 0)
             run.failed_count = by_state.get("failed", 0)
 

@@ -8,8 +8,6 @@ in it, for the user and for everyone, and opens it. The lists are data
 what one list holds, and the tests check what it shows and hides.
 """
 
-from datetime import timedelta
-
 from odoo import _, fields, models
 
 WORK_LISTS = [
@@ -29,11 +27,6 @@ class CollectionWorkList(models.Model):
     code = fields.Selection(WORK_LISTS, required=True)
     sequence = fields.Integer(default=10)
     description = fields.Char(translate=True)
-    days = fields.Integer(
-        string="Days shown",
-        default=30,
-        help="Letters: those of the last days shown.",
-    )
     count = fields.Integer(string="In the list", compute="_compute_counts")
     count_mine = fields.Integer(string="Mine", compute="_compute_counts")
 
@@ -74,19 +67,18 @@ class CollectionWorkList(models.Model):
         # recorded; planned for today or late.
         return [
             ("kind", "=", "call"),
-            ("state", "in", ("approved", "done")),
-            ("call_outcome", "=", False),
+            ("state", "=", "pending"),
             ("activity_id", "!=", False),
             ("activity_id.date_deadline", "<=", today),
         ]
 
     def _domain_letters(self, today):
-        # No "posted" mark exists yet: the letters printed over the last days.
+        # Printed, not yet marked posted; the oldest first would be lost
+        # among the new ones, so none is left out by date.
         return [
             ("kind", "=", "reminder"),
             ("channel", "=", "letter"),
-            ("state", "in", ("approved", "done")),
-            ("date", ">=", today - timedelta(days=self.days)),
+            ("state", "=", "pending"),
         ]
 
     def _domain_failures(self, today):

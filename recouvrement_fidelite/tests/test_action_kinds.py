@@ -102,7 +102,7 @@ class TestActionKinds(CollectionRunCase):
         ):
             run = self.run_collection(batch_size=1)
         self.assertEqual(run.customer_done, 2)
-        self.assertEqual(run.done_count, 2)
+        self.assertEqual(run.action_count, 2)
         self.assertEqual(len(calls), 1, "one catalogue for the run, not a batch")
 
     @freeze_time(TODAY)
@@ -334,3 +334,63 @@ class TestWordsOfTheReader(CollectionRunCase):
         french = action.with_context(lang="fr_FR")
         french.invalidate_recordset(["explanation"])
         self.assertIn("Jours de retard 8 >= 5", french.explanation)
+
+
+@tagged("post_install", "-at_install")
+class TestStatesTellTheTruth(CollectionRunCase):
+    @freeze_time(TODAY)
+    def test_a_letter_is_done_once_posted(self):
+        invoice = self.invoice(self.bob, 100.0, "2026-03-12")  # email -> letter
+        emailed = self.invoice(self.alice, 80.0, "2026-03-12")
+        self.run_collection()
+        letter = self.actions(invoice_id=invoice.id)
+        self.assertEqual((letter.channel, letter.state), ("letter", "pending"))
+        self.assertTrue(letter.attachment_id)
+        self.assertEqual(invoice.collection_reminder_count, 0, "not sent yet")
+        printed = letter.action_print_letters()
+        self.assertIn("/web/content/", printed["url"])
+        with self.assertRaisesRegex(UserError, "waiting to be posted"):
+            self.actions(invoice_id=emailed.id).action_mark_posted()
+        letter.action_mark_posted()
+        self.assertEqual(letter.state, "done")
+        self.assertEqual(invoice.collection_reminder_count, 1)
+        self.assertEqual(invoice.collection_level_id, self.level_1)
+
+    @freeze_time(TODAY)
+    def test_an_email_not_delivered_fails_and_can_be_retried(self):
+        invoice = self.invoice(self.alice, 100.0, "2026-03-12")  # email
+        self.run_collection()
+        email = self.actions(invoice_id=invoice.id)
+        self.assertEqual(email.state, "done")
+        notification = self.env["mail.notification"].search(
+            [("mail_message_id", "=", email.message_id.id)]
+        )
+        self.assertTrue(notification)
+        # The mail queue reports the failure (as the system, as it runs).
+        notification.sudo().write(
+            {"notification_status": "exception", "failure_type": "mail_email_invalid"}
+        )
+        self.assertEqual(email.state, "failed")
+        self.assertIn("not delivered", email.failure_reason)
+        self.assertIn("Invalid email address", email.failure_reason)
+        email.action_retry()
+        self.assertEqual(email.state, "done")
+        self.assertEqual(invoice.collection_reminder_count, 1, "one step")
+
+    @freeze_time(TODAY)
+    def test_an_sms_rejected_by_the_sms_service_fails(self):
+        invoice = self.invoice(self.alice, 500.0, "2026-03-01")  # email and SMS
+        with self.mockSMSGateway():
+            self.run_collection()
+        sms = self.actions(invoice_id=invoice.id, channel="sms")
+        self.assertEqual(sms.state, "done")
+        # The SMS service's delivery report: the number was rejected.
+        self.env["mail.notification"].sudo().search(
+            [("mail_message_id", "=", sms.message_id.id)]
+        ).write(
+            {"notification_status": "exception", "failure_type": "sms_number_format"}
+        )
+        self.assertEqual(sms.state, "failed")
+        self.assertIn("not delivered", sms.failure_reason)
+        email = self.actions(invoice_id=invoice.id, channel="email")
+        self.assertEqual(email.state, "done", "the other channel is not touched")

@@ -299,7 +299,8 @@ class TestCollectionCampaign(InvoiceMixin, AccountTestInvoicingCommon, MockSMS):
         campaign.action_preview()
         campaign.action_launch()
         actions = campaign.action_ids
-        self.assertEqual(set(actions.mapped("state")), {"done"})
+        # Printed: to post (done once marked posted).
+        self.assertEqual(set(actions.mapped("state")), {"pending"})
         attachment = actions.attachment_id
         self.assertEqual(len(attachment), 1, "one letter for both invoices")
         self.assertEqual(attachment.res_id, self.alice_old.id)

@@ -119,8 +119,14 @@ class TestReminderSteps(RunFixesCase):
         invoice = self.invoice(self.alice, 800.0, "2026-02-15")  # 33 days late
         self.run_collection()
         call = self.actions(invoice_id=invoice.id)
-        self.assertEqual((call.kind, call.state), ("call", "done"))
+        # Planned, not done: the call is to make (issue 10).
+        self.assertEqual((call.kind, call.state), ("call", "pending"))
         self.assertTrue(call.activity_id)
+        self.assertFalse(invoice.collection_level_id)
+        self.assertEqual(invoice.collection_reminder_count, 0)
+        # Done, and a reminder step, once its outcome is recorded.
+        call.action_call_answered()
+        self.assertEqual(call.state, "done")
         self.assertEqual(invoice.collection_level_id, call_level)
         self.assertEqual(invoice.collection_reminder_count, 1)
         self.assertEqual(str(invoice.collection_last_reminder_date), TODAY)
@@ -189,7 +195,7 @@ class TestCalls(RunFixesCase):
         call = actions.filtered(lambda a: a.kind == "call")
         self.assertEqual(call._params()["within_days"], 5)
         actions.action_approve()
-        self.assertEqual(call.state, "done")
+        self.assertEqual(call.state, "pending")
         # Friday + 5 days: Wednesday, a day Alice may be called.
         self.assertEqual(str(call.activity_id.date_deadline), "2026-03-25")
         self.assertIn("Ask about the delivery", str(call.activity_id.note))
@@ -287,7 +293,7 @@ class TestCalls(RunFixesCase):
         # Once the customer says when to call, a retry plans the call.
         self.alice.collection_call_thursday = True
         call.action_retry()
-        self.assertEqual(call.state, "done")
+        self.assertEqual(call.state, "pending")
         self.assertEqual(str(call.activity_id.date_deadline), "2026-03-26")
 
     @freeze_time(TODAY)
@@ -340,7 +346,8 @@ class TestCalls(RunFixesCase):
         actions = self.actions(invoice_id=invoice.id)
         self.assertEqual(sorted(actions.mapped("kind")), ["call", "reminder"])
         actions.sorted(lambda a: a.kind != "call").action_approve()
-        self.assertEqual(set(actions.mapped("state")), {"done"})
+        # The letter is to post; the call it replaces has nothing left to do.
+        self.assertEqual(set(actions.mapped("state")), {"pending", "done"})
         self.assertEqual(set(actions.mapped("channel")), {"letter"})
         self.assertEqual(len(actions.attachment_id), 1, "one letter")
         call = actions.filtered(lambda a: "No call planned" in (a.note or ""))

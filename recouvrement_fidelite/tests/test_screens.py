@@ -61,11 +61,11 @@ class ScreensCase(CollectionRunCase):
             user_id=user.id,
             date_deadline=deadline,
         )
+        values.setdefault("state", "pending")
         return self.action(
             invoice,
             kind="call",
             channel="phone",
-            state="done",
             activity_id=activity.id,
             **values,
         )
@@ -86,19 +86,20 @@ class TestWorkLists(ScreensCase):
             invoice, self.collector, today + datetime.timedelta(1)
         )
         answered_call = self.call(
-            invoice, self.collector, today, call_outcome="answered"
+            invoice, self.collector, today, call_outcome="answered", state="done"
         )
+        # A letter is to post until marked posted, however old.
         recent_letter = self.action(
             invoice,
             channel="letter",
-            state="done",
-            date=today - datetime.timedelta(5),
+            state="pending",
+            date=today - datetime.timedelta(40),
         )
         old_letter = self.action(
             invoice,
             channel="letter",
             state="done",
-            date=today - datetime.timedelta(40),
+            date=today - datetime.timedelta(5),
         )
         failed = self.action(invoice, state="failed", channel="sms")
         cancelled = self.action(invoice, state="cancelled", channel="sms")

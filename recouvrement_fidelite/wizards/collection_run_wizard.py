@@ -43,6 +43,7 @@ class CollectionRunWizard(models.TransientModel):
     )
     run_id = fields.Many2one("collection.run", readonly=True)
     done_count = fields.Integer(related="run_id.done_count")
+    pending_count = fields.Integer(related="run_id.pending_count")
     waiting_count = fields.Integer(related="run_id.waiting_count")
     failed_count = fields.Integer(related="run_id.failed_count")
     action_count = fields.Integer(related="run_id.action_count")
