@@ -148,8 +148,13 @@ class AccountMove(models.Model):
         check_company=True,
         groups=INTERNAL_USERS,
     )
+    # Not "the next action": whether and how the run acts on that day is the
+    # rules' decision (the dry run shows it).
     collection_next_action_date = fields.Date(
-        string="Next action on",
+        string="Next level due on",
+        help="When the next level of the customer's reminder scenario falls "
+        "due for this invoice. The rules decide whether and how the collection "
+        "run acts then: the dry run shows what it would do today.",
         copy=False,
         index=True,
         groups=INTERNAL_USERS,

@@ -521,7 +521,7 @@ class TestDispute(AccountTestInvoicingCommon):
             opened + reviewed + customer_paused,
         )
         self.assertEqual(
-            self._filtered("collection_to_act_today", everything),
+            self._filtered("collection_next_level_due", everything),
             resolved + rejected + plain + pause_over,
         )
         # The computed flag's search agrees with its value.
