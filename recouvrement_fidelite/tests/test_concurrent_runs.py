@@ -161,7 +161,16 @@ class TestConcurrentRuns(TransactionCase):
                     sorted(data["invoices"]),
                     "every invoice exactly once",
                 )
-                self.assertEqual(set(actions.mapped("state")), {"done"})
+                # Each reminder went out once; with no mail server here, the mail
+                # queue may then report it undelivered (states tell the truth).
+                for action in actions:
+                    self.assertTrue(
+                        action.state == "done"
+                        or (action.failure_reason or "").startswith(
+                            "Sent, then not delivered"
+                        ),
+                        action.failure_reason,
+                    )
                 self.assertEqual(
                     len(actions.message_id),
                     len(data["partners"]),
@@ -260,7 +269,16 @@ class TestConcurrentRuns(TransactionCase):
                     sorted(data["invoices"]),
                     "every invoice exactly once",
                 )
-                self.assertEqual(set(actions.mapped("state")), {"done"})
+                # Each reminder went out once; with no mail server here, the mail
+                # queue may then report it undelivered (states tell the truth).
+                for action in actions:
+                    self.assertTrue(
+                        action.state == "done"
+                        or (action.failure_reason or "").startswith(
+                            "Sent, then not delivered"
+                        ),
+                        action.failure_reason,
+                    )
                 self.assertEqual(
                     len(actions.message_id),
                     len(data["partners"]),
