@@ -319,7 +319,9 @@ class CollectionAction(models.Model):
         )
         groups = {}
         for action in approved:
-            key = (action.partner_id.id, action.kind, action.channel)
+            key = (action.partner_id.id, action.kind, action.channel) + handlers[
+                action.kind
+            ]._group_key(action)
             groups.setdefault(key, self.browse())
             groups[key] |= action
         balances = approved.filtered(
@@ -336,7 +338,7 @@ class CollectionAction(models.Model):
             for key, actions in groups.items()
         }
         for key, actions in groups.items():
-            _partner, kind, channel = key
+            _partner, kind, channel = key[:3]
             handler = handlers[kind]
             company_id, customer_id = targets[key]
             company = self.env["res.company"].browse(company_id)

@@ -110,6 +110,12 @@ class CollectionActionKind(models.AbstractModel):
     # Dispatch
 
     @api.model
+    def _group_key(self, action):
+        """What else than the customer and the channel keeps two actions of
+        this kind out of one message (a tuple); nothing by default."""
+        return ()
+
+    @api.model
     def _execute(self, actions, channel):
         """Carry out ``actions`` (approved, one customer, this kind, one
         channel); raise to fail them with the reason."""

@@ -52,5 +52,12 @@ class CollectionActionKindReminder(models.AbstractModel):
         return planned
 
     @api.model
+    def _group_key(self, action):
+        # An invoice joins a grouped reminder only at a wording that fits it:
+        # a 6-day-old invoice never rides in a mail that warns of penalties.
+        # A campaign's actions share the campaign's wording.
+        return (action.level_id.id, action.campaign_id.id)
+
+    @api.model
     def _execute(self, actions, channel):
         actions._send_reminder(channel)

@@ -166,26 +166,36 @@ class TestCollectionRun(CollectionRunCase):
     @freeze_time(TODAY)
     def test_one_grouped_reminder_per_customer_and_channel(self):
         older = self.invoice(self.alice, 500.0, "2026-03-01")  # 19 days: level 2
+        sibling = self.invoice(self.alice, 60.0, "2026-03-02")  # 18 days: level 2
         newer = self.invoice(self.alice, 120.0, "2026-03-12")  # 8 days: level 1
         with self.mockSMSGateway():
             run = self.run_collection()
         self.assertEqual(run.state, "done")
         emails = self.actions(partner_id=self.alice.id, channel="email")
-        self.assertEqual(len(emails), 2)
+        self.assertEqual(len(emails), 3)
         self.assertEqual(set(emails.mapped("state")), {"done"})
-        self.assertEqual(len(emails.message_id), 1, "one email for both invoices")
-        message = emails.message_id
+        # One email per wording (issue 10): the level-2 invoices together,
+        # the level-1 invoice apart, never in a mail that is not its level's.
+        self.assertEqual(len(emails.message_id), 2)
+        message = emails.filtered(lambda a: a.invoice_id == older).message_id
+        self.assertEqual(
+            emails.filtered(lambda a: a.invoice_id == sibling).message_id, message
+        )
+        newer_message = emails.filtered(lambda a: a.invoice_id == newer).message_id
+        self.assertNotEqual(newer_message, message)
+        self.assertEqual(newer_message.res_id, newer.id)
         self.assertEqual(message.model, "account.move")
         self.assertEqual(message.res_id, older.id, "led by the highest level")
         self.assertIn("and 2 invoices", message.body)
         self.assertIn(self.alice, message.partner_ids)
         mails = self.env["mail.mail"].search([("mail_message_id", "=", message.id)])
         self.assertTrue(mails, "queued in Odoo's mail queue")
+        # Level 2 also sends an SMS, one for both level-2 invoices.
         sms = self.actions(partner_id=self.alice.id, channel="sms")
-        self.assertEqual(len(sms), 1)
-        self.assertEqual(sms.state, "done")
+        self.assertEqual(sms.invoice_id, older | sibling)
+        self.assertEqual(set(sms.mapped("state")), {"done"})
         sms_records = self.env["sms.sms"].search([("number", "=", "+33612345678")])
-        self.assertTrue(sms_records)
+        self.assertEqual(len(sms_records), 1)
         self.assertIn(older.name, sms_records[0].body)
         # The invoices remember where they stand.
         self.assertEqual(older.collection_level_id, self.level_2)
@@ -206,7 +216,8 @@ class TestCollectionRun(CollectionRunCase):
         Action = self.env["collection.action"]
         newer_history = Action.search(newer.action_view_collection_actions()["domain"])
         self.assertEqual(
-            newer_history.filtered(lambda a: a.channel == "email").message_id, message
+            newer_history.filtered(lambda a: a.channel == "email").message_id,
+            newer_message,
         )
         for invoice in older | newer:
             self.assertFalse(
@@ -229,7 +240,7 @@ class TestCollectionRun(CollectionRunCase):
         self.assertIn(newer.name, email_note.body)
         self.assertIn("Why: Level 2:<br>• Days overdue 19 &gt;= 15", email_note.body)
         self.assertEqual(older.collection_action_count, 2)
-        self.assertEqual(self.alice.collection_action_count, 3)
+        self.assertEqual(self.alice.collection_action_count, 5)  # 3 emails, 2 SMS
         history = older.action_view_collection_actions()
         self.assertEqual(
             self.env["collection.action"].search(history["domain"]).invoice_id, older
