@@ -19,11 +19,14 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_amount, format_date, pdf, plaintext2html
+from odoo.tools.translate import LazyTranslate
 
 from ..engine.concepts import ACTION_CHANNELS
 from .engine_texts import CatalogueWords
+from .failure_messages import CollectionFailure, message, render, selection
 
 _logger = logging.getLogger(__name__)
+_lt = LazyTranslate(__name__)
 
 CHANNELS = list(ACTION_CHANNELS)
 STATES = [
@@ -110,6 +113,18 @@ class CollectionAction(models.Model):
         "Settings, 90 days by default).",
     )
     failure_reason = fields.Text(readonly=True)
+    failure_data = fields.Json(
+        string="Problem (data)",
+        readonly=True,
+        copy=False,
+        help="The problem as data, worded when shown in the reader's language.",
+    )
+    failure_message = fields.Text(
+        string="Problem",
+        compute="_compute_failure_message",
+        help="Why the action failed, in your language when the problem is "
+        "known as data, else as it was written.",
+    )
     note = fields.Text(help="Kept with the action, e.g. why a fallback was used.")
     message_id = fields.Many2one("mail.message", string="Message", readonly=True)
     activity_id = fields.Many2one("mail.activity", string="Activity", readonly=True)
@@ -142,6 +157,16 @@ class CollectionAction(models.Model):
             if action.channel != "none":
                 label = f"{label} ({channels.get(action.channel, '')})"
             action.summary = f"{label} — {target}" if target else label
+
+    @api.depends("failure_data", "failure_reason")
+    @api.depends_context("lang")
+    def _compute_failure_message(self):
+        for action in self:
+            action.failure_message = (
+                render(self.env, action.failure_data)
+                if action.failure_data
+                else action.failure_reason
+            )
 
     @api.depends("explanation_data")
     @api.depends_context("lang")
@@ -223,7 +248,7 @@ class CollectionAction(models.Model):
 
     def action_retry(self):
         self.filtered(lambda a: a.state == "failed").write(
-            {"state": "approved", "failure_reason": False}
+            {"state": "approved", "failure_reason": False, "failure_data": False}
         )
         self.filtered(lambda a: a.state == "approved")._dispatch()
         return True
@@ -354,7 +379,12 @@ class CollectionAction(models.Model):
             except Exception as error:  # noqa: BLE001 - reported on the actions
                 _logger.info("Collection action failed: %s", error)
                 actions.write(
-                    {"state": "failed", "failure_reason": str(error) or repr(error)}
+                    {
+                        "state": "failed",
+                        "failure_reason": str(error) or repr(error),
+                        # Worded again in the reader's language when known.
+                        "failure_data": getattr(error, "data", False),
+                    }
                 )
                 actions._log_history()
         return True
@@ -618,12 +648,16 @@ class CollectionAction(models.Model):
                 }
             )
             return fallback
-        raise UserError(
-            _(
-                "%(channel)s not possible: %(reason)s.",
-                channel=self._channel_label(channel),
-                reason=reason,
-            )
+        partner = self.partner_id.commercial_partner_id[:1]
+        raise CollectionFailure(
+            self.env,
+            message(
+                _lt("%(channel)s not possible: %(reason)s."),
+                channel=selection("collection.action", "channel", channel),
+                reason=partner._collection_unreachable_data(
+                    self[:1]._recipient(), channel
+                ),
+            ),
         )
 
     def _amounts(self):

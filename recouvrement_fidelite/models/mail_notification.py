@@ -8,7 +8,12 @@ The collection action carrying that message becomes failed with the reason,
 so that it shows in the failures to fix, with its retry.
 """
 
-from odoo import _, api, models
+from odoo import api, models
+from odoo.tools.translate import LazyTranslate
+
+from .failure_messages import message, render, selection
+
+_lt = LazyTranslate(__name__)
 
 FAILED_DELIVERY = ("bounce", "exception")
 
@@ -49,26 +54,30 @@ class MailNotification(models.Model):
         )
         if not actions:
             return
-        types = dict(self._fields["failure_type"]._description_selection(self.env))
         for action in actions:
             notification = failed.filtered(
                 lambda n, a=action: n.mail_message_id == a.message_id
             )[:1]
-            why = (
-                notification.failure_reason
-                or types.get(notification.failure_type)
-                or _("delivery failed")
+            # Odoo's failure types are worded in the reader's language; a
+            # free text from the mail server is kept as it came.
+            if notification.failure_type:
+                why = selection(
+                    "mail.notification", "failure_type", notification.failure_type
+                )
+            else:
+                why = notification.failure_reason or message(_lt("delivery failed"))
+            data = message(
+                _lt("Sent, then not delivered to %(recipient)s: %(why)s"),
+                recipient=notification.res_partner_id.display_name
+                or notification.sms_number
+                or "-",
+                why=why,
             )
             action.write(
                 {
                     "state": "failed",
-                    "failure_reason": _(
-                        "Sent, then not delivered to %(recipient)s: %(why)s",
-                        recipient=notification.res_partner_id.display_name
-                        or notification.sms_number
-                        or "-",
-                        why=why,
-                    ),
+                    "failure_reason": render(self.env, data),
+                    "failure_data": data,
                 }
             )
         actions._log_history()

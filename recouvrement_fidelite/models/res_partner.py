@@ -14,11 +14,15 @@ from dateutil.relativedelta import relativedelta
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools.sql import column_exists
+from odoo.tools.translate import LazyTranslate
 
 from ..engine import normalize_phone
 from ..engine.concepts import PREFERRED_CHANNELS
 from .account_move import COLLECTION_USERS, INTERNAL_USERS
 from .engine_texts import phone_reason_text
+from .failure_messages import message, render
+
+_lt = LazyTranslate(__name__)
 
 WEEKDAY_FIELDS = [
     "collection_call_monday",
@@ -543,21 +547,27 @@ class ResPartner(models.Model):
     def _collection_unreachable_reason(self, recipient, channel):
         """Why ``channel`` does not reach this customer, in the user's
         language; empty when it does."""
+        data = self._collection_unreachable_data(recipient, channel)
+        return render(self.env, data) if data else ""
+
+    def _collection_unreachable_data(self, recipient, channel):
+        """Why ``channel`` does not reach this customer, as a message to word
+        in the reader's language (``failure_messages``); None when it does."""
         if self._collection_channel_checks(recipient).get(channel, True):
-            return ""
+            return None
         customer = self.commercial_partner_id
         if channel == "email":
-            return _("the customer has no email address")
+            return message(_lt("the customer has no email address"))
         if channel == "sms":
             issue = recipient.collection_phone_issue or customer.collection_phone_issue
             return (
-                _("no valid mobile number (%s)", issue)
+                message(_lt("no valid mobile number (%(issue)s)"), issue=issue)
                 if issue
-                else _("the customer has no mobile number")
+                else message(_lt("the customer has no mobile number"))
             )
         if channel == "letter":
-            return _("the customer's postal address is incomplete")
-        return _("the customer has no valid phone number")
+            return message(_lt("the customer's postal address is incomplete"))
+        return message(_lt("the customer has no valid phone number"))
 
     # Payment history
 

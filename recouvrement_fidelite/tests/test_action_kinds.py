@@ -394,3 +394,25 @@ class TestStatesTellTheTruth(CollectionRunCase):
         self.assertIn("not delivered", sms.failure_reason)
         email = self.actions(invoice_id=invoice.id, channel="email")
         self.assertEqual(email.state, "done", "the other channel is not touched")
+
+    @freeze_time(TODAY)
+    def test_a_failure_is_worded_in_the_readers_language(self):
+        invoice = self.invoice(self.carol, 100.0, "2026-03-12")  # no email, no address
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["recouvrement_fidelite"], ["fr_FR"], overwrite=True
+        )
+        self.env.company.partner_id.lang = "fr_FR"
+        self.run_collection()
+        action = self.actions(invoice_id=invoice.id)
+        self.assertEqual(action.state, "failed")
+        # Written in the run's language (the company's), for notices...
+        self.assertIn("impossible", action.failure_reason)
+        # ...shown in the reader's.
+        self.assertEqual(
+            action.with_context(lang="en_US").failure_message,
+            "Email not possible: the customer has no email address.",
+        )
+        french = action.with_context(lang="fr_FR").failure_message
+        self.assertIn("E-mail impossible", french)
+        self.assertIn("le client n'a pas d'adresse e-mail", french)
