@@ -114,3 +114,27 @@ class CollectionActionKind(models.AbstractModel):
         """Carry out ``actions`` (approved, one customer, this kind, one
         channel); raise to fail them with the reason."""
         raise NotImplementedError(f"{self._name} does not carry out actions")
+
+    @api.model
+    def _execute_many(self, groups, channel):
+        """Carry out several groups (each as :meth:`_execute` takes them:
+        approved actions of one customer, this kind, ``channel``).
+
+        A group that fails fails alone, with its reason, and never stops the
+        others: by default each group runs in a savepoint of its own. A
+        handler that sends a batch at once overrides this, and keeps that
+        promise (see the reminder handler).
+        """
+        for actions in groups:
+            self._execute_isolated(actions, channel)
+
+    @api.model
+    def _execute_isolated(self, actions, channel, execute=None):
+        """Run ``execute(actions, channel)`` (default :meth:`_execute`) in a
+        savepoint; on failure, mark the actions failed with the reason."""
+        execute = execute or self._execute
+        try:
+            with self.env.cr.savepoint():
+                execute(actions, channel)
+        except Exception as error:  # noqa: BLE001 - reported on the actions
+            actions._fail(error)
