@@ -248,8 +248,11 @@ class CollectionAction(models.Model):
 
         Each kind's handler (``collection.action.kind``) carries out the
         actions of one customer and channel, in the handlers' dispatch
-        order. Each group runs in its own savepoint: a failure marks that
-        group's actions as failed with the reason and never stops the others.
+        order; it receives every such group of its kind and channel at once
+        (``_execute_many``). A failure marks that group's actions as failed
+        with the reason and never stops the others (by default each group
+        runs in its own savepoint; the reminder handler sends a batch in one
+        savepoint and, when a group fails there, each group again alone).
         The invoices' reminder record and the customers' history are written
         once, after the last group (``_update_invoices``, ``_log_history``):
         ``_mark_done`` and ``_log_history`` leave them to this method while

@@ -13,7 +13,10 @@ the addon needs to know:
   the deduplication key that tells two actions of the kind apart on one
   invoice (:meth:`_dedup_extra`);
 - how it is dispatched: :meth:`_execute` on the approved actions of one
-  customer and channel, in ``_dispatch_sequence`` order; whether it reaches
+  customer and channel, in ``_dispatch_sequence`` order, called through
+  :meth:`_execute_many` with every customer of the batch on one channel (a
+  handler may send them together, each failure staying with its customer);
+  whether it reaches
   the customer (``_customer_facing``: never for a customer who owes nothing)
   and whether it is a reminder step on the invoice (``_reminder_step``: it
   records the invoice's level and last reminder date, and counts once per
