@@ -156,3 +156,19 @@ class TestBatchDispatch(RunFixesCase):
         found = engine._reminder_amounts_many([alice_invoices, bob_invoices])
         self.assertEqual(found, expected)
         self.assertEqual(found[0]["deducted"], 50.0)
+
+        # As many queries for two customers as for one: not one per customer
+        # (the invoices read together, as a dispatch's actions read them).
+        both = alice_invoices | bob_invoices
+        alice_invoices = alice_invoices.with_prefetch(both._prefetch_ids)
+        bob_invoices = bob_invoices.with_prefetch(both._prefetch_ids)
+
+        def queries(groups):
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            engine._reminder_amounts_many(groups)
+            return self.env.cr.sql_log_count - before
+
+        self.assertEqual(
+            queries([alice_invoices, bob_invoices]), queries([alice_invoices])
+        )
