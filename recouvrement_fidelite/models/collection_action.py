@@ -322,8 +322,11 @@ class CollectionAction(models.Model):
 
         Each kind's handler (``collection.action.kind``) carries out the
         actions of one customer and channel, in the handlers' dispatch
-        order. Each group runs in its own savepoint: a failure marks that
-        group's actions as failed with the reason and never stops the others.
+        order; it receives every such group of its kind and channel at once
+        (``_execute_many``). A failure marks that group's actions as failed
+        with the reason and never stops the others (by default each group
+        runs in its own savepoint; the reminder handler sends a batch in one
+        savepoint and, when a group fails there, each group again alone).
         The invoices' reminder record and the customers' history are written
         once, after the last group (``_update_invoices``, ``_log_history``):
         ``_mark_done`` and ``_log_history`` leave them to this method while
@@ -362,32 +365,37 @@ class CollectionAction(models.Model):
             )
             for key, actions in groups.items()
         }
+        # Groups of one kind and channel go to their handler together
+        # (``_execute_many``): a handler may send a batch at once.
+        batches = {}
         for key, actions in groups.items():
             _partner, kind, channel = key[:3]
-            handler = handlers[kind]
             company_id, customer_id = targets[key]
             company = self.env["res.company"].browse(company_id)
             balance = balances.get((company_id, customer_id))
-            try:
-                with self.env.cr.savepoint():
-                    if handler._customer_facing and engine._owes_nothing(
-                        (balance or {}).get("balance"), company
-                    ):
-                        actions._cancel_owing_nothing(balance)
-                    else:
-                        handler._execute(actions, channel)
-            except Exception as error:  # noqa: BLE001 - reported on the actions
-                _logger.info("Collection action failed: %s", error)
-                actions.write(
-                    {
-                        "state": "failed",
-                        "failure_reason": str(error) or repr(error),
-                        # Worded again in the reader's language when known.
-                        "failure_data": getattr(error, "data", False),
-                    }
-                )
-                actions._log_history()
+            if handlers[kind]._customer_facing and engine._owes_nothing(
+                (balance or {}).get("balance"), company
+            ):
+                actions._cancel_owing_nothing(balance)
+                continue
+            batches.setdefault((kind, channel), []).append(actions)
+        for (kind, channel), batch in batches.items():
+            handlers[kind]._execute_many(batch, channel)
         return True
+
+    def _fail(self, error):
+        """Failed, with the reason: ``error``'s message, and its data when
+        the reason is known as data (worded again in the reader's language,
+        see ``failure_messages``)."""
+        _logger.info("Collection action failed: %s", error)
+        self.write(
+            {
+                "state": "failed",
+                "failure_reason": str(error) or repr(error),
+                "failure_data": getattr(error, "data", False),
+            }
+        )
+        self._log_history()
 
     def _log_history(self):
         """Write the actions, with why they were taken, in the customer's
@@ -669,6 +677,26 @@ class CollectionAction(models.Model):
         return self.env["collection.engine"]._reminder_amounts(invoices)
 
     @api.model
+    def _amounts_many(self, groups):
+        """:meth:`_amounts` of several groups of actions, in the same order,
+        worked out at once (``collection.engine._reminder_amounts_many``)."""
+        valid = [
+            actions
+            for actions in groups
+            if actions.invoice_id and len(actions.invoice_id.commercial_partner_id) == 1
+        ]
+        found = dict(
+            zip(
+                valid,
+                self.env["collection.engine"]._reminder_amounts_many(
+                    [actions.invoice_id for actions in valid]
+                ),
+                strict=True,
+            )
+        )
+        return [found.get(actions) for actions in groups]
+
+    @api.model
     def _credit_context(self, amounts):
         """Context for templates: the credit deducted, when there is one.
 
@@ -757,14 +785,27 @@ class CollectionAction(models.Model):
             note += " " + self.note
         return note
 
-    def _send_reminder(self, channel):
+    def _check_reminder(self, channel):
+        """Raise when the reminder of these actions cannot be sent on
+        ``channel`` for want of a template, before anything is sent."""
+        main = self._main_action()
+        level = main.level_id
+        if channel == "email" and not (main.mail_template_id or level.mail_template_id):
+            raise UserError(_("No email template for level %s.", level.display_name))
+        if channel == "sms" and not (main.sms_template_id or level.sms_template_id):
+            raise UserError(_("No SMS template for level %s.", level.display_name))
+
+    def _send_reminder(self, channel, amounts=False):
         """Send one reminder on ``channel`` for these actions' invoices (one
-        customer): the level's fallback channel when it cannot reach them."""
+        customer): the level's fallback channel when it cannot reach them.
+        ``amounts``: what the reminder asks to pay (``_amounts``), when
+        already worked out."""
         channel = self._apply_fallback(channel)
         main = self._main_action()
         invoice = main.invoice_id
         invoices = self.invoice_id
-        amounts = self._amounts()
+        if amounts is False:
+            amounts = self._amounts()
         # Templates show the credit deducted and the net amount to pay.
         credit = self._credit_context(amounts)
         recipient = self._recipient()
@@ -783,8 +824,11 @@ class CollectionAction(models.Model):
                     _("No email template for level %s.", level.display_name)
                 )
             # Templates list every invoice of the reminder from the context.
+            # ``no_new_invoice``: the letter attached is not a vendor bill to
+            # read (the account module would note on the invoice that it is
+            # not a draft and was not updated from the attachment).
             message = invoice.with_context(
-                collection_invoice_ids=invoices.ids, **credit
+                collection_invoice_ids=invoices.ids, no_new_invoice=True, **credit
             ).message_post_with_source(
                 template,
                 **self._author_values(),

@@ -13,7 +13,10 @@ the addon needs to know:
   the deduplication key that tells two actions of the kind apart on one
   invoice (:meth:`_dedup_extra`);
 - how it is dispatched: :meth:`_execute` on the approved actions of one
-  customer and channel, in ``_dispatch_sequence`` order; whether it reaches
+  customer and channel, in ``_dispatch_sequence`` order, called through
+  :meth:`_execute_many` with every customer of the batch on one channel (a
+  handler may send them together, each failure staying with its customer);
+  whether it reaches
   the customer (``_customer_facing``: never for a customer who owes nothing)
   and whether it is a reminder step on the invoice (``_reminder_step``: it
   records the invoice's level and last reminder date, and counts once per
@@ -120,3 +123,27 @@ class CollectionActionKind(models.AbstractModel):
         """Carry out ``actions`` (approved, one customer, this kind, one
         channel); raise to fail them with the reason."""
         raise NotImplementedError(f"{self._name} does not carry out actions")
+
+    @api.model
+    def _execute_many(self, groups, channel):
+        """Carry out several groups (each as :meth:`_execute` takes them:
+        approved actions of one customer, this kind, ``channel``).
+
+        A group that fails fails alone, with its reason, and never stops the
+        others: by default each group runs in a savepoint of its own. A
+        handler that sends a batch at once overrides this, and keeps that
+        promise (see the reminder handler).
+        """
+        for actions in groups:
+            self._execute_isolated(actions, channel)
+
+    @api.model
+    def _execute_isolated(self, actions, channel, execute=None):
+        """Run ``execute(actions, channel)`` (default :meth:`_execute`) in a
+        savepoint; on failure, mark the actions failed with the reason."""
+        execute = execute or self._execute
+        try:
+            with self.env.cr.savepoint():
+                execute(actions, channel)
+        except Exception as error:  # noqa: BLE001 - reported on the actions
+            actions._fail(error)

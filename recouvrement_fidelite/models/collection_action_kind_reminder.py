@@ -6,6 +6,7 @@ channels send it, unless rules say on which channels (``send_reminder``).
 """
 
 from odoo import api, models
+from odoo.exceptions import UserError
 from odoo.tools.translate import LazyTranslate
 
 _lt = LazyTranslate(__name__)
@@ -60,4 +61,49 @@ class CollectionActionKindReminder(models.AbstractModel):
 
     @api.model
     def _execute(self, actions, channel):
-        actions._send_reminder(channel)
+        # Amounts worked out for the whole batch (``_execute_many``), if any.
+        amounts = self.env.context.get("collection_reminder_amounts", {})
+        key = tuple(sorted(actions.ids))
+        if key in amounts:
+            actions._send_reminder(channel, amounts=amounts[key])
+        else:
+            actions._send_reminder(channel)
+
+    @api.model
+    def _execute_many(self, groups, channel):
+        """Send the reminders of a batch of customers on ``channel``.
+
+        What each reminder asks to pay is worked out for every customer at
+        once (one query, not one per customer). A group that cannot be sent
+        (customer unreachable, no template) fails alone, before anything is
+        sent. The others are sent in one savepoint; when one of them fails
+        there, the savepoint is rolled back and each group is sent again in
+        a savepoint of its own, so that the failing one fails alone with its
+        reason and the others go out.
+        """
+        ready = []
+        for actions in groups:
+            try:
+                resolved = actions._apply_fallback(channel)
+                actions._check_reminder(resolved)
+            except UserError as error:
+                actions._fail(error)
+                continue
+            ready.append((actions, resolved))
+        if not ready:
+            return
+        Action = self.env["collection.action"]
+        found = Action._amounts_many([actions for actions, _channel in ready])
+        handler = self.with_context(
+            collection_reminder_amounts={
+                tuple(sorted(actions.ids)): amounts
+                for (actions, _channel), amounts in zip(ready, found, strict=True)
+            }
+        )
+        try:
+            with self.env.cr.savepoint():
+                for actions, resolved in ready:
+                    handler._execute(actions.with_env(handler.env), resolved)
+        except Exception:  # noqa: BLE001 - each group is sent again on its own
+            for actions, resolved in ready:
+                handler._execute_isolated(actions.with_env(handler.env), resolved)

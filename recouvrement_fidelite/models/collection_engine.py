@@ -426,19 +426,62 @@ class CollectionEngine(models.AbstractModel):
         ``account.move.line``), ``credit_total``, ``balance`` (what the
         customer owes in total), ``deducted`` and ``to_pay``.
         """
-        customer = invoices.commercial_partner_id
-        customer.ensure_one()
+        invoices.commercial_partner_id.ensure_one()
+        return self._reminder_amounts_many([invoices])[0]
+
+    @api.model
+    def _reminder_amounts_many(self, invoice_groups):
+        """:meth:`_reminder_amounts` of several reminders at once, in the
+        same order: one search of open receivable lines per company for
+        every customer (a dispatch sends a batch of customers' reminders).
+        Each group holds invoices of one customer and company."""
+        customers_by_company = {}
+        for invoices in invoice_groups:
+            customers_by_company.setdefault(invoices.company_id[:1], set()).add(
+                invoices.commercial_partner_id.id
+            )
+        Line = self.env["account.move.line"]
+        # A line is the customer's when its partner is the customer or one
+        # of its contacts, at any depth (``child_of``).
+        lines_of = {}
+        found = Line
+        for company, customer_ids in customers_by_company.items():
+            lines = Line.search(
+                [
+                    ("account_id.account_type", "=", "asset_receivable"),
+                    ("parent_state", "=", "posted"),
+                    ("reconciled", "=", False),
+                    ("company_id", "=", company.id),
+                    ("partner_id", "child_of", list(customer_ids)),
+                ],
+                order="date, id",
+            )
+            found |= lines
+            for line in lines:
+                partner = line.partner_id
+                while partner:
+                    if partner.id in customer_ids:
+                        key = (company.id, partner.id)
+                        lines_of.setdefault(key, []).append(line.id)
+                    partner = partner.parent_id
+        return [
+            self._amounts_of(
+                invoices,
+                Line.browse(
+                    lines_of.get(
+                        (invoices.company_id[:1].id, invoices.commercial_partner_id.id),
+                        [],
+                    )
+                ).with_prefetch(found._prefetch_ids),
+            )
+            for invoices in invoice_groups
+        ]
+
+    @api.model
+    def _amounts_of(self, invoices, lines):
+        """The amounts of :meth:`_reminder_amounts` from the customer's open
+        receivable ``lines``."""
         company = invoices.company_id[:1]
-        lines = self.env["account.move.line"].search(
-            [
-                ("account_id.account_type", "=", "asset_receivable"),
-                ("parent_state", "=", "posted"),
-                ("reconciled", "=", False),
-                ("company_id", "=", company.id),
-                ("partner_id", "child_of", customer.id),
-            ],
-            order="date, id",
-        )
         currencies = lines.currency_id | invoices.currency_id
         if len(currencies) == 1:
             currency = currencies

@@ -1,0 +1,176 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""Reminders of a batch of customers sent together (issue 9, a real run
+faster): the same email as one sent alone, a failure that stays with its
+customer, and no note from the account module about the letter attached."""
+
+from unittest.mock import patch
+
+from freezegun import freeze_time
+
+from odoo.tests import tagged
+
+from .test_collection_run import TODAY
+from .test_run_fixes import RunFixesCase
+
+
+@tagged("post_install", "-at_install")
+class TestBatchDispatch(RunFixesCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # The shipped templates: they list the invoices of the reminder
+        # (``collection_invoice_ids``) and show the credit deducted.
+        first = cls.env.ref("recouvrement_fidelite.mail_template_collection_first")
+        (cls.level_1 | cls.level_2).write({"mail_template_id": first.id})
+        cls.bob.email = "bob@example.com"
+
+    def credit_note(self, partner, amount):
+        return self.invoice(partner, amount, "2026-02-01", move_type="out_refund")
+
+    @staticmethod
+    def sent(actions):
+        """What the customer receives from the email of these actions."""
+        message = actions.message_id
+        mail = (
+            message.env["mail.mail"]
+            .sudo()
+            .search([("mail_message_id", "=", message.id)])
+        )
+        return {
+            "subject": message.subject,
+            "body": str(message.body),
+            "recipients": message.partner_ids,
+            "author": message.author_id,
+            "email_from": message.email_from,
+            "message_type": message.message_type,
+            "subtype": message.subtype_id,
+            "attachments": [
+                (attachment.name, attachment.mimetype)
+                for attachment in message.attachment_ids
+            ],
+            "mail_recipients": mail.recipient_ids,
+            "mail_state": mail.mapped("state"),
+        }
+
+    @freeze_time(TODAY)
+    def test_a_batch_sent_email_is_the_one_sent_alone(self):
+        older = self.invoice(self.alice, 300.0, "2026-03-12")  # level 1, letter
+        newer = self.invoice(self.alice, 200.0, "2026-03-13")  # level 1
+        self.credit_note(self.alice, 50.0)
+        self.invoice(self.bob, 100.0, "2026-03-12")
+        self.run_collection()
+        emails = self.actions(partner_id=self.alice.id, channel="email")
+        self.assertEqual(emails.invoice_id, older | newer)
+        self.assertEqual(set(emails.mapped("state")), {"done"})
+        self.assertEqual(
+            self.actions(partner_id=self.bob.id, channel="email").state, "done"
+        )
+        batch = self.sent(emails)
+        self.assertIn(older.name, batch["body"])
+        self.assertIn(newer.name, batch["body"])
+        self.assertIn("We have deducted", batch["body"])
+        self.assertTrue(batch["attachments"])
+        # The same actions sent again alone, by the per-group path.
+        emails.write({"state": "approved", "message_id": False})
+        handler = self.env["collection.action.kind.reminder"]
+        handler._execute_isolated(emails, "email")
+        self.assertEqual(set(emails.mapped("state")), {"done"})
+        self.assertEqual(self.sent(emails), batch)
+
+    @freeze_time(TODAY)
+    def test_one_bad_group_does_not_stop_the_others_in_the_batch(self):
+        alice_invoice = self.invoice(self.alice, 300.0, "2026-03-12")
+        bob_invoice = self.invoice(self.bob, 100.0, "2026-03-12")
+        carol_invoice = self.invoice(self.carol, 100.0, "2026-03-12")
+        action_class = type(self.env["collection.action"])
+        original = action_class._send_reminder
+
+        def send_reminder(actions, channel, **kwargs):
+            # Bob's reminder fails once its message is posted.
+            result = original(actions, channel, **kwargs)
+            if actions.partner_id == self.bob:
+                raise ValueError("the mail server refused Bob")
+            return result
+
+        with patch.object(action_class, "_send_reminder", send_reminder):
+            self.run_collection()
+        alice = self.actions(invoice_id=alice_invoice.id, channel="email")
+        self.assertEqual(alice.state, "done")
+        self.assertEqual(len(alice.message_id), 1)
+        self.assertEqual(
+            self.env["mail.message"].search_count(
+                [
+                    ("model", "=", "account.move"),
+                    ("res_id", "=", alice_invoice.id),
+                    ("message_type", "=", "comment"),
+                    ("subtype_id", "=", self.env.ref("mail.mt_comment").id),
+                ]
+            ),
+            1,
+            "the reminder sent once, the batch's attempt rolled back",
+        )
+        bob = self.actions(invoice_id=bob_invoice.id)
+        self.assertEqual(bob.state, "failed")
+        self.assertEqual(bob.failure_reason, "the mail server refused Bob")
+        self.assertFalse(bob.message_id)
+        self.assertFalse(
+            self.env["mail.message"].search(
+                [
+                    ("model", "=", "account.move"),
+                    ("res_id", "=", bob_invoice.id),
+                    ("message_type", "=", "comment"),
+                ]
+            ),
+            "Bob's rolled-back reminder left no message",
+        )
+        # Carol cannot be reached (no email, no address for the letter):
+        # she fails before anything is sent, with her reason.
+        carol = self.actions(invoice_id=carol_invoice.id)
+        self.assertEqual(carol.state, "failed")
+        self.assertTrue(carol.failure_reason)
+        self.assertNotIn("Bob", carol.failure_reason)
+
+    @freeze_time(TODAY)
+    def test_the_letter_attached_to_an_email_leaves_no_note_on_the_invoice(self):
+        invoice = self.invoice(self.alice, 300.0, "2026-03-12")  # level 1, letter
+        self.run_collection()
+        email = self.actions(invoice_id=invoice.id, channel="email")
+        self.assertEqual(email.state, "done")
+        self.assertTrue(email.message_id.attachment_ids, "the letter is attached")
+        notes = invoice.message_ids.filtered(
+            lambda message: "not a draft" in str(message.body)
+        )
+        self.assertFalse(notes, "no note that the invoice was not read from the PDF")
+
+    @freeze_time(TODAY)
+    def test_the_amounts_of_a_batch_are_those_of_each_customer(self):
+        alice_invoices = self.invoice(self.alice, 300.0, "2026-03-12") | self.invoice(
+            self.alice, 100.0, "2026-03-01"
+        )
+        self.credit_note(self.alice, 50.0)
+        bob_invoices = self.invoice(self.bob, 100.0, "2026-03-12")
+        engine = self.env["collection.engine"]
+        expected = [
+            engine._reminder_amounts(alice_invoices),
+            engine._reminder_amounts(bob_invoices),
+        ]
+        self.env.invalidate_all()
+        found = engine._reminder_amounts_many([alice_invoices, bob_invoices])
+        self.assertEqual(found, expected)
+        self.assertEqual(found[0]["deducted"], 50.0)
+
+        # As many queries for two customers as for one: not one per customer
+        # (the invoices read together, as a dispatch's actions read them).
+        both = alice_invoices | bob_invoices
+        alice_invoices = alice_invoices.with_prefetch(both._prefetch_ids)
+        bob_invoices = bob_invoices.with_prefetch(both._prefetch_ids)
+
+        def queries(groups):
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            engine._reminder_amounts_many(groups)
+            return self.env.cr.sql_log_count - before
+
+        self.assertEqual(
+            queries([alice_invoices, bob_invoices]), queries([alice_invoices])
+        )
