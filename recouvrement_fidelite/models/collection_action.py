@@ -791,9 +791,21 @@ class CollectionAction(models.Model):
         main = self._main_action()
         level = main.level_id
         if channel == "email" and not (main.mail_template_id or level.mail_template_id):
-            raise UserError(_("No email template for level %s.", level.display_name))
+            raise CollectionFailure(
+                self.env,
+                message(
+                    _lt("No email template for level %(level)s."),
+                    level=level.display_name,
+                ),
+            )
         if channel == "sms" and not (main.sms_template_id or level.sms_template_id):
-            raise UserError(_("No SMS template for level %s.", level.display_name))
+            raise CollectionFailure(
+                self.env,
+                message(
+                    _lt("No SMS template for level %(level)s."),
+                    level=level.display_name,
+                ),
+            )
 
     def _send_reminder(self, channel, amounts=False):
         """Send one reminder on ``channel`` for these actions' invoices (one
@@ -818,11 +830,8 @@ class CollectionAction(models.Model):
             )
         message = self.env["mail.message"]
         if channel == "email":
+            self._check_reminder(channel)
             template = main.mail_template_id or level.mail_template_id
-            if not template:
-                raise UserError(
-                    _("No email template for level %s.", level.display_name)
-                )
             # Templates list every invoice of the reminder from the context.
             # ``no_new_invoice``: the letter attached is not a vendor bill to
             # read (the account module would note on the invoice that it is
@@ -838,9 +847,8 @@ class CollectionAction(models.Model):
                 attachment_ids=attachments.ids,
             )
         elif channel == "sms":
+            self._check_reminder(channel)
             template = main.sms_template_id or level.sms_template_id
-            if not template:
-                raise UserError(_("No SMS template for level %s.", level.display_name))
             body = template.with_context(**credit)._render_field(
                 "body", invoice.ids, compute_lang=True
             )[invoice.id]

@@ -3,8 +3,9 @@
 day and at hours when the customer may be called."""
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools.translate import LazyTranslate
+
+from .failure_messages import CollectionFailure, message, render, selection
 
 _lt = LazyTranslate(__name__)
 
@@ -48,9 +49,9 @@ class CollectionActionKindCall(models.AbstractModel):
         if not days or not hours:
             self._fall_back(
                 actions,
-                _("the customer may be called on no day of the week")
+                message(_lt("the customer may be called on no day of the week"))
                 if not days
-                else _("the customer has no hours when they may be called"),
+                else message(_lt("the customer has no hours when they may be called")),
             )
             return
         params = actions._main_action()._params()
@@ -80,6 +81,9 @@ class CollectionActionKindCall(models.AbstractModel):
     def _fall_back(self, actions, reason):
         """No call can be planned: remind on the level's fallback channel.
 
+        ``reason`` is a message as data (``failure_messages``): a failure is
+        worded in the reader's language.
+
         Without a fallback channel, the calls fail with the reason and wait
         for someone to set the customer's call days and hours, then retry.
         An invoice already reminded on the fallback channel at this level on
@@ -87,24 +91,34 @@ class CollectionActionKindCall(models.AbstractModel):
         """
         fallback = actions._main_action().level_id.fallback_channel
         if not fallback:
-            raise UserError(
-                _(
-                    "No call planned: %(reason)s. Set the days and hours when "
-                    "the customer may be called, then retry.",
+            raise CollectionFailure(
+                self.env,
+                message(
+                    _lt(
+                        "No call planned: %(reason)s. Set the days and hours when "
+                        "the customer may be called, then retry."
+                    ),
                     reason=reason,
-                )
+                ),
             )
-        why_not = actions[:1]._unreachable_reason(fallback)
+        partner = actions.partner_id.commercial_partner_id[:1]
+        why_not = partner._collection_unreachable_data(
+            actions[:1]._recipient(), fallback
+        )
         if why_not:
-            raise UserError(
-                _(
-                    "No call planned: %(reason)s; %(channel)s not possible "
-                    "either: %(why)s.",
+            raise CollectionFailure(
+                self.env,
+                message(
+                    _lt(
+                        "No call planned: %(reason)s; %(channel)s not possible "
+                        "either: %(why)s."
+                    ),
                     reason=reason,
-                    channel=actions._channel_label(fallback),
+                    channel=selection("collection.action", "channel", fallback),
                     why=why_not,
-                )
+                ),
             )
+        reason = render(self.env, reason)
         reminded = {
             (action.invoice_id, action.date, action.level_id)
             for action in actions.search(

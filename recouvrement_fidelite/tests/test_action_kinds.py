@@ -416,3 +416,25 @@ class TestStatesTellTheTruth(CollectionRunCase):
         french = action.with_context(lang="fr_FR").failure_message
         self.assertIn("E-mail impossible", french)
         self.assertIn("le client n'a pas d'adresse e-mail", french)
+
+    @freeze_time(TODAY)
+    def test_a_call_that_cannot_be_planned_says_why_in_the_readers_language(self):
+        from ..models.res_partner import WEEKDAY_FIELDS
+
+        self.alice.write(dict.fromkeys(WEEKDAY_FIELDS, False))
+        invoice = self.invoice(self.alice, 900.0, "2026-02-10")  # level 3: call
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["recouvrement_fidelite"], ["fr_FR"], overwrite=True
+        )
+        self.env.company.partner_id.lang = "fr_FR"
+        self.run_collection()
+        call = self.actions(invoice_id=invoice.id, kind="call")
+        call.with_context(lang="fr_FR").action_approve()
+        self.assertEqual(call.state, "failed")
+        self.assertIn("Aucun appel planifié", call.failure_reason)
+        self.assertEqual(
+            call.with_context(lang="en_US").failure_message,
+            "No call planned: the customer may be called on no day of the week. "
+            "Set the days and hours when the customer may be called, then retry.",
+        )
