@@ -22,7 +22,6 @@ from odoo.tools import format_amount, format_date, pdf, plaintext2html
 from odoo.tools.translate import LazyTranslate
 
 from ..engine.concepts import ACTION_CHANNELS
-from .engine_texts import CatalogueWords
 from .failure_messages import CollectionFailure, message, render, selection
 
 _logger = logging.getLogger(__name__)
@@ -171,21 +170,13 @@ class CollectionAction(models.Model):
     @api.depends("explanation_data")
     @api.depends_context("lang")
     def _compute_explanation(self):
-        # Words of a planning session of this cursor (see collection.planner).
-        words = {
-            self.env["res.company"].browse(company_id): found
-            for (company_id, lang), found in self.env.cr.cache.get(
-                "collection_words", {}
-            ).items()
-            if lang == self.env.lang
-        }
+        words = {}
         for action in self:
             data = action.explanation_data or {}
             if data.get("rule"):
                 company = action.company_id
                 if company not in words:
-                    catalogue = self.env["collection.engine"]._catalogue(company)
-                    words[company] = CatalogueWords(self.env, catalogue.export())
+                    words[company] = self.env["collection.engine"]._words(company)
                 action.explanation = words[company].stored_explanation_text(data)
             elif data.get("campaign"):
                 action.explanation = _("Campaign “%s”.", data["campaign"])

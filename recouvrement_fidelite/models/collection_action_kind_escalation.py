@@ -4,8 +4,6 @@
 from odoo import _, api, models
 from odoo.tools.translate import LazyTranslate
 
-from .engine_texts import CatalogueWords
-
 _lt = LazyTranslate(__name__)
 
 
@@ -29,8 +27,7 @@ class CollectionActionKindEscalation(models.AbstractModel):
         """An escalation stage as the catalogue names it, in the user's language."""
         if not stage:
             return _("(none)")
-        catalogue = self.env["collection.engine"]._catalogue(company)
-        words = CatalogueWords(self.env, catalogue.export())
+        words = self.env["collection.engine"]._words(company)
         specs = words.actions.get("escalate", {}).get("params", [])
         options = next((p.get("options") for p in specs if p["name"] == "stage"), [])
         return words.show(stage, options)

@@ -18,6 +18,7 @@ from odoo.exceptions import AccessError, ValidationError
 from ..engine import Catalogue, Evaluator
 from ..engine.variables import NO_LEVEL_DUE
 from .account_move import COLLECTION_USER_GROUP
+from .engine_texts import CatalogueWords
 
 _logger = logging.getLogger(__name__)
 
@@ -69,6 +70,17 @@ class CollectionEngine(models.AbstractModel):
             }
         }
         return Catalogue(options=options, bounds=bounds)
+
+    @api.model
+    def _words(self, company):
+        """The catalogue's words for ``company`` in the env's language: those
+        of a planning session of this cursor when there is one (see
+        ``collection.planner``), else built now."""
+        cached = self.env.cr.cache.get("collection_words", {})
+        words = cached.get((company.id, self.env.lang))
+        if words is None:
+            words = CatalogueWords(self.env, self._catalogue(company).export())
+        return words
 
     @api.model
     def get_catalogue(self):

@@ -121,6 +121,16 @@ class TestConcurrentRuns(TransactionCase):
             "invoices": invoices.ids,
         }
 
+    def assert_each_reminder_out_once(self, actions):
+        """Each reminder went out once; with no mail server here, the mail
+        queue may then report it undelivered (states tell the truth)."""
+        for action in actions:
+            self.assertTrue(
+                action.state == "done"
+                or (action.failure_reason or "").startswith("Sent, then not delivered"),
+                action.failure_reason,
+            )
+
     def _cleanup(self, env, data):
         actions = env["collection.action"].search(
             [("invoice_id", "in", data["invoices"])]
@@ -161,16 +171,7 @@ class TestConcurrentRuns(TransactionCase):
                     sorted(data["invoices"]),
                     "every invoice exactly once",
                 )
-                # Each reminder went out once; with no mail server here, the mail
-                # queue may then report it undelivered (states tell the truth).
-                for action in actions:
-                    self.assertTrue(
-                        action.state == "done"
-                        or (action.failure_reason or "").startswith(
-                            "Sent, then not delivered"
-                        ),
-                        action.failure_reason,
-                    )
+                self.assert_each_reminder_out_once(actions)
                 self.assertEqual(
                     len(actions.message_id),
                     len(data["partners"]),
@@ -269,16 +270,7 @@ class TestConcurrentRuns(TransactionCase):
                     sorted(data["invoices"]),
                     "every invoice exactly once",
                 )
-                # Each reminder went out once; with no mail server here, the mail
-                # queue may then report it undelivered (states tell the truth).
-                for action in actions:
-                    self.assertTrue(
-                        action.state == "done"
-                        or (action.failure_reason or "").startswith(
-                            "Sent, then not delivered"
-                        ),
-                        action.failure_reason,
-                    )
+                self.assert_each_reminder_out_once(actions)
                 self.assertEqual(
                     len(actions.message_id),
                     len(data["partners"]),

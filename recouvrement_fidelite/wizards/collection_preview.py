@@ -67,6 +67,12 @@ class CollectionPreview(models.TransientModel):
             engine._open_invoice_domain(company), order="invoice_date_due, id"
         )
         candidates = set(planner._candidates(company, today).ids)
+        Action = self.env["collection.action"]
+        # The labels of kinds and channels, read once for every line.
+        labels = (
+            dict(Action._fields["kind"]._description_selection(self.env)),
+            dict(Action._fields["channel"]._description_selection(self.env)),
+        )
         lines = []
         hits = errors = acted = 0
         decided = invoices.filtered(lambda invoice: invoice.id in candidates)
@@ -79,8 +85,8 @@ class CollectionPreview(models.TransientModel):
                     (values, id(values) in kept)
                 )
             for invoice, result in zip(batch, results, strict=True):
-                outcome = self._outcome(session, result, by_invoice.get(invoice.id, []))
-                if any(new for _values, new in by_invoice.get(invoice.id, [])):
+                invoice_planned = by_invoice.get(invoice.id, [])
+                if any(new for _values, new in invoice_planned):
                     acted += 1
                 if result.error:
                     errors += 1
@@ -91,7 +97,7 @@ class CollectionPreview(models.TransientModel):
                 lines.append(
                     dict(
                         self._line_values(invoice, result, session.words),
-                        outcome=outcome,
+                        outcome=self._outcome(session, result, invoice_planned, labels),
                     )
                 )
         if not self.only_hits:
@@ -116,8 +122,9 @@ class CollectionPreview(models.TransientModel):
         return True
 
     @api.model
-    def _outcome(self, session, result, planned):
-        """What the run would do for one invoice, one action a line."""
+    def _outcome(self, session, result, planned, labels):
+        """What the run would do for one invoice, one action a line;
+        ``labels``: the kinds' and the channels' labels, by value."""
         if result.error:
             return _("Nothing: the rules cannot be evaluated on this invoice.")
         if session.planner._owes_nothing(session, result):
@@ -127,9 +134,7 @@ class CollectionPreview(models.TransientModel):
             )
         if not planned:
             return _("Nothing today.")
-        Action = self.env["collection.action"]
-        kinds = dict(Action._fields["kind"]._description_selection(self.env))
-        channels = dict(Action._fields["channel"]._description_selection(self.env))
+        kinds, channels = labels
         levels = self.env["collection.level"].browse(
             {values.get("level_id") for values, _new in planned} - {False}
         )
