@@ -1,8 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from collections import defaultdict
+
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.osv import expression
 from odoo.tools import format_date, plaintext2html
 
 from ..engine import concepts
@@ -190,41 +193,74 @@ class AccountMove(models.Model):
     )
     def _compute_collection_paused(self):
         today = fields.Date.context_today(self)
-        reasons = self._collection_labels("collection_dispute_reason")
+        reasons = defaultdict(list)
+        for source in self._collection_pause_sources():
+            for move, reason in getattr(self, f"_collection_pauses_{source}")(
+                today
+            ).items():
+                reasons[move].append(reason)
         for move in self:
-            disputed = move.collection_dispute_state in ACTIVE_DISPUTE_STATES
+            move.collection_paused = move in reasons
+            move.collection_pause_info = " ".join(reasons.get(move, []))
+
+    @api.model
+    def _collection_pause_sources(self):
+        """What may pause reminders on an invoice, each a source name.
+
+        A source ``name`` is two methods: ``_collection_pauses_<name>(today)``
+        returns, for the invoices of ``self`` it pauses, why (a sentence in
+        the reader's language), and ``_collection_paused_domain_<name>(today)``
+        the domain of the invoices it pauses. A capability that pauses
+        reminders (a promise to pay, a payment plan) adds its source here
+        rather than growing another one.
+        """
+        return ["dispute", "customer"]
+
+    def _collection_pauses_dispute(self, today):
+        reasons = self._collection_labels("collection_dispute_reason")
+        paused = {}
+        for move in self:
+            if move.collection_dispute_state not in ACTIVE_DISPUTE_STATES:
+                continue
+            reason = reasons.get(move.collection_dispute_reason) or _(
+                "no reason given"
+            )
+            if move.collection_dispute_state == "open":
+                paused[move] = _("Dispute open: %(reason)s.", reason=reason)
+            else:
+                paused[move] = _("Dispute under review: %(reason)s.", reason=reason)
+        return paused
+
+    @api.model
+    def _collection_paused_domain_dispute(self, today):
+        return [("collection_dispute_state", "in", list(ACTIVE_DISPUTE_STATES))]
+
+    def _collection_pauses_customer(self, today):
+        paused = {}
+        for move in self:
             partner = move.commercial_partner_id
             until = partner.collection_pause_until
-            customer_paused = bool(until and until >= today)
-            move.collection_paused = disputed or customer_paused
-            info = []
-            if disputed:
-                reason = reasons.get(move.collection_dispute_reason) or _(
-                    "no reason given"
+            if not (until and until >= today):
+                continue
+            values = {
+                "customer": partner.display_name,
+                "date": format_date(self.env, until),
+                "reason": partner.collection_pause_reason,
+            }
+            if partner.collection_pause_reason:
+                paused[move] = _(
+                    "Reminders to %(customer)s paused until %(date)s: %(reason)s.",
+                    **values,
                 )
-                if move.collection_dispute_state == "open":
-                    info.append(_("Dispute open: %(reason)s.", reason=reason))
-                else:
-                    info.append(_("Dispute under review: %(reason)s.", reason=reason))
-            if customer_paused:
-                values = {
-                    "customer": partner.display_name,
-                    "date": format_date(self.env, until),
-                    "reason": partner.collection_pause_reason,
-                }
-                if partner.collection_pause_reason:
-                    info.append(
-                        _(
-                            "Reminders to %(customer)s paused until %(date)s: "
-                            "%(reason)s.",
-                            **values,
-                        )
-                    )
-                else:
-                    info.append(
-                        _("Reminders to %(customer)s paused until %(date)s.", **values)
-                    )
-            move.collection_pause_info = " ".join(info)
+            else:
+                paused[move] = _(
+                    "Reminders to %(customer)s paused until %(date)s.", **values
+                )
+        return paused
+
+    @api.model
+    def _collection_paused_domain_customer(self, today):
+        return [("commercial_partner_id.collection_pause_until", ">=", today)]
 
     def _collection_labels(self, field_name):
         """The translated labels of a selection field, by value."""
@@ -234,11 +270,12 @@ class AccountMove(models.Model):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise NotImplementedError(_("Unsupported search on paused reminders."))
         today = fields.Date.context_today(self)
-        paused = [
-            "|",
-            ("collection_dispute_state", "in", list(ACTIVE_DISPUTE_STATES)),
-            ("commercial_partner_id.collection_pause_until", ">=", today),
-        ]
+        paused = expression.OR(
+            [
+                getattr(self, f"_collection_paused_domain_{source}")(today)
+                for source in self._collection_pause_sources()
+            ]
+        )
         if (operator == "=") == value:
             return paused
         return ["!", *paused]
