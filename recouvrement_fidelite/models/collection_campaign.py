@@ -21,10 +21,14 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import format_amount, format_date, format_datetime
+from odoo.tools import format_amount, format_datetime
+from odoo.tools.translate import LazyTranslate
 
 from ..engine.concepts import CAMPAIGN_CHANNELS, TONES
 from .account_move import ACTIVE_DISPUTE_STATES
+from .failure_messages import date, message, records_field, selection, sentence
+
+_lt = LazyTranslate(__name__)
 
 #: Changing one of these fields changes who gets what: the preview is redone.
 SELECTION_FIELDS = frozenset(
@@ -405,7 +409,8 @@ class CollectionCampaign(models.Model):
 
     def _skip_reasons(self, customers, today):
         """Customers the campaign skips for their collection state, with
-        why: ``{customer id: [reason, ...]}``, in the user's language.
+        why: ``{customer id: [reason, ...]}``, each reason a message as data
+        (``failure_messages``) worded when shown, in the reader's language.
 
         Read in a few queries for all the customers; the preview shows the
         reasons and the launch checks them again.
@@ -446,12 +451,14 @@ class CollectionCampaign(models.Model):
                 )
                 skip(
                     customer_id,
-                    _(
-                        "Skipped: invoice %(invoice)s reached reminder level "
-                        "%(level)s (%(name)s), beyond level %(max)s.",
+                    message(
+                        _lt(
+                            "Skipped: invoice %(invoice)s reached reminder level "
+                            "%(level)s (%(name)s), beyond level %(max)s."
+                        ),
                         invoice=invoice.name,
                         level=invoice.collection_level_id.level_number,
-                        name=invoice.collection_level_id.name,
+                        name=records_field(invoice.collection_level_id, "name"),
                         max=self.max_level_number,
                     ),
                 )
@@ -464,11 +471,12 @@ class CollectionCampaign(models.Model):
             ).items():
                 skip(
                     customer_id,
-                    _(
-                        "Skipped: disputed invoice(s) %(invoices)s. %(why)s",
+                    message(
+                        _lt("Skipped: disputed invoice(s) %(invoices)s. %(why)s"),
                         invoices=", ".join(inv.name for inv in invoices),
-                        why=" ".join(
-                            dict.fromkeys(inv.collection_pause_info for inv in invoices)
+                        why=records_field(
+                            self.env["account.move"].union(*invoices),
+                            "collection_pause_info",
                         ),
                     ),
                 )
@@ -499,17 +507,24 @@ class CollectionCampaign(models.Model):
                     sent_on = fields.Datetime.context_timestamp(self, sent[0].done_at)
                     skip(
                         customer_id,
-                        _(
-                            "Skipped: reminded on %(date)s, less than %(days)s "
-                            "days ago.",
-                            date=format_date(self.env, sent_on.date()),
+                        message(
+                            _lt(
+                                "Skipped: reminded on %(date)s, less than %(days)s "
+                                "days ago."
+                            ),
+                            date=date(sent_on.date()),
                             days=self.recent_reminder_days,
                         ),
                     )
                 else:
                     skip(
                         customer_id,
-                        _("Skipped: a reminder is waiting for approval or to be sent."),
+                        message(
+                            _lt(
+                                "Skipped: a reminder is waiting for approval or "
+                                "to be sent."
+                            )
+                        ),
                     )
         if self.skip_escalated:
             escalations = Action.search(
@@ -528,12 +543,13 @@ class CollectionCampaign(models.Model):
                 escalation = actions[0]
                 skip(
                     customer_id,
-                    _(
-                        "Skipped: an escalation was decided on %(date)s (%(state)s).",
-                        date=format_date(self.env, escalation.date),
-                        state=dict(
-                            Action._fields["state"]._description_selection(self.env)
-                        )[escalation.state],
+                    message(
+                        _lt(
+                            "Skipped: an escalation was decided on %(date)s "
+                            "(%(state)s)."
+                        ),
+                        date=date(escalation.date),
+                        state=selection("collection.action", "state", escalation.state),
                     ),
                 )
         return reasons
@@ -560,27 +576,27 @@ class CollectionCampaign(models.Model):
             left_out = [inv for inv in customer_invoices if inv.collection_paused]
             reasons = []
             # The same reachability check as the dispatch.
-            why_not = customer._collection_unreachable_reason(
+            why_not = customer._collection_unreachable_data(
                 customer.collection_contact_id or customer, self.channel
             )
             reachable = not why_not
             if why_not:
-                reasons.append(why_not[:1].upper() + why_not[1:] + ".")
+                reasons.append(sentence(why_not))
             if left_out:
-                pauses = list(
-                    dict.fromkeys(inv.collection_pause_info for inv in left_out)
+                pauses = records_field(
+                    self.env["account.move"].union(*left_out), "collection_pause_info"
                 )
                 if to_remind:
                     reasons.append(
-                        _(
-                            "%(count)s invoice(s) left out: %(why)s",
+                        message(
+                            _lt("%(count)s invoice(s) left out: %(why)s"),
                             count=len(left_out),
-                            why=" ".join(pauses),
+                            why=pauses,
                         )
                     )
                 else:
                     reachable = False
-                    reasons.append(_("Nothing to send: %s", " ".join(pauses)))
+                    reasons.append(message(_lt("Nothing to send: %(why)s"), why=pauses))
             balance = balances.get(customer.id, {})
             # As in the collection run: nothing is claimed from a customer
             # whose credit notes and payments not yet matched cover what
@@ -591,10 +607,12 @@ class CollectionCampaign(models.Model):
                 reachable = False
                 to_remind = []
                 reasons = [
-                    _(
-                        "Nothing to send: the customer owes nothing in total; "
-                        "their credit notes and payments not yet matched cover "
-                        "their invoices."
+                    message(
+                        _lt(
+                            "Nothing to send: the customer owes nothing in total; "
+                            "their credit notes and payments not yet matched "
+                            "cover their invoices."
+                        )
                     )
                 ]
             elif customer.id in skipped:
@@ -609,7 +627,7 @@ class CollectionCampaign(models.Model):
                     "overdue_count": balance.get("overdue_count", 0),
                     "invoice_ids": [fields.Command.set([inv.id for inv in to_remind])],
                     "reachable": reachable,
-                    "reason": " ".join(reasons) or False,
+                    "reason_data": reasons or False,
                 }
             )
         return lines
@@ -704,9 +722,7 @@ class CollectionCampaign(models.Model):
         # and the line says why the customer was skipped.
         skipped = self._skip_reasons(self.line_ids.partner_id, today)
         for line in self.line_ids.filtered(lambda line: line.partner_id.id in skipped):
-            line.write(
-                {"reachable": False, "reason": " ".join(skipped[line.partner_id.id])}
-            )
+            line.write({"reachable": False, "reason_data": skipped[line.partner_id.id]})
         no_level = self.env["collection.level"]
         extra = f"campaign-{self.id}"
         planned = []

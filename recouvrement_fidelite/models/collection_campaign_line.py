@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import api, fields, models
 
+from .failure_messages import render
+
 RESULTS = [
     ("pending", "To launch"),
     ("done", "Reminded"),
@@ -45,12 +47,23 @@ class CollectionCampaignLine(models.Model):
         help="The customer can be reached on the campaign's channel and has "
         "something to be reminded of."
     )
+    reason_data = fields.Json(
+        string="Remarks (data)",
+        help="The remarks as data, worded when shown in the reader's language.",
+    )
     reason = fields.Char(
         string="Remarks",
+        compute="_compute_reason",
         help="Why the customer cannot be reached, or which invoices are left out.",
     )
     result = fields.Selection(RESULTS, compute="_compute_result")
     failure_reason = fields.Text(string="Failure reason", compute="_compute_result")
+
+    @api.depends("reason_data")
+    @api.depends_context("lang")
+    def _compute_reason(self):
+        for line in self:
+            line.reason = render(self.env, line.reason_data) or False
 
     @api.depends("invoice_ids")
     def _compute_invoice_count(self):

@@ -19,9 +19,13 @@ import json
 
 from odoo import _, api, fields, models
 from odoo.tools import format_date
+from odoo.tools.translate import LazyTranslate
 
 from ..engine.wording import explanation_data
 from .engine_texts import CatalogueWords
+from .failure_messages import message, render
+
+_lt = LazyTranslate(__name__)
 
 
 class PlanningSession:
@@ -245,7 +249,10 @@ class CollectionPlanner(models.AbstractModel):
             return self._failure(
                 session,
                 invoice,
-                _("The rules could not be evaluated: %s", result.error),
+                message(
+                    _lt("The rules could not be evaluated: %(error)s"),
+                    error=result.error,
+                ),
             )
         customer = invoice.commercial_partner_id
         company = session.company
@@ -263,10 +270,13 @@ class CollectionPlanner(models.AbstractModel):
                 return self._failure(
                     session,
                     invoice,
-                    _(
-                        "Level %(number)s does not exist in the scenario %(scenario)s.",
+                    message(
+                        _lt(
+                            "Level %(number)s does not exist in the scenario "
+                            "%(scenario)s."
+                        ),
                         number=number,
-                        scenario=scenario.display_name or _("(none)"),
+                        scenario=scenario.display_name or message(_lt("(no scenario)")),
                     ),
                     level_decision,
                 )
@@ -294,6 +304,9 @@ class CollectionPlanner(models.AbstractModel):
     def _failure(self, session, invoice, reason, decision=None):
         """A failed action that says why nothing could be planned.
 
+        ``reason`` is a message as data (``failure_messages.message``): it is
+        kept as such and worded in the reader's language when shown.
+
         Keyed by what went wrong: the next runs find this failure and do not
         record it again while it waits for someone (see ``collection.action.
         _recorded_keys``); once the cause is fixed, the real action has
@@ -308,13 +321,17 @@ class CollectionPlanner(models.AbstractModel):
             "kind": "reminder",
             "channel": "none",
             "state": "failed",
-            "failure_reason": reason,
+            "failure_reason": render(self.env, reason),
+            "failure_data": reason,
             "dedup_key": Action._dedup_key(
                 invoice,
                 "reminder",
                 "none",
                 self.env["collection.level"],
-                "failure-" + self.env["collection.action.kind"]._digest(reason),
+                "failure-"
+                + self.env["collection.action.kind"]._digest(
+                    json.dumps(reason, sort_keys=True)
+                ),
             ),
         }
         if decision:

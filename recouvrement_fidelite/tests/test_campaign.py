@@ -450,6 +450,18 @@ class TestCollectionCampaign(InvoiceMixin, AccountTestInvoicingCommon, MockSMS):
         self.assertIn("Dispute open", erin_line.reason)
         # Alice is not skipped.
         self.assertTrue(self.line(campaign, self.alice).invoice_ids)
+        # The reasons are kept as data: a French reader reads them in French
+        # (dates in French format, the escalation's state and the dispute's
+        # pause in French), although the preview was made in English.
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["recouvrement_fidelite"], ["fr_FR"], overwrite=True
+        )
+        french = campaign.with_context(lang="fr_FR")
+        self.assertIn("Écarté : relancé le 15/03/2026", self.line(french, hugo).reason)
+        self.assertIn("Écarté : une escalade", self.line(french, gina).reason)
+        self.assertIn("Litige ouvert", self.line(french, self.erin).reason)
+        self.assertIn("Skipped: reminded on 03/15/2026", hugo_line.reason)
         campaign.action_launch()
         reminded = campaign.action_ids.partner_id
         self.assertIn(self.alice, reminded)

@@ -53,6 +53,23 @@ class TestSeamsDefects(CollectionRunCase):
         self.assertEqual(reminder.level_id, self.level_1)
         self.assertEqual(failed.state, "failed", "the failure stays for the record")
 
+    def test_a_planning_failure_is_worded_in_the_readers_language(self):
+        bad = self.invoice(self.alice, 100.0, "2026-03-12")
+        with freeze_time(TODAY), self.broken_facts(bad):
+            self.run_collection()  # run in English
+        failed = self.actions(invoice_id=bad.id)
+        self.assertEqual(
+            failed.failure_data["template"],
+            "The rules could not be evaluated: %(error)s",
+        )
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["recouvrement_fidelite"], ["fr_FR"], overwrite=True
+        )
+        french = failed.with_context(lang="fr_FR")
+        self.assertIn("Les règles n'ont pas pu être évaluées", french.failure_message)
+        self.assertIn("could not be evaluated", failed.failure_message)
+
     def test_a_missing_level_is_recorded_once_over_two_runs(self):
         invoice = self.invoice(self.alice, 100.0, "2026-03-12")  # level 1
         # Saving rules that name a missing level is refused, and a level that
