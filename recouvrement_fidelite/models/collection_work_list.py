@@ -111,5 +111,7 @@ class CollectionWorkList(models.Model):
                 "recouvrement_fidelite.collection_action_view_search"
             ).id,
             "domain": self._action_domain(mine=mine),
-            "context": {"create": False},
+            # The list shows only the buttons that fit this work (no "Retry"
+            # on letters to post, no "Print" on actions to approve).
+            "context": {"create": False, "collection_work_list": self.code},
         }

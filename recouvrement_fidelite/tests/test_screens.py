@@ -10,10 +10,12 @@ with ``sudo()``; the test data is built here.
 import datetime
 
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .test_collection_run import TODAY, CollectionRunCase
 from .test_security import invoice_in
@@ -133,6 +135,12 @@ class TestWorkLists(ScreensCase):
             "failures": (failed, failed.browse()),
         }
         Action = self.env["collection.action"].with_user(self.collector)
+        expected_buttons = {
+            "to_approve": {"action_approve_and_notify", "action_cancel"},
+            "calls_today": {"action_cancel"},
+            "letters": {"action_cancel", "action_print_letters", "action_mark_posted"},
+            "failures": {"action_cancel", "action_retry"},
+        }
         for work_list in lists:
             shown, mine = expected[work_list.code]
             with self.subTest(work_list=work_list.code):
@@ -147,6 +155,16 @@ class TestWorkLists(ScreensCase):
                 opened = work_list.action_open()
                 self.assertEqual(opened["res_model"], "collection.action")
                 self.assertEqual(Action.search(opened["domain"]) & everything, shown)
+                # The list shows the buttons of this work only (the client
+                # evaluates each header button's "invisible" on the context).
+                self.assertEqual(
+                    {
+                        button
+                        for button, invisible in self.header_buttons().items()
+                        if not safe_eval(invisible, {"context": opened["context"]})
+                    },
+                    expected_buttons[work_list.code],
+                )
         with self.assertRaises(UserError):
             recent_letter.with_user(self.collector).action_open_letter()
         recent_letter.attachment_id = self.env["ir.attachment"].create(
@@ -168,6 +186,16 @@ class TestWorkLists(ScreensCase):
             my_call | my_late_call,
             "mine first: the tile opens my calls",
         )
+
+    def header_buttons(self):
+        """The action list's header buttons: ``{method: invisible expression}``."""
+        arch = etree.fromstring(
+            self.env.ref("recouvrement_fidelite.collection_action_view_list").arch
+        )
+        return {
+            button.get("name"): button.get("invisible") or "False"
+            for button in arch.xpath("//header/button")
+        }
 
     def test_portal_users_never_see_the_work_lists(self):
         portal = new_test_user(
