@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_amount, format_date, pdf, plaintext2html
 from odoo.tools.translate import LazyTranslate
 
@@ -144,6 +144,30 @@ class CollectionAction(models.Model):
                 ON collection_action (dedup_key)
              WHERE state NOT IN ('failed', 'cancelled') AND dedup_key IS NOT NULL
             """
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # An action is the record of what the collection decided and did:
+        # only what decides (runs and campaigns, through ``_record``) creates
+        # them, never a user by hand or over RPC, so that a customer's
+        # history cannot be made up.
+        if not (self.env.su or self.env.context.get("collection_recording")):
+            raise AccessError(
+                _(
+                    "Collection actions are recorded by collection runs and "
+                    "campaigns; they cannot be created by hand."
+                )
+            )
+        return super().create(vals_list)
+
+    @api.model
+    def _record(self, vals_list):
+        """Record the actions that a run or a campaign decided."""
+        return (
+            self.with_context(collection_recording=True)
+            .create(vals_list)
+            .with_context(collection_recording=False)
         )
 
     @api.depends("kind", "channel", "invoice_id", "partner_id")

@@ -755,7 +755,7 @@ class CollectionCampaign(models.Model):
         recorded = Action._recorded_keys(
             [values["dedup_key"] for values in planned], retry_failed=True
         )
-        actions = Action.create(
+        actions = Action._record(
             [values for values in planned if values["dedup_key"] not in recorded]
         )
         self.write(

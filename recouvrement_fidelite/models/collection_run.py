@@ -475,7 +475,7 @@ class CollectionRun(models.Model):
         if self.limit_action_keys:
             kept = set(self.limit_action_keys.split("\n"))
             planned = [values for values in planned if values["dedup_key"] in kept]
-        actions = self.env["collection.action"].create(
+        actions = self.env["collection.action"]._record(
             [dict(values, run_id=self.id) for values in planned]
         )
         actions._dispatch()

@@ -166,7 +166,7 @@ class TestActionKinds(CollectionRunCase):
         Action = self.env["collection.action"]
         base = {"partner_id": self.alice.id, "invoice_id": invoice.id}
         for state in ("failed", "cancelled", "done", "proposed"):
-            Action.create(dict(base, state=state, dedup_key=f"key-{state}"))
+            Action._record(dict(base, state=state, dedup_key=f"key-{state}"))
         self.assertEqual(
             Action._recorded_keys(
                 ["key-failed", "key-cancelled", "key-done", "key-proposed", "new"]

@@ -369,7 +369,7 @@ class TestCollectionCampaign(InvoiceMixin, AccountTestInvoicingCommon, MockSMS):
     # contradicts what the scheduled reminders said or decided.
 
     def action(self, partner, invoice, kind, state, **values):
-        return self.env["collection.action"].create(
+        return self.env["collection.action"]._record(
             dict(
                 {
                     "company_id": invoice.company_id.id,

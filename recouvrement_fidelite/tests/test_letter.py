@@ -230,7 +230,7 @@ class TestCollectionLetter(InvoiceMixin, AccountTestInvoicingCommon):
         )[0]
         self.assertEqual(letter["tone"], "formal")
         # The reminder being sent: the run renders before recording the level.
-        self.env["collection.action"].create(
+        self.env["collection.action"]._record(
             {
                 "company_id": self.env.company.id,
                 "invoice_id": self.first.id,

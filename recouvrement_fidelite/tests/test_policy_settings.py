@@ -146,7 +146,7 @@ class TestPolicySettings(InvoiceMixin, AccountTestInvoicingCommon):
     def test_unanswered_calls_window(self):
         engine = self.env["collection.engine"]
         with freeze_time("2025-12-01 10:00:00"):
-            call = self.env["collection.action"].create(
+            call = self.env["collection.action"]._record(
                 {
                     "company_id": self.company.id,
                     "invoice_id": self.late.id,

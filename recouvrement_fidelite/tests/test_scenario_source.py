@@ -108,7 +108,7 @@ class TestScenarioIsTheSource(InvoiceMixin, AccountTestInvoicingCommon):
         # without a call, whatever the scenario has due.
         silent = self.customer.copy({"name": "Boulangerie Muette"})
         for _attempt in range(3):
-            self.env["collection.action"].create(
+            self.env["collection.action"]._record(
                 {
                     "company_id": self.env.company.id,
                     "partner_id": silent.id,

@@ -44,7 +44,7 @@ class ScreensCase(CollectionRunCase):
         )
 
     def action(self, invoice, **values):
-        return self.env["collection.action"].create(
+        return self.env["collection.action"]._record(
             dict(
                 {
                     "partner_id": invoice.commercial_partner_id.id,

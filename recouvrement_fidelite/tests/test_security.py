@@ -105,7 +105,7 @@ class TestCompanySeparation(AccountTestInvoicingCommon):
         cls.run_b = cls.env["collection.run"].create({"company_id": cls.company_b.id})
         Action = cls.env["collection.action"]
         cls.action_a, cls.action_b = (
-            Action.create(
+            Action._record(
                 {
                     "company_id": invoice.company_id.id,
                     "run_id": run.id,
@@ -118,7 +118,7 @@ class TestCompanySeparation(AccountTestInvoicingCommon):
             )
             for invoice, run in ((cls.invoice_a, cls.run_a), (cls.invoice_b, cls.run_b))
         )
-        cls.call_a = Action.create(
+        cls.call_a = Action._record(
             {
                 "company_id": cls.company_a.id,
                 "invoice_id": cls.invoice_a.id,
@@ -260,7 +260,7 @@ class TestCompanySeparation(AccountTestInvoicingCommon):
 
     def test_actions_belong_to_the_company_of_their_records(self):
         with self.assertRaises(UserError):
-            self.env["collection.action"].create(
+            self.env["collection.action"]._record(
                 {
                     "company_id": self.company_b.id,
                     "invoice_id": self.invoice_a.id,
@@ -269,6 +269,24 @@ class TestCompanySeparation(AccountTestInvoicingCommon):
             )
         with self.assertRaises(UserError):
             self.action_b.run_id = self.run_a
+
+    def test_actions_are_never_created_by_hand(self):
+        """A collection user (or manager) cannot make up a customer's history
+        over RPC: actions are recorded by runs and campaigns only."""
+        values = {
+            "company_id": self.company_b.id,
+            "partner_id": self.customer.id,
+            "kind": "reminder",
+            "channel": "email",
+            "state": "done",
+        }
+        before = self.env["collection.action"].search_count([])
+        for user in (self.collector_b, self.manager_b):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                self.env["collection.action"].with_user(user).with_company(
+                    self.company_b
+                ).create(dict(values))
+        self.assertEqual(self.env["collection.action"].search_count([]), before)
 
     def test_runs_ignore_the_typology_another_company_gave_a_customer(self):
         """A shared customer with company A's typology: B's run decides as
