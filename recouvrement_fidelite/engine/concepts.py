@@ -1,4 +1,5 @@
-"""The addon's shared concepts: channels, tones and dispute states, once.
+"""The addon's shared concepts: channels, tones, customer types and dispute
+states, once.
 
 Each concept is a tuple of ``(code, label)`` pairs, declared here and
 imported everywhere else: the engine's variables and actions (as
@@ -47,6 +48,12 @@ TONES = (
     ("neutral", _lt("Neutral")),
     ("firm", _lt("Firm")),
     ("formal", _lt("Formal")),
+)
+
+#: Whom the law sees in a customer: a business or a consumer.
+CUSTOMER_TYPES = (
+    ("b2b", _lt("Business (B2B)")),
+    ("b2c", _lt("Consumer (B2C)")),
 )
 
 #: Where a dispute on an invoice stands.

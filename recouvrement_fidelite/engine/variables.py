@@ -28,7 +28,7 @@ from decimal import Decimal
 
 from business_rules.variables import BaseVariables, rule_variable
 
-from .concepts import DISPUTE_STATES, PREFERRED_CHANNELS, options
+from .concepts import CUSTOMER_TYPES, DISPUTE_STATES, PREFERRED_CHANNELS, options
 from .errors import FactError, _lt
 from .operators import (
     BooleanType,
@@ -51,10 +51,7 @@ DEFAULT_TYPOLOGIES = [
     {"name": "late_payer", "label": _lt("Repeat late payer")},
     {"name": "at_risk", "label": _lt("At risk")},
 ]
-CUSTOMER_TYPES = [
-    {"name": "b2b", "label": _lt("Business (B2B)")},
-    {"name": "b2c", "label": _lt("Consumer (B2C)")},
-]
+CUSTOMER_TYPE_OPTIONS = options(CUSTOMER_TYPES)
 DISPUTE_STATUSES = options(DISPUTE_STATES)
 PAYMENT_PLAN_STATUSES = [
     {"name": "none", "label": _lt("No payment plan")},
@@ -331,7 +328,7 @@ class InvoiceFacts(BaseVariables):
         _lt("Customer type"),
         read_choices,
         help=_lt("Business customer (company) or consumer."),
-        options=CUSTOMER_TYPES,
+        options=CUSTOMER_TYPE_OPTIONS,
     )
     def customer_type(self): ...
 

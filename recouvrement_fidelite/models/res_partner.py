@@ -17,7 +17,7 @@ from odoo.tools.sql import column_exists
 from odoo.tools.translate import LazyTranslate
 
 from ..engine import normalize_phone
-from ..engine.concepts import PREFERRED_CHANNELS
+from ..engine.concepts import CUSTOMER_TYPES, PREFERRED_CHANNELS
 from .account_move import COLLECTION_USERS, INTERNAL_USERS
 from .engine_texts import phone_reason_text
 from .failure_messages import message, render
@@ -68,7 +68,7 @@ class ResPartner(models.Model):
         groups=INTERNAL_USERS,
     )
     collection_customer_type = fields.Selection(
-        [("b2b", "Business (B2B)"), ("b2c", "Consumer (B2C)")],
+        list(CUSTOMER_TYPES),
         string="Customer type",
         compute="_compute_collection_customer_type",
         store=True,
