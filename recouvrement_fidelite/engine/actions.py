@@ -159,9 +159,16 @@ class CollectionActions(BaseActions):
 
     @rule_action(
         label=_lt("Notify the person responsible"),
-        params=[param("message", _lt("Message"), FIELD_TEXT, required_text=True)],
+        params=[
+            param(
+                "message",
+                _lt("Message (the rule's name when empty)"),
+                FIELD_TEXT,
+                required_text=True,
+            )
+        ],
     )
-    def notify_responsible(self, message):
+    def notify_responsible(self, message=""):
         self._record("notify_responsible", message=message)
 
     @rule_action(label=_lt("Group into the next statement of account"), params=[])

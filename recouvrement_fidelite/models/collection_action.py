@@ -77,8 +77,19 @@ class CollectionAction(models.Model):
     channel = fields.Selection(CHANNELS, required=True, default="none")
     state = fields.Selection(STATES, required=True, default="proposed", index=True)
     date = fields.Date(required=True, default=fields.Date.context_today, index=True)
-    rule_set = fields.Char(string="Rule set")
-    rule = fields.Char()
+    rule_set = fields.Char(string="Rule set (as decided)")
+    rule = fields.Char(string="Rule (as decided)")
+    rule_id = fields.Many2one(
+        "collection.rule",
+        string="Rule record",
+        readonly=True,
+        ondelete="set null",
+        index="btree_not_null",
+    )
+    # The rule's and its set's names in the reader's language, or as they
+    # were when decided once the rule is deleted.
+    rule_label = fields.Char(string="Rule", compute="_compute_rule_label")
+    rule_set_label = fields.Char(string="Rule set", compute="_compute_rule_label")
     explanation_data = fields.Json(
         string="Why (data)",
         readonly=True,
@@ -191,12 +202,21 @@ class CollectionAction(models.Model):
                 else action.failure_reason
             )
 
-    @api.depends("explanation_data")
+    @api.depends("rule", "rule_set", "rule_id.name", "rule_id.rule_set_id.name")
+    @api.depends_context("lang")
+    def _compute_rule_label(self):
+        for action in self:
+            action.rule_label = action.rule_id.name or action.rule
+            action.rule_set_label = action.rule_id.rule_set_id.name or action.rule_set
+
+    @api.depends("explanation_data", "rule_id.name")
     @api.depends_context("lang")
     def _compute_explanation(self):
         words = {}
         for action in self:
             data = action.explanation_data or {}
+            if data.get("rule") and action.rule_id:
+                data = dict(data, rule=action.rule_id.name)
             if data.get("rule"):
                 company = action.company_id
                 if company not in words:

@@ -20,13 +20,20 @@ class CollectionActionKindNotify(models.AbstractModel):
     @api.model
     def _dedup_extra(self, decision, planning):
         # Another message is another notice.
-        return self._digest(decision.params["message"])
+        return self._digest(decision.params.get("message") or decision.rule)
 
     @api.model
     def _execute(self, actions, channel):
-        params = actions._main_action()._params()
+        main = actions._main_action()
+        # Without a message of its own, the notice is titled with the rule's
+        # name, in the language of the person who reads it.
+        title = main._params().get("message") or (
+            main.rule_id.with_context(lang=actions._responsible().lang).name
+            or main.rule
+            or _("Collection")
+        )
         activity = actions._plan_activity(
-            params.get("message") or _("Collection"),
+            title,
             ["\n".join(actions._invoices_table()), actions[:1].explanation or ""],
         )
         actions._mark_done(activity_id=activity.id)

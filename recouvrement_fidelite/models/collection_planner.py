@@ -48,6 +48,23 @@ class PlanningSession:
         self.handlers = self.env["collection.action.kind"]._handlers()
         self._templates = {}
         self._scenarios = {}
+        self._rule_ids = None
+
+    def rule_id(self, decision):
+        """The rule record behind a decision: the engine knows rules by their
+        names (read in this session's language), the actions keep the record
+        so that the rule is named in each reader's language."""
+        if self._rule_ids is None:
+            rules = self.env["collection.rule"].search(
+                [("company_id", "=", self.company.id)],
+                order="sequence desc, id desc",
+            )
+            # Of two rules of one name in a set, the first in the set's order
+            # (the last one read here) is the one named.
+            self._rule_ids = {
+                (rule.rule_set_id.name, rule.name): rule.id for rule in rules
+            }
+        return self._rule_ids.get((decision.rule_set, decision.rule), False)
 
     def explain(self, explanation):
         """Why a decision was taken, as data to store (worded when shown)."""
@@ -118,6 +135,7 @@ class InvoicePlanning:
             state=self.state,
             rule_set=decision.rule_set,
             rule=decision.rule,
+            rule_id=self.session.rule_id(decision),
             explanation_data=self.session.explain(decision.explanation),
             params=json.dumps(dict(decision.params), default=str),
             dedup_key=self.session.env["collection.action"]._dedup_key(
@@ -338,6 +356,7 @@ class CollectionPlanner(models.AbstractModel):
             values.update(
                 rule_set=decision.rule_set,
                 rule=decision.rule,
+                rule_id=session.rule_id(decision),
                 explanation_data=session.explain(decision.explanation),
             )
         return [values]

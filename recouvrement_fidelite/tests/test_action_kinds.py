@@ -10,7 +10,7 @@ from freezegun import freeze_time
 
 from odoo import fields
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from ..engine.concepts import CHANNELS
 from .test_collection_run import TODAY, CollectionRunCase, leaf
@@ -334,6 +334,46 @@ class TestWordsOfTheReader(CollectionRunCase):
         french = action.with_context(lang="fr_FR")
         french.invalidate_recordset(["explanation"])
         self.assertIn("Jours de retard 8 >= 5", french.explanation)
+
+    @freeze_time(TODAY)
+    def test_rule_names_and_notices_follow_the_readers_language(self):
+        """Rules are named in the reader's language, not frozen in the run's;
+        a notice without a message of its own is titled with its rule's name,
+        in the language of the responsible who reads it."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["recouvrement_fidelite"], ["fr_FR"], overwrite=True
+        )
+        level_1 = self.rule_set.rule_ids.filtered(lambda r: r.name == "Level 1")
+        level_1.actions = json.dumps(
+            [
+                {"name": "set_reminder_level", "params": {"level": 1}},
+                {"name": "notify_responsible", "params": {}},
+            ]
+        )
+        level_1.with_context(lang="fr_FR").name = "Niveau 1"
+        self.rule_set.with_context(lang="fr_FR").name = "Règles de test"
+        responsible = new_test_user(
+            self.env,
+            login="french_controller",
+            groups="recouvrement_fidelite.group_collection_user",
+            lang="fr_FR",
+        )
+        self.alice.collection_user_id = responsible
+        invoice = self.invoice(self.alice, 100.0, "2026-03-12")
+        with self.mockSMSGateway():
+            self.run_collection()  # in English
+        notice = self.actions(invoice_id=invoice.id, kind="notify")
+        self.assertEqual(notice.rule_id, level_1)
+        self.assertEqual(notice.activity_id.summary, "Niveau 1")
+        self.assertEqual(notice.rule_label, "Level 1")
+        french = notice.with_context(lang="fr_FR")
+        self.assertEqual(french.rule_label, "Niveau 1")
+        self.assertEqual(french.rule_set_label, "Règles de test")
+        self.assertTrue(french.explanation.startswith("Niveau 1"))
+        # A deleted rule is still named as it was when decided.
+        notice.rule_id = False
+        self.assertEqual(notice.with_context(lang="fr_FR").rule_label, "Level 1")
 
 
 @tagged("post_install", "-at_install")
