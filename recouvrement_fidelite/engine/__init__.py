@@ -18,6 +18,8 @@ Modules
 ``wording``     explanations, decisions and conditions in words, in any
                 language (:class:`~.wording.Wording`)
 ``phone``       phone numbers to E.164 (:func:`normalize_phone`)
+``legal``       late interest, recovery indemnity, small-claims threshold
+                and prescription, every figure given by the caller
 ``errors``      :class:`EngineError` and its subclasses; messages as
                 templates marked for translation (``_lt``, also used on
                 every label of the catalogue)

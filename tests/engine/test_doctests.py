@@ -30,6 +30,7 @@ DOCUMENTED = {
     "engine.concepts",
     "engine.errors",
     "engine.evaluation",
+    "engine.legal",
     "engine.operators",
     "engine.phone",
     "engine.validation",
