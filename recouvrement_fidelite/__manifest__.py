@@ -16,6 +16,7 @@
         "security/collection_campaign_security.xml",
         "data/res_company_data.xml",
         "data/collection_typology_data.xml",
+        "data/collection_legal_data.xml",
         "data/mail_template_data.xml",
         "reports/collection_letter_report.xml",
         "data/collection_scenario_data.xml",
@@ -40,6 +41,7 @@
         "data/collection_work_list_data.xml",
         "views/collection_work_list_views.xml",
         "views/res_partner_collection_followup_views.xml",
+        "views/collection_legal_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["recouvrement_fidelite/static/src/**/*"],

@@ -41,6 +41,10 @@ from .operators import (
 #: ``days_since_last_reminder`` when no reminder was ever sent, so that
 #: "at least N days since the last reminder" holds for a first reminder.
 NEVER_REMINDED_DAYS = 9999
+#: ``days_before_prescription`` when the customer's legal profile sets no
+#: prescription (or there is no profile): a claim that never becomes
+#: time-barred for the rules.
+NO_PRESCRIPTION_DAYS = 99999
 
 CHANNELS = options(PREFERRED_CHANNELS)
 DEFAULT_TYPOLOGIES = [
@@ -109,6 +113,10 @@ read_reminder_days.many = _numbers_as_they_are
 #: (or the customer has no scenario): below every level number, so that
 #: "at least level N due" never holds.
 NO_LEVEL_DUE = -1
+
+
+def read_prescription_days(name, value):
+    return read_number(name, value, default=NO_PRESCRIPTION_DAYS)
 
 
 def read_due_level(name, value):
@@ -419,3 +427,62 @@ class InvoiceFacts(BaseVariables):
         help=_lt("ISO code of the customer's country, e.g. FR (empty when unknown)."),
     )
     def country(self): ...
+
+    # The law (the customer's legal profile)
+
+    @fact(
+        NumericType,
+        _lt("Late interest due"),
+        read_number,
+        help=_lt(
+            "Late interest on what is left to pay, to today, by the customer's "
+            "legal profile (reference rate and margin)."
+        ),
+    )
+    def interest_due(self): ...
+
+    @fact(
+        NumericType,
+        _lt("Total claim"),
+        read_number,
+        help=_lt(
+            "What is left to pay on the invoice, plus late interest and the "
+            "recovery indemnity when they apply."
+        ),
+    )
+    def total_claim(self): ...
+
+    @fact(
+        BooleanType,
+        _lt("Eligible for the simplified small-claims procedure"),
+        read_flag,
+        help=_lt(
+            "Everything the customer owes past due, with late interest, is within "
+            "the threshold of their legal profile, the claim is not time-barred "
+            "and the customer is not in insolvency proceedings."
+        ),
+    )
+    def small_claims_eligible(self): ...
+
+    @fact(
+        NumericType,
+        _lt("Days before prescription"),
+        read_prescription_days,
+        help=_lt(
+            "Days left before the claim is time-barred (0 on the last day, "
+            "negative after; 99999 when the legal profile sets none)."
+        ),
+        value_labels={NO_PRESCRIPTION_DAYS: _lt("no prescription")},
+    )
+    def days_before_prescription(self): ...
+
+    @fact(
+        BooleanType,
+        _lt("In insolvency proceedings"),
+        read_flag,
+        help=_lt(
+            "The customer is in safeguard, receivership or liquidation: no "
+            "recovery indemnity, no injunction to pay."
+        ),
+    )
+    def in_insolvency(self): ...

@@ -26,3 +26,9 @@ from . import collection_campaign_line
 from . import report_collection_letter
 from . import collection_work_list
 from . import mail_notification
+from . import collection_legal_reference
+from . import collection_legal_rate
+from . import collection_legal_indemnity_band
+from . import collection_legal_profile
+from . import account_move_claim
+from . import res_partner_legal

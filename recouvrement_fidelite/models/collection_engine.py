@@ -201,7 +201,7 @@ class CollectionEngine(models.AbstractModel):
         provider (an override of this method) rather than growing another
         provider.
         """
-        return ["_invoice_customer_facts", "_scenario_facts"]
+        return ["_invoice_customer_facts", "_scenario_facts", "_legal_facts"]
 
     @api.model
     def _invoice_customer_facts(self, invoices, today):
@@ -305,6 +305,53 @@ class CollectionEngine(models.AbstractModel):
                 if delay <= days_overdue
             ]
             facts.append({"scenario_level_due": max(reached, default=NO_LEVEL_DUE)})
+        return facts
+
+    @api.model
+    def _legal_facts(self, invoices, today):
+        """What the law adds, by each customer's legal profile: late
+        interest, the total claim, prescription, insolvency, and whether the
+        simplified small-claims procedure is open.
+
+        Profiles are looked up once per customer; the computations are
+        ``engine.legal``'s, without queries. The procedure's threshold is
+        compared with the principal and interest of the customer's overdue
+        invoices decided together (a run decides all of a customer's
+        invoices in one batch).
+        """
+        profiles = {}
+        claims = [invoice._collection_claim(today, profiles) for invoice in invoices]
+        owed = defaultdict(float)  # in each profile's currency
+        for invoice, claim in zip(invoices, claims, strict=True):
+            profile = claim["profile"]
+            if profile and invoice.invoice_date_due < today:
+                owed[invoice.commercial_partner_id] += invoice.currency_id._convert(
+                    invoice.amount_residual + claim["interest"],
+                    profile.indemnity_currency_id,
+                    invoice.company_id,
+                    today,
+                )
+        facts = []
+        for invoice, claim in zip(invoices, claims, strict=True):
+            customer = invoice.commercial_partner_id
+            insolvent = customer._collection_in_insolvency(today)
+            days_left = claim["days_before_prescription"]
+            profile = claim["profile"]
+            facts.append(
+                {
+                    "interest_due": claim["interest"],
+                    "total_claim": claim["total"],
+                    "days_before_prescription": days_left,
+                    "in_insolvency": insolvent,
+                    "small_claims_eligible": bool(
+                        profile
+                        and not insolvent
+                        and (days_left is None or days_left >= 0)
+                        and owed.get(customer)
+                        and profile._within_small_claims(owed[customer], 0.0)
+                    ),
+                }
+            )
         return facts
 
     @api.model
