@@ -14,7 +14,6 @@
         "security/recouvrement_fidelite_security.xml",
         "security/ir.model.access.csv",
         "security/collection_campaign_security.xml",
-        "data/res_company_data.xml",
         "data/collection_typology_data.xml",
         "data/collection_legal_data.xml",
         "data/mail_template_data.xml",

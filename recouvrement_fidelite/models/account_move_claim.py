@@ -48,7 +48,9 @@ class AccountMove(models.Model):
         "legal profile's prescription.",
     )
     collection_prescription_warning = fields.Boolean(
-        compute="_compute_collection_claim", groups=COLLECTION_USERS
+        string="Prescription close",
+        compute="_compute_collection_claim",
+        groups=COLLECTION_USERS,
     )
 
     @api.depends(
@@ -62,10 +64,9 @@ class AccountMove(models.Model):
     @api.depends_context("company")
     def _compute_collection_claim(self):
         today = fields.Date.context_today(self)
-        Profile = self.env["collection.legal.profile"]
-        profiles = {}
+        claims = self._collection_claims(today)
         for move in self:
-            claim = move._collection_claim(today, profiles, Profile)
+            claim = claims[move.id]
             move.collection_legal_profile_id = claim["profile"]
             move.collection_interest_due = claim["interest"]
             move.collection_indemnity_due = claim["indemnity"]
@@ -73,53 +74,75 @@ class AccountMove(models.Model):
             move.collection_prescription_date = claim["prescription_date"]
             move.collection_prescription_warning = claim["warning"]
 
-    def _collection_claim(self, today, profiles=None, Profile=None):
-        """The claim of this invoice on ``today``, as a dict (``profiles``
-        caches each customer's profile over a batch)."""
+    def _collection_claims(self, today):
+        """``{invoice id: claim}`` on ``today``: the legal profile, late
+        interest, indemnity, total, prescription date, days before it and
+        whether to warn. Profiles are looked up once per company for all the
+        customers, and each currency rate once."""
+        Profile = self.env["collection.legal.profile"]
+        profiles = {}
+        for company in self.company_id:
+            moves = self.filtered(lambda m, c=company: m.company_id == c)
+            for customer_id, profile in Profile._for_partners(
+                moves.commercial_partner_id, company
+            ).items():
+                profiles[customer_id, company.id] = profile
+        rates = {}
+
+        def convert(amount, source, target, company):
+            if source == target:
+                return amount
+            key = (source.id, target.id, company.id)
+            if key not in rates:
+                rates[key] = source._get_conversion_rate(source, target, company, today)
+            return target.round(amount * rates[key])
+
+        return {
+            move.id: move._collection_claim(
+                today,
+                profiles.get((move.commercial_partner_id.id, move.company_id.id))
+                or Profile,
+                convert,
+            )
+            for move in self
+        }
+
+    def _collection_claim(self, today, profile, convert):
+        """The claim of this invoice on ``today`` under ``profile``."""
         self.ensure_one()
-        Profile = Profile or self.env["collection.legal.profile"]
         nothing = {
-            "profile": Profile,
+            "profile": profile.browse(),
             "interest": 0.0,
             "indemnity": 0.0,
             "total": self.amount_residual,
             "prescription_date": False,
             "days_before_prescription": None,
             "warning": False,
+            "principal_and_interest": 0.0,
         }
         if (
-            self.move_type != "out_invoice"
+            not profile
+            or self.move_type != "out_invoice"
             or self.state != "posted"
             or not self.invoice_date_due
             or self.currency_id.is_zero(self.amount_residual)
         ):
             return nothing
         customer = self.commercial_partner_id
-        key = (customer.id, self.company_id.id)
-        if profiles is None or key not in profiles:
-            profile = Profile._for_partner(customer, self.company_id)
-            if profiles is not None:
-                profiles[key] = profile
-        else:
-            profile = profiles[key]
-        if not profile:
-            return nothing
         due = self.invoice_date_due
         late = today > due
         interest = profile._interest(self.amount_residual, due, today) if late else 0.0
         indemnity = 0.0
         if late:
+            band_currency = profile.indemnity_currency_id
             owed = profile._indemnity(
-                self.amount_total,
-                self.currency_id,
-                self.company_id,
-                today,
+                convert(
+                    self.amount_total, self.currency_id, band_currency, self.company_id
+                ),
                 consumer=customer.collection_customer_type == "b2c",
                 insolvent=customer._collection_in_insolvency(today),
             )
-            indemnity = profile.indemnity_currency_id._convert(
-                owed, self.currency_id, self.company_id, today
-            )
+            indemnity = convert(owed, band_currency, self.currency_id, self.company_id)
         prescription = profile._prescription_date(due)
         days_left = (prescription - today).days
         return {
@@ -130,4 +153,12 @@ class AccountMove(models.Model):
             "prescription_date": prescription,
             "days_before_prescription": days_left,
             "warning": days_left <= profile.prescription_warning_days,
+            # Principal and interest in the profile's currency, for its
+            # thresholds.
+            "principal_and_interest": convert(
+                self.amount_residual + interest,
+                self.currency_id,
+                profile.indemnity_currency_id,
+                self.company_id,
+            ),
         }

@@ -319,18 +319,13 @@ class CollectionEngine(models.AbstractModel):
         invoices decided together (a run decides all of a customer's
         invoices in one batch).
         """
-        profiles = {}
-        claims = [invoice._collection_claim(today, profiles) for invoice in invoices]
-        owed = defaultdict(float)  # in each profile's currency
+        by_id = invoices._collection_claims(today)
+        claims = [by_id[invoice.id] for invoice in invoices]
+        owed = defaultdict(float)  # in the profile's currency
         for invoice, claim in zip(invoices, claims, strict=True):
             profile = claim["profile"]
             if profile and invoice.invoice_date_due < today:
-                owed[invoice.commercial_partner_id] += invoice.currency_id._convert(
-                    invoice.amount_residual + claim["interest"],
-                    profile.indemnity_currency_id,
-                    invoice.company_id,
-                    today,
-                )
+                owed[invoice.commercial_partner_id] += claim["principal_and_interest"]
         facts = []
         for invoice, claim in zip(invoices, claims, strict=True):
             customer = invoice.commercial_partner_id

@@ -11,7 +11,11 @@ class CollectionLegalIndemnityBand(models.Model):
     _order = "profile_id, amount_from"
 
     profile_id = fields.Many2one(
-        "collection.legal.profile", required=True, ondelete="cascade", index=True
+        "collection.legal.profile",
+        string="Legal profile",
+        required=True,
+        ondelete="cascade",
+        index=True,
     )
     currency_id = fields.Many2one(related="profile_id.indemnity_currency_id")
     amount_from = fields.Monetary(

@@ -40,7 +40,9 @@ class CollectionLegalProfile(models.Model):
     company_id = fields.Many2one(
         "res.company", help="Leave empty to share the profile between companies."
     )
-    customer_type = fields.Selection(list(CUSTOMER_TYPES), required=True, default="b2b")
+    customer_type = fields.Selection(
+        list(CUSTOMER_TYPES), string="Customer type", required=True, default="b2b"
+    )
     country_ids = fields.Many2many(
         "res.country",
         string="Countries",
@@ -115,6 +117,7 @@ class CollectionLegalProfile(models.Model):
         "No band: no indemnity.",
     )
     late_payment_mention = fields.Text(
+        string="Late-payment mention",
         translate=True,
         help="Printed at the foot of the reminder letters to these customers. "
         "{indemnity} is replaced by the recovery indemnity with its currency. "
@@ -191,25 +194,42 @@ class CollectionLegalProfile(models.Model):
                     )
                 )
 
+    @api.constrains("late_payment_mention")
+    def _check_late_payment_mention(self):
+        for profile in self:
+            rest = (profile.late_payment_mention or "").replace(
+                INDEMNITY_PLACEHOLDER, ""
+            )
+            if "{" in rest or "}" in rest:
+                raise ValidationError(
+                    _(
+                        "The late-payment mention of %(profile)s may contain only "
+                        "one placeholder, %(placeholder)s, for the recovery "
+                        "indemnity; remove the other braces.",
+                        profile=profile.name,
+                        placeholder=INDEMNITY_PLACEHOLDER,
+                    )
+                )
+
     # Which profile
 
     @api.model
     def _for_partner(self, partner, company):
         """The profile of a customer for ``company`` (empty when none fits)."""
         customer = partner.commercial_partner_id
-        country = (
-            customer.country_id
-            or company.country_id
+        return self._for_partners(customer, company)[customer.id]
+
+    @api.model
+    def _for_partners(self, customers, company):
+        """``{customer id: profile}`` for commercial partners, in one search."""
+        profiles = self.search([("company_id", "in", [company.id, False])])
+        fallback = (
+            company.country_id
+            or company.account_fiscal_country_id
             or company.collection_law_country_id
         )
-        profiles = self.search(
-            [
-                ("customer_type", "=", customer.collection_customer_type or "b2b"),
-                ("company_id", "in", [company.id, False]),
-            ]
-        )
 
-        def rank(profile):
+        def rank(profile, country):
             if country and country in profile.country_ids:
                 place = 0
             elif (
@@ -224,10 +244,18 @@ class CollectionLegalProfile(models.Model):
                 return None
             return (place, 0 if profile.company_id else 1, profile.sequence, profile.id)
 
-        ranked = sorted(
-            (rank(profile), profile) for profile in profiles if rank(profile)
-        )
-        return ranked[0][1] if ranked else self.browse()
+        found = {}
+        for customer in customers:
+            country = customer.country_id or fallback
+            kind = customer.collection_customer_type or "b2b"
+            ranked = sorted(
+                (key, profile)
+                for profile in profiles
+                if profile.customer_type == kind
+                and (key := rank(profile, country)) is not None
+            )
+            found[customer.id] = ranked[0][1] if ranked else self.browse()
+        return found
 
     # Computations (engine.legal), from the profile's figures
 
@@ -253,14 +281,10 @@ class CollectionLegalProfile(models.Model):
             # wrong figure; the reference's form shows the missing rates.
             return 0.0
 
-    def _indemnity(
-        self, amount, currency, company, day, consumer=False, insolvent=False
-    ):
+    def _indemnity(self, amount_in_bands, consumer=False, insolvent=False):
         """The recovery indemnity (in the profile's currency) for an invoice
-        of ``amount`` in ``currency``."""
+        of ``amount_in_bands`` (in the profile's currency too)."""
         self.ensure_one()
-        target = self.indemnity_currency_id
-        amount_in_bands = currency._convert(amount, target, company, day)
         bands = [
             (Decimal(str(b.amount_from)), Decimal(str(b.indemnity)))
             for b in self.indemnity_band_ids

@@ -11,7 +11,11 @@ class CollectionLegalRate(models.Model):
     _order = "reference_id, date_from desc"
 
     reference_id = fields.Many2one(
-        "collection.legal.reference", required=True, ondelete="cascade", index=True
+        "collection.legal.reference",
+        string="Reference rate",
+        required=True,
+        ondelete="cascade",
+        index=True,
     )
     date_from = fields.Date(string="Valid from", required=True)
     rate = fields.Float(

@@ -153,10 +153,7 @@ class ReportCollectionLetter(models.AbstractModel):
             ],
             "credit": credit,
             "b2b": customer.collection_customer_type == "b2b",
-            "french_law": self._law_country(company).code == "FR",
-            "late_payment_terms": company.with_env(
-                env
-            )._collection_late_payment_mention(),
+            "late_payment_terms": self._late_payment_terms(env, customer, company),
             "place_date": (
                 env._("%(place)s, %(date)s", place=company.city, date=date_text)
                 if company.city
@@ -192,14 +189,11 @@ class ReportCollectionLetter(models.AbstractModel):
         }
 
     @api.model
-    def _law_country(self, company):
-        """The creditor's law: where the company is established, or the
-        country its settings name when the company has no country."""
-        return (
-            company.country_id
-            or company.account_fiscal_country_id
-            or company.collection_law_country_id
-        )
+    def _late_payment_terms(self, env, customer, company):
+        """The late-payment mention of the customer's legal profile, in the
+        letter's language (empty without a profile or a mention)."""
+        profile = env["collection.legal.profile"]._for_partner(customer, company)
+        return profile._late_payment_mention() if profile else ""
 
     @api.model
     def _credit(self, env, invoices, lang):

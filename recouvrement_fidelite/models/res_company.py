@@ -3,8 +3,8 @@
 
 Two groups, both shown in Settings > Accounting > Collection:
 
-- legal defaults: what the law of the company's country says (France first);
-  a future per-country legal profile will own them;
+- legal defaults: which law applies when the country is unknown (the figures
+  of the law itself are legal profiles, ``collection.legal.profile``);
 - collection policy: how this company chooses to collect.
 
 Every figure is a default an administrator may change: none is written in
@@ -13,10 +13,7 @@ the code that uses it (see ``LEGAL.md``).
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import float_is_zero, formatLang
 
-#: Where the late-payment mention prints the recovery indemnity.
-INDEMNITY_PLACEHOLDER = "{indemnity}"
 #: Call hours, in the order of the settings (morning from/to, afternoon from/to).
 CALL_HOUR_FIELDS = [
     "collection_call_morning_from",
@@ -27,26 +24,12 @@ CALL_HOUR_FIELDS = [
 #: Bounds of the numbers of the collection settings: below or above them, a
 #: value is a typing mistake rather than a policy.
 SETTING_BOUNDS = {
-    "collection_recovery_indemnity": (0, 10000),
     "collection_letter_deadline_days": (1, 90),
     "collection_history_months": (1, 120),
     "collection_unanswered_calls_days": (1, 730),
     "collection_max_installments": (2, 120),
     "collection_campaign_quiet_days": (1, 365),
 }
-
-
-def _default_late_payment_terms(env):
-    # The French-law wording (Code de commerce L441-10 and D441-5), the
-    # default of the setting below; administrators edit it in Settings.
-    return env._(
-        "Under article L441-10 of the French Commercial Code, any late payment "
-        "automatically gives rise, without a reminder being necessary, to "
-        "late-payment penalties at the rate stated in our terms and "
-        "conditions, and to a fixed indemnity of {indemnity} for recovery "
-        "costs per invoice paid late (article D441-5 of the French Commercial "
-        "Code)."
-    )
 
 
 class ResCompany(models.Model):
@@ -94,36 +77,10 @@ class ResCompany(models.Model):
         "res.country",
         string="Law when the country is unknown",
         default=lambda self: self.env.ref("base.fr", raise_if_not_found=False),
-        help="The creditor's law decides what the letters state: it is the "
-        "law of the company's country. When the company has no country, this "
-        "country's law applies.",
+        help="Customers without a country get the legal profile of the "
+        "company's country; when the company has no country either, of this "
+        "country.",
     )
-    collection_recovery_indemnity = fields.Monetary(
-        string="Recovery indemnity",
-        currency_field="collection_recovery_indemnity_currency_id",
-        default=40.0,
-        help="Fixed indemnity for recovery costs that a business owes per "
-        "invoice paid late (French Commercial Code L441-10 and D441-5: EUR 40). "
-        "Printed in the late-payment mention of the letters to businesses; "
-        "never charged to consumers.",
-    )
-    # The law fixes the indemnity in its own currency (euros in France,
-    # pounds in the United Kingdom), whatever the company's currency.
-    collection_recovery_indemnity_currency_id = fields.Many2one(
-        "res.currency",
-        string="Recovery indemnity currency",
-        default=lambda self: self.env.ref("base.EUR", raise_if_not_found=False),
-        required=True,
-    )
-    collection_late_payment_terms = fields.Text(
-        string="Late-payment mention",
-        translate=True,
-        default=lambda self: _default_late_payment_terms(self.env),
-        help="Printed at the foot of the reminder letters to businesses when "
-        "French law applies. {indemnity} is replaced by the recovery "
-        "indemnity above, with its currency. Empty: no mention.",
-    )
-
     # Collection policy
 
     collection_letter_deadline_days = fields.Integer(
@@ -178,57 +135,6 @@ class ResCompany(models.Model):
         "may change it.",
     )
 
-    def _collection_late_payment_mention(self):
-        """The late-payment mention, in the language of the environment,
-        with the recovery indemnity in it, worded as the law words it
-        ("EUR 40")."""
-        self.ensure_one()
-        currency = self.collection_recovery_indemnity_currency_id
-        amount = self.collection_recovery_indemnity
-        digits = 0 if float_is_zero(amount % 1, 2) else currency.decimal_places
-        indemnity = self.env._(
-            "%(currency)s %(amount)s",
-            currency=currency.name,
-            amount=formatLang(self.env, amount, digits=digits),
-        )
-        terms = self.collection_late_payment_terms or ""
-        return terms.replace(INDEMNITY_PLACEHOLDER, indemnity).strip()
-
-    @api.model
-    def _collection_fill_late_payment_terms(self):
-        """Word the default late-payment mention in every active language.
-
-        A new company (or the install of the module) stores the default
-        mention in one language; each other language gets its translation,
-        unless someone has worded it already.
-        """
-        langs = [code for code, _name in self.env["res.lang"].get_installed()]
-        for company in self.with_context(active_test=False).search([]):
-            english = company.with_context(lang="en_US").collection_late_payment_terms
-            if english != _default_late_payment_terms(
-                self.with_context(lang="en_US").env
-            ):
-                continue
-            translations = {}
-            for lang in langs:
-                if lang == "en_US":
-                    continue
-                current = company.with_context(lang=lang).collection_late_payment_terms
-                if current in (english, False, ""):
-                    translations[lang] = _default_late_payment_terms(
-                        self.with_context(lang=lang).env
-                    )
-            if translations:
-                company._update_field_translations(
-                    "collection_late_payment_terms", translations
-                )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        companies = super().create(vals_list)
-        companies._collection_fill_late_payment_terms()
-        return companies
-
     @api.constrains(*SETTING_BOUNDS)
     def _check_collection_setting_bounds(self):
         for company in self:
@@ -260,23 +166,6 @@ class ResCompany(models.Model):
                         "Default call hours of %(company)s: %(problems)s.",
                         company=company.name,
                         problems="; ".join(problems),
-                    )
-                )
-
-    @api.constrains("collection_late_payment_terms")
-    def _check_collection_late_payment_terms(self):
-        for company in self:
-            rest = (company.collection_late_payment_terms or "").replace(
-                INDEMNITY_PLACEHOLDER, ""
-            )
-            if "{" in rest or "}" in rest:
-                raise ValidationError(
-                    _(
-                        "The late-payment mention of %(company)s may contain "
-                        "only one placeholder, %(placeholder)s, for the "
-                        "recovery indemnity; remove the other braces.",
-                        company=company.name,
-                        placeholder=INDEMNITY_PLACEHOLDER,
                     )
                 )
 

@@ -26,17 +26,6 @@ class ResConfigSettings(models.TransientModel):
     collection_law_country_id = fields.Many2one(
         related="company_id.collection_law_country_id", readonly=False
     )
-    collection_recovery_indemnity = fields.Monetary(
-        related="company_id.collection_recovery_indemnity",
-        currency_field="collection_recovery_indemnity_currency_id",
-        readonly=False,
-    )
-    collection_recovery_indemnity_currency_id = fields.Many2one(
-        related="company_id.collection_recovery_indemnity_currency_id", readonly=False
-    )
-    collection_late_payment_terms = fields.Text(
-        related="company_id.collection_late_payment_terms", readonly=False
-    )
     collection_letter_deadline_days = fields.Integer(
         related="company_id.collection_letter_deadline_days", readonly=False
     )

@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-"""Legal and policy figures are the company's settings, not constants: each
-setting, once changed, changes what the addon does."""
+"""Legal and policy figures are data, not constants: the company's settings
+and the legal profiles; each, once changed, changes what the addon does."""
 
 import json
 
@@ -54,54 +54,60 @@ class TestPolicySettings(InvoiceMixin, AccountTestInvoicingCommon):
 
     # Legal defaults
 
+    def profile(self):
+        return self.env.ref("recouvrement_fidelite.legal_profile_fr_b2b")
+
     @freeze_time(TODAY)
-    def test_letter_shows_the_company_indemnity(self):
-        self.assertEqual(self.company.collection_recovery_indemnity, 40.0)
+    def test_letter_shows_the_indemnity_of_the_legal_profile(self):
+        self.assertEqual(self.profile().indemnity_band_ids.indemnity, 40.0)
         self.assertIn(
             "indemnity of EUR 40 ", self.letter(self.late)["late_payment_terms"]
         )
-        self.company.collection_recovery_indemnity = 55.0
+        self.profile().indemnity_band_ids.indemnity = 55.0
         html = self.html(self.late)
         self.assertIn("L441-10", html)
         self.assertIn("indemnity of EUR 55 for recovery costs", html)
         self.assertNotIn("EUR 40", html)
         # The law's currency, not the company's; cents when there are some.
-        self.company.write(
-            {
-                "collection_recovery_indemnity": 70.5,
-                "collection_recovery_indemnity_currency_id": self.env.ref(
-                    "base.GBP"
-                ).id,
-            }
-        )
+        self.profile().write({"indemnity_currency_id": self.env.ref("base.GBP").id})
+        self.profile().indemnity_band_ids.indemnity = 70.5
         self.assertIn("GBP 70.50", self.letter(self.late)["late_payment_terms"])
 
     @freeze_time(TODAY)
-    def test_letter_shows_the_company_mention(self):
-        self.company.collection_late_payment_terms = (
+    def test_letter_shows_the_mention_of_the_legal_profile(self):
+        self.profile().late_payment_mention = (
             "Late payment: {indemnity} per invoice, and interest."
         )
-        self.company.collection_recovery_indemnity = 45.0
+        self.profile().indemnity_band_ids.indemnity = 45.0
         html = self.html(self.late)
         self.assertIn("Late payment: EUR 45 per invoice, and interest.", html)
         self.assertNotIn("L441-10", html)
-        self.company.collection_late_payment_terms = False
+        self.profile().late_payment_mention = False
         html = self.html(self.late)
-        self.assertNotIn('name="late_payment_terms"', html)
+        self.assertIn("Late payment between businesses entitles us", html)
+        # Consumers get no mention at all (CPCE L111-8).
+        self.customer.collection_customer_type = "b2c"
+        self.assertNotIn('name="late_payment_terms"', self.html(self.late))
+        with self.assertRaises(ValidationError) as caught:
+            self.profile().late_payment_mention = "Indemnity {amount}."
+        self.assertIn("{indemnity}", str(caught.exception))
 
     @freeze_time(TODAY)
     def test_letter_mention_in_french(self):
         self.env["res.lang"]._activate_lang("fr_FR")
-        self.env["res.company"]._collection_fill_late_payment_terms()
+        self.env["ir.module.module"]._load_module_terms(
+            ["recouvrement_fidelite"], ["fr_FR"], overwrite=True
+        )
         self.customer.lang = "fr_FR"
-        self.company.collection_recovery_indemnity = 50.0
+        self.profile().indemnity_band_ids.indemnity = 50.0
         mention = self.letter(self.late)["late_payment_terms"]
         self.assertIn("Conformément à l'article L441-10 du Code de commerce", mention)
         self.assertIn("frais de recouvrement de 50 EUR par facture", mention)
         self.assertNotIn("{indemnity}", mention)
 
     @freeze_time(TODAY)
-    def test_law_of_a_company_without_country(self):
+    def test_law_of_a_customer_without_country(self):
+        self.customer.country_id = False
         self.company.write({"country_id": False, "account_fiscal_country_id": False})
         self.assertEqual(self.company.collection_law_country_id.code, "FR")
         self.assertIn("L441-10", self.html(self.late))
@@ -232,7 +238,6 @@ class TestPolicySettings(InvoiceMixin, AccountTestInvoicingCommon):
     def test_settings_form_writes_the_company(self):
         with Form(self.env["res.config.settings"]) as settings:
             self.assertEqual(settings.collection_max_installments, 24)
-            settings.collection_recovery_indemnity = 60.0
             settings.collection_letter_deadline_days = 10
             settings.collection_history_months = 18
             settings.collection_unanswered_calls_days = 60
@@ -242,7 +247,6 @@ class TestPolicySettings(InvoiceMixin, AccountTestInvoicingCommon):
             self.company,
             [
                 {
-                    "collection_recovery_indemnity": 60.0,
                     "collection_letter_deadline_days": 10,
                     "collection_history_months": 18,
                     "collection_unanswered_calls_days": 60,
@@ -253,7 +257,6 @@ class TestPolicySettings(InvoiceMixin, AccountTestInvoicingCommon):
 
     def test_absurd_values_are_refused(self):
         for field, value in [
-            ("collection_recovery_indemnity", -40.0),
             ("collection_letter_deadline_days", 0),
             ("collection_letter_deadline_days", -8),
             ("collection_history_months", 0),
@@ -282,9 +285,6 @@ class TestPolicySettings(InvoiceMixin, AccountTestInvoicingCommon):
                         )
                     )
                 )
-        with self.assertRaises(ValidationError) as caught:
-            self.company.collection_late_payment_terms = "Indemnity {amount}."
-        self.assertIn("{indemnity}", str(caught.exception))
 
     def test_a_new_company_gets_the_defaults(self):
         company = self.env["res.company"].create(
@@ -294,7 +294,6 @@ class TestPolicySettings(InvoiceMixin, AccountTestInvoicingCommon):
             company,
             [
                 {
-                    "collection_recovery_indemnity": 40.0,
                     "collection_letter_deadline_days": 8,
                     "collection_history_months": 12,
                     "collection_unanswered_calls_days": 90,
@@ -304,5 +303,4 @@ class TestPolicySettings(InvoiceMixin, AccountTestInvoicingCommon):
                 }
             ],
         )
-        self.assertIn("{indemnity}", company.collection_late_payment_terms)
         self.assertEqual(company.collection_law_country_id, self.env.ref("base.fr"))
