@@ -6,6 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 INTERNAL_USERS = "base.group_user"
+COLLECTION_USERS = "recouvrement_fidelite.group_collection_user"
 
 
 class ResPartner(models.Model):
@@ -29,6 +30,68 @@ class ResPartner(models.Model):
         compute="_compute_collection_in_insolvency",
         groups=INTERNAL_USERS,
     )
+
+    # The claim by the law over the customer's open invoices (follow-up).
+    collection_claim_interest = fields.Monetary(
+        string="Late interest to date",
+        compute="_compute_collection_claim",
+        currency_field="collection_followup_currency_id",
+        groups=COLLECTION_USERS,
+    )
+    collection_claim_indemnity = fields.Monetary(
+        string="Recovery indemnities",
+        compute="_compute_collection_claim",
+        currency_field="collection_followup_currency_id",
+        groups=COLLECTION_USERS,
+    )
+    collection_claim_total = fields.Monetary(
+        string="Total claim",
+        compute="_compute_collection_claim",
+        currency_field="collection_followup_currency_id",
+        groups=COLLECTION_USERS,
+        help="What the customer owes on open invoices, plus late interest and "
+        "recovery indemnities by their legal profile.",
+    )
+    collection_claim_prescription = fields.Date(
+        string="First invoice time-barred after",
+        compute="_compute_collection_claim",
+        groups=COLLECTION_USERS,
+    )
+    collection_claim_warning = fields.Boolean(
+        string="Prescription close",
+        compute="_compute_collection_claim",
+        groups=COLLECTION_USERS,
+    )
+
+    @api.depends_context("company")
+    def _compute_collection_claim(self):
+        today = fields.Date.context_today(self)
+        company = self.env.company
+        invoices = self.collection_followup_invoice_ids
+        claims = invoices._collection_claims(today)
+        for partner in self:
+            interest = indemnity = total = 0.0
+            prescriptions = []
+            warning = False
+            for invoice in partner.collection_followup_invoice_ids:
+                claim = claims[invoice.id]
+
+                def in_company(amount, invoice=invoice):
+                    return invoice.currency_id._convert(
+                        amount, company.currency_id, company, today
+                    )
+
+                interest += in_company(claim["interest"])
+                indemnity += in_company(claim["indemnity"])
+                total += in_company(claim["total"])
+                if claim["prescription_date"]:
+                    prescriptions.append(claim["prescription_date"])
+                warning = warning or claim["warning"]
+            partner.collection_claim_interest = interest
+            partner.collection_claim_indemnity = indemnity
+            partner.collection_claim_total = total
+            partner.collection_claim_prescription = min(prescriptions, default=False)
+            partner.collection_claim_warning = warning
 
     @api.depends("collection_insolvency_date", "collection_insolvency_end")
     def _compute_collection_in_insolvency(self):

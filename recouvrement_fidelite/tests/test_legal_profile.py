@@ -102,6 +102,17 @@ class TestLegalProfile(CollectionRunCase):
         self.assertEqual(invoice.collection_indemnity_due, 0.0)
         self.assertEqual(str(invoice.collection_prescription_date), "2028-01-10")
 
+    @freeze_time("2025-07-10")
+    def test_the_customer_follow_up_shows_the_claim(self):
+        self.invoice(self.fr_business, 1000.0, "2025-06-20", invoice_date="2025-06-01")
+        self.invoice(self.fr_business, 500.0, "2025-07-20", invoice_date="2025-07-01")
+        customer = self.fr_business.with_user(self.env.user)
+        self.assertAlmostEqual(customer.collection_claim_interest, 6.93)
+        self.assertAlmostEqual(customer.collection_claim_indemnity, 40.0)
+        self.assertAlmostEqual(customer.collection_claim_total, 1546.93)
+        self.assertEqual(str(customer.collection_claim_prescription), "2030-06-20")
+        self.assertFalse(customer.collection_claim_warning)
+
     @freeze_time("2026-03-20")
     def test_uk_bands_and_insolvency(self):
         small = self.invoice(self.uk_business, 999.99, "2026-03-01")
