@@ -66,7 +66,7 @@ class CollectionLegalProfile(models.Model):
     )
     interest_margin = fields.Float(
         string="Margin (points)",
-        digits=(16, 4),
+        digits=(16, 2),
         help="Points added to the reference rate (France B2B: ECB main "
         "refinancing rate + 10 points, Code de commerce L441-10).",
     )
