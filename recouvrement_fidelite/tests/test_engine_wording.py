@@ -99,7 +99,7 @@ class TestEngineWording(TransactionCase):
         words = self.words("fr_FR")
         self.assertEqual(
             words.explanation_text(self.result.triggered[0]),
-            "Relance ferme\N{NO-BREAK SPACE}:\n"
+            "Relance ferme :\n"
             "• Jours de retard 17 >= 15\n"
             "• Typologie client = Retardataire récurrent\n"
             "• A un numéro de mobile valide est faux (non)\n"
@@ -108,8 +108,8 @@ class TestEngineWording(TransactionCase):
         self.assertEqual(
             [words.decision_text(d) for d in self.result.decisions],
             [
-                "Envoyer une relance — Canal\N{NO-BREAK SPACE}: E-mail",
-                "Fixer le niveau de relance — Niveau\N{NO-BREAK SPACE}: 2",
+                "Envoyer une relance — Canal : E-mail",
+                "Fixer le niveau de relance — Niveau : 2",
             ],
         )
         self.assertEqual(

@@ -586,7 +586,7 @@ class TestEscalationTitle(RunFixesCase):
         self.run_collection()
         escalation = self.actions(invoice_id=invoice.id, kind="escalation")
         self.assertEqual(escalation.state, "done")
-        self.assertEqual(escalation.activity_id.summary, "Escalader : Mise en demeure")
+        self.assertEqual(escalation.activity_id.summary, "Escalade : Mise en demeure")
 
     @freeze_time(TODAY)
     def test_escalation_activity_shows_the_stage_label_in_english(self):
