@@ -3,7 +3,11 @@
 indemnity, the total claim and when it becomes time-barred, by the
 customer's legal profile (``collection.legal.profile``)."""
 
-from odoo import api, fields, models
+from markupsafe import Markup
+
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 COLLECTION_USERS = "recouvrement_fidelite.group_collection_user"
 
@@ -46,6 +50,31 @@ class AccountMove(models.Model):
         groups=COLLECTION_USERS,
         help="The last day on which the claim can still be acted on, by the "
         "legal profile's prescription.",
+    )
+    # What was already charged to the customer, so that nothing is charged
+    # twice: interest up to this date, the indemnity once.
+    collection_interest_charged_until = fields.Date(
+        string="Late interest invoiced up to",
+        readonly=True,
+        copy=False,
+        groups=COLLECTION_USERS,
+    )
+    collection_indemnity_charged = fields.Boolean(
+        string="Recovery indemnity invoiced",
+        readonly=True,
+        copy=False,
+        groups=COLLECTION_USERS,
+    )
+    collection_charged_move_ids = fields.Many2many(
+        "account.move",
+        "collection_late_fee_charge_rel",
+        "charge_id",
+        "move_id",
+        string="Late invoices charged",
+        readonly=True,
+        copy=False,
+        groups=COLLECTION_USERS,
+        help="The late invoices whose interest and indemnity this invoice charges.",
     )
     collection_prescription_warning = fields.Boolean(
         string="Prescription close",
@@ -131,9 +160,13 @@ class AccountMove(models.Model):
         customer = self.commercial_partner_id
         due = self.invoice_date_due
         late = today > due
-        interest = profile._interest(self.amount_residual, due, today) if late else 0.0
+        # Interest already invoiced is not claimed again.
+        start = max(due, self.collection_interest_charged_until or due)
+        interest = (
+            profile._interest(self.amount_residual, start, today) if late else 0.0
+        )
         indemnity = 0.0
-        if late:
+        if late and not self.collection_indemnity_charged:
             band_currency = profile.indemnity_currency_id
             owed = profile._indemnity(
                 convert(
@@ -147,6 +180,7 @@ class AccountMove(models.Model):
         days_left = (prescription - today).days
         return {
             "profile": profile,
+            "interest_from": start,
             "interest": interest,
             "indemnity": indemnity,
             "total": self.amount_residual + interest + indemnity,
@@ -162,3 +196,130 @@ class AccountMove(models.Model):
                 self.company_id,
             ),
         }
+
+    # Charging the law's amounts to a business customer
+
+    @api.depends_context("company")
+    def _collection_chargeable(self):
+        """Why these late invoices cannot be charged late-payment fees (a
+        sentence), or an empty string."""
+        customers = self.commercial_partner_id
+        if len(customers) != 1:
+            return _("Late-payment charges are invoiced to one customer at a time.")
+        if len(self.company_id) != 1:
+            return _("Late-payment charges are invoiced for one company at a time.")
+        if customers.collection_customer_type != "b2b":
+            return _(
+                "%(customer)s is a consumer: late-payment charges and the "
+                "recovery indemnity are never invoiced to consumers.",
+                customer=customers.display_name,
+            )
+        if customers._collection_in_insolvency(fields.Date.context_today(self)):
+            return _(
+                "%(customer)s is in insolvency proceedings: nothing is charged "
+                "while they last.",
+                customer=customers.display_name,
+            )
+        return ""
+
+    def action_collection_charge_late_fees(self):
+        """Invoice to the customer the late interest and the recovery
+        indemnity of these late invoices, as a draft to review: one interest
+        line and one indemnity line per invoice, without VAT."""
+        late = self.filtered(
+            lambda m: (
+                m.move_type == "out_invoice"
+                and m.state == "posted"
+                and m.invoice_date_due
+                and m.invoice_date_due < fields.Date.context_today(m)
+            )
+        )
+        if not late:
+            raise UserError(_("None of these invoices is overdue."))
+        why_not = late._collection_chargeable()
+        if why_not:
+            raise UserError(why_not)
+        today = fields.Date.context_today(self)
+        claims = late._collection_claims(today)
+        company = late.company_id
+        journal = self.env["account.journal"].search(
+            [("type", "=", "sale"), ("company_id", "=", company.id)], limit=1
+        )
+        if not journal:
+            raise UserError(_("%s has no sales journal.", company.name))
+        lines = []
+        charged = self.browse()
+        for move in late:
+            claim = claims[move.id]
+            if claim["interest"] > 0:
+                lines.append(
+                    move._collection_charge_line(
+                        _(
+                            "Late interest on %(invoice)s from %(start)s to "
+                            "%(end)s (%(profile)s)",
+                            invoice=move.name,
+                            start=format_date(
+                                self.env,
+                                fields.Date.add(claim["interest_from"], days=1),
+                            ),
+                            end=format_date(self.env, today),
+                            profile=claim["profile"].name,
+                        ),
+                        claim["interest"],
+                        company.collection_interest_account_id,
+                    )
+                )
+            if claim["indemnity"] > 0:
+                lines.append(
+                    move._collection_charge_line(
+                        _(
+                            "Fixed indemnity for recovery costs on %(invoice)s "
+                            "(outside the scope of VAT)",
+                            invoice=move.name,
+                        ),
+                        claim["indemnity"],
+                        company.collection_indemnity_account_id,
+                    )
+                )
+            if claim["interest"] > 0 or claim["indemnity"] > 0:
+                charged |= move
+        if not lines:
+            raise UserError(
+                _("Nothing is left to charge: no late interest, no indemnity due.")
+            )
+        charge = self.create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": late.commercial_partner_id.id,
+                "company_id": company.id,
+                "journal_id": journal.id,
+                "currency_id": late[:1].currency_id.id,
+                "invoice_origin": ", ".join(charged.mapped("name")),
+                "collection_charged_move_ids": [Command.set(charged.ids)],
+                "invoice_line_ids": [Command.create(line) for line in lines],
+            }
+        )
+        charged.sudo().write(
+            {
+                "collection_interest_charged_until": today,
+                "collection_indemnity_charged": True,
+            }
+        )
+        for move in charged:
+            move.message_post(
+                body=Markup(_("Late-payment charges invoiced in %s."))
+                % charge._get_html_link(title=charge.display_name)
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "res_id": charge.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+    def _collection_charge_line(self, label, amount, account):
+        values = {"name": label, "quantity": 1, "price_unit": amount, "tax_ids": []}
+        if account:
+            values["account_id"] = account.id
+        return values

@@ -127,6 +127,22 @@ class ResCompany(models.Model):
         "1343-5).",
     )
 
+    collection_interest_account_id = fields.Many2one(
+        "account.account",
+        string="Late interest income account",
+        domain="[('account_type', 'in', ('income', 'income_other'))]",
+        help="Account of the late-interest lines when late-payment charges are "
+        "invoiced to a business customer. Empty: the sales journal's income "
+        "account.",
+    )
+    collection_indemnity_account_id = fields.Many2one(
+        "account.account",
+        string="Recovery indemnity income account",
+        domain="[('account_type', 'in', ('income', 'income_other'))]",
+        help="Account of the fixed recovery indemnity lines (outside the scope "
+        "of VAT). Empty: the sales journal's income account.",
+    )
+
     collection_campaign_quiet_days = fields.Integer(
         string="No campaign after a reminder (days)",
         default=14,

@@ -23,6 +23,12 @@ class ResConfigSettings(models.TransientModel):
     collection_contact_phone = fields.Char(
         related="company_id.collection_contact_phone"
     )
+    collection_interest_account_id = fields.Many2one(
+        related="company_id.collection_interest_account_id", readonly=False
+    )
+    collection_indemnity_account_id = fields.Many2one(
+        related="company_id.collection_indemnity_account_id", readonly=False
+    )
     collection_law_country_id = fields.Many2one(
         related="company_id.collection_law_country_id", readonly=False
     )

@@ -3,7 +3,7 @@
 injunction to pay while they last."""
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 INTERNAL_USERS = "base.group_user"
 COLLECTION_USERS = "recouvrement_fidelite.group_collection_user"
@@ -118,3 +118,15 @@ class ResPartner(models.Model):
                 raise ValidationError(
                     _("Insolvency proceedings cannot close before they open.")
                 )
+
+    def action_collection_charge_late_fees(self):
+        """Invoice the late-payment charges of all the customer's overdue
+        invoices (see ``account.move.action_collection_charge_late_fees``)."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        invoices = self.collection_followup_invoice_ids.filtered(
+            lambda m: m.invoice_date_due and m.invoice_date_due < today
+        )
+        if not invoices:
+            raise UserError(_("%s has no overdue invoice.", self.display_name))
+        return invoices.action_collection_charge_late_fees()

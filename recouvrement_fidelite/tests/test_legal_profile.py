@@ -7,7 +7,7 @@ import json
 
 from freezegun import freeze_time
 
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
 from .test_collection_run import CollectionRunCase, leaf
@@ -112,6 +112,54 @@ class TestLegalProfile(CollectionRunCase):
         self.assertAlmostEqual(customer.collection_claim_total, 1546.93)
         self.assertEqual(str(customer.collection_claim_prescription), "2030-06-20")
         self.assertFalse(customer.collection_claim_warning)
+
+    def test_late_payment_charges_are_invoiced_once_to_businesses_only(self):
+        accountant = new_test_user(
+            self.env,
+            login="charging_collector",
+            groups="account.group_account_invoice,"
+            "recouvrement_fidelite.group_collection_user",
+        )
+        with freeze_time("2025-07-10"):
+            late = self.invoice(
+                self.fr_business, 1000.0, "2025-06-20", invoice_date="2025-06-01"
+            )
+            opened = late.with_user(accountant).action_collection_charge_late_fees()
+            charge = self.env["account.move"].browse(opened["res_id"])
+            self.assertEqual(charge.state, "draft")
+            self.assertEqual(charge.partner_id, self.fr_business)
+            self.assertEqual(charge.collection_charged_move_ids, late)
+            lines = charge.invoice_line_ids.sorted("price_unit")
+            self.assertEqual(lines.mapped("price_unit"), [6.93, 40.0])
+            self.assertFalse(lines.tax_ids, "no VAT on late-payment charges")
+            self.assertIn("outside the scope of VAT", lines[1].name)
+            self.assertAlmostEqual(charge.amount_total, 46.93)
+            self.assertTrue(late.collection_indemnity_charged)
+            late.invalidate_recordset()
+            self.assertEqual(late.collection_interest_due, 0.0)
+            self.assertEqual(late.collection_indemnity_due, 0.0)
+            with self.assertRaisesRegex(UserError, "Nothing is left to charge"):
+                late.with_user(accountant).action_collection_charge_late_fees()
+        with freeze_time("2025-07-20"):
+            # Ten more days: interest only, from 11 July (12.15 %: 3.33).
+            late.invalidate_recordset()
+            opened = late.with_user(accountant).action_collection_charge_late_fees()
+            again = self.env["account.move"].browse(opened["res_id"])
+            self.assertEqual(again.invoice_line_ids.mapped("price_unit"), [3.33])
+            self.assertIn("07/11/2025", again.invoice_line_ids.name)
+            consumer = self.invoice(self.fr_consumer, 100.0, "2025-06-20", "2025-06-01")
+            with self.assertRaisesRegex(UserError, "never invoiced to consumers"):
+                consumer.with_user(accountant).action_collection_charge_late_fees()
+            with self.assertRaisesRegex(UserError, "one customer at a time"):
+                (late | consumer).with_user(
+                    accountant
+                ).action_collection_charge_late_fees()
+            self.uk_business.collection_insolvency_date = "2025-07-01"
+            insolvent = self.invoice(
+                self.uk_business, 100.0, "2025-06-20", "2025-06-01"
+            )
+            with self.assertRaisesRegex(UserError, "insolvency"):
+                insolvent.with_user(accountant).action_collection_charge_late_fees()
 
     @freeze_time("2026-03-20")
     def test_uk_bands_and_insolvency(self):
