@@ -158,6 +158,15 @@ class CollectionActions(BaseActions):
         self._record("escalate", stage=stage)
 
     @rule_action(
+        label=_lt("Invoice late-payment charges"),
+        params=[],
+    )
+    def charge_late_fees(self):
+        """Late interest and the recovery indemnity, by the customer's legal
+        profile, invoiced to a business customer (never to a consumer)."""
+        self._record("charge_late_fees")
+
+    @rule_action(
         label=_lt("Notify the person responsible"),
         params=[
             param(

@@ -17,6 +17,7 @@ from . import collection_action_kind_payment_plan
 from . import collection_action_kind_escalation
 from . import collection_action_kind_notify
 from . import collection_action_kind_statement
+from . import collection_action_kind_charge
 from . import collection_action
 from . import collection_planner
 from . import collection_run

@@ -8,6 +8,11 @@ from markupsafe import Markup
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
+from odoo.tools.translate import LazyTranslate
+
+from .failure_messages import CollectionFailure, message
+
+_lt = LazyTranslate(__name__)
 
 COLLECTION_USERS = "recouvrement_fidelite.group_collection_user"
 
@@ -199,28 +204,36 @@ class AccountMove(models.Model):
 
     # Charging the law's amounts to a business customer
 
-    @api.depends_context("company")
     def _collection_chargeable(self):
-        """Why these late invoices cannot be charged late-payment fees (a
-        sentence), or an empty string."""
+        """Why these late invoices cannot be charged late-payment fees, as a
+        message to word in the reader's language (``failure_messages``), or
+        None."""
         customers = self.commercial_partner_id
         if len(customers) != 1:
-            return _("Late-payment charges are invoiced to one customer at a time.")
+            return message(
+                _lt("Late-payment charges are invoiced to one customer at a time.")
+            )
         if len(self.company_id) != 1:
-            return _("Late-payment charges are invoiced for one company at a time.")
+            return message(
+                _lt("Late-payment charges are invoiced for one company at a time.")
+            )
         if customers.collection_customer_type != "b2b":
-            return _(
-                "%(customer)s is a consumer: late-payment charges and the "
-                "recovery indemnity are never invoiced to consumers.",
+            return message(
+                _lt(
+                    "%(customer)s is a consumer: late-payment charges and the "
+                    "recovery indemnity are never invoiced to consumers."
+                ),
                 customer=customers.display_name,
             )
         if customers._collection_in_insolvency(fields.Date.context_today(self)):
-            return _(
-                "%(customer)s is in insolvency proceedings: nothing is charged "
-                "while they last.",
+            return message(
+                _lt(
+                    "%(customer)s is in insolvency proceedings: nothing is "
+                    "charged while they last."
+                ),
                 customer=customers.display_name,
             )
-        return ""
+        return None
 
     def action_collection_charge_late_fees(self):
         """Invoice to the customer the late interest and the recovery
@@ -238,7 +251,7 @@ class AccountMove(models.Model):
             raise UserError(_("None of these invoices is overdue."))
         why_not = late._collection_chargeable()
         if why_not:
-            raise UserError(why_not)
+            raise CollectionFailure(self.env, why_not)
         today = fields.Date.context_today(self)
         claims = late._collection_claims(today)
         company = late.company_id

@@ -28,6 +28,7 @@ class TestActionKinds(CollectionRunCase):
                 "pause",
                 "payment_plan",
                 "escalation",
+                "charge",
                 "notify",
                 "statement",
             ],

@@ -161,6 +161,44 @@ class TestLegalProfile(CollectionRunCase):
             with self.assertRaisesRegex(UserError, "insolvency"):
                 insolvent.with_user(accountant).action_collection_charge_late_fees()
 
+    @freeze_time("2025-07-10")
+    def test_a_rule_invoices_the_charges(self):
+        self.rule_set.rule_ids[0].write(
+            {
+                "conditions": json.dumps(
+                    leaf("days_overdue", "greater_than_or_equal_to", 15)
+                ),
+                "actions": json.dumps([{"name": "charge_late_fees", "params": {}}]),
+            }
+        )
+        late = self.invoice(self.fr_business, 1000.0, "2025-06-20", "2025-06-01")
+        # In insolvency proceedings: interest runs, nothing may be charged.
+        self.uk_business.collection_insolvency_date = "2025-07-01"
+        insolvent = self.invoice(self.uk_business, 100.0, "2025-06-20", "2025-06-01")
+        with self.mockSMSGateway():
+            self.run_collection()
+        done = self.actions(invoice_id=late.id, kind="charge")
+        self.assertEqual(done.state, "done")
+        charge = self.env["account.move"].search(
+            [("collection_charged_move_ids", "in", late.ids)]
+        )
+        self.assertEqual(charge.amount_total, 46.93)
+        self.assertEqual(
+            charge.activity_ids.summary, "Review and send the late-payment charges"
+        )
+        refused = self.actions(invoice_id=insolvent.id, kind="charge")
+        self.assertEqual(refused.state, "failed")
+        self.assertIn("insolvency proceedings", refused.failure_message)
+        # A second run charges nothing more.
+        with self.mockSMSGateway():
+            self.run_collection()
+        self.assertEqual(
+            self.env["account.move"].search_count(
+                [("collection_charged_move_ids", "in", late.ids)]
+            ),
+            1,
+        )
+
     @freeze_time("2026-03-20")
     def test_uk_bands_and_insolvency(self):
         small = self.invoice(self.uk_business, 999.99, "2026-03-01")
