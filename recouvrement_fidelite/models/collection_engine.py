@@ -224,7 +224,9 @@ class CollectionEngine(models.AbstractModel):
         )
         promised = set(pending.invoice_ids.ids)
         date_from = today - relativedelta(months=company.collection_history_months)
-        history = Promise._history(invoices.commercial_partner_id.ids, company, date_from)
+        history = Promise._history(
+            invoices.commercial_partner_id.ids, company, date_from
+        )
         facts = []
         for invoice in invoices:
             figures = history.get(invoice.commercial_partner_id.id, {})

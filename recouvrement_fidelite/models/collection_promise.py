@@ -91,7 +91,10 @@ class CollectionPromise(models.Model):
         help="The currency of the invoices covered.",
     )
     amount = fields.Monetary(
-        string="Promised amount", required=True, tracking=True, currency_field="currency_id"
+        string="Promised amount",
+        required=True,
+        tracking=True,
+        currency_field="currency_id",
     )
     amount_owed = fields.Monetary(
         string="Still owed on the invoices",
@@ -205,32 +208,56 @@ class CollectionPromise(models.Model):
         A payment reaches an invoice as an ``account.partial.reconcile``
         between the invoice's receivable line (``debit_move_id``) and the
         payment's (``credit_move_id``); its ``debit_amount_currency`` is what
-        it paid in the invoice's currency. Credit notes reduce what is owed
-        but are not payments: they are left out.
+        it paid in the invoice's currency. Payments matched with an invoice
+        without a journal entry of their own (Odoo 18's payments without
+        outstanding account) count by their amount. Credit notes reduce what
+        is owed but are not payments: they are left out.
         """
-        promises = self.filtered("id")
+        promises = self.filtered(lambda promise: isinstance(promise.id, int))
         if not promises:
             return {}
-        for model in ("account.move", "account.move.line", "account.partial.reconcile"):
+        for model in (
+            "account.move",
+            "account.move.line",
+            "account.partial.reconcile",
+            "account.payment",
+        ):
             self.env[model].flush_model()
         self.flush_model(["date_recorded"])
         self.env.cr.execute(
             """
-            SELECT rel.promise_id, COALESCE(SUM(partial.debit_amount_currency), 0)
-              FROM collection_promise_account_move_rel rel
-              JOIN collection_promise promise ON promise.id = rel.promise_id
-              JOIN account_move_line line
-                ON line.move_id = rel.move_id AND line.display_type = 'payment_term'
-              JOIN account_partial_reconcile partial ON partial.debit_move_id = line.id
-              JOIN account_move_line counterpart
-                ON counterpart.id = partial.credit_move_id
-              JOIN account_move payment ON payment.id = counterpart.move_id
-             WHERE rel.promise_id = ANY(%s)
-               AND partial.max_date >= promise.date_recorded
-               AND payment.move_type NOT IN ('out_refund', 'in_refund')
-             GROUP BY rel.promise_id
+            SELECT promise_id, COALESCE(SUM(amount), 0)
+              FROM (
+                SELECT rel.promise_id, partial.debit_amount_currency AS amount
+                  FROM collection_promise_account_move_rel rel
+                  JOIN collection_promise promise ON promise.id = rel.promise_id
+                  JOIN account_move_line line
+                    ON line.move_id = rel.move_id
+                   AND line.display_type = 'payment_term'
+                  JOIN account_partial_reconcile partial
+                    ON partial.debit_move_id = line.id
+                  JOIN account_move_line counterpart
+                    ON counterpart.id = partial.credit_move_id
+                  JOIN account_move source ON source.id = counterpart.move_id
+                 WHERE rel.promise_id = ANY(%(promises)s)
+                   AND partial.max_date >= promise.date_recorded
+                   AND source.move_type NOT IN ('out_refund', 'in_refund')
+                UNION ALL
+                SELECT DISTINCT ON (rel.promise_id, payment.id)
+                       rel.promise_id, payment.amount
+                  FROM collection_promise_account_move_rel rel
+                  JOIN collection_promise promise ON promise.id = rel.promise_id
+                  JOIN account_move__account_payment link
+                    ON link.invoice_id = rel.move_id
+                  JOIN account_payment payment ON payment.id = link.payment_id
+                 WHERE rel.promise_id = ANY(%(promises)s)
+                   AND payment.move_id IS NULL
+                   AND payment.state IN ('in_process', 'paid')
+                   AND payment.date >= promise.date_recorded
+              ) received
+             GROUP BY promise_id
             """,
-            [promises.ids],
+            {"promises": promises.ids},
         )
         return dict(self.env.cr.fetchall())
 
@@ -273,9 +300,7 @@ class CollectionPromise(models.Model):
             )
         if not invoices:
             problems.append(_("choose at least one invoice it covers"))
-        others = invoices.filtered(
-            lambda move: move.commercial_partner_id != customer
-        )
+        others = invoices.filtered(lambda move: move.commercial_partner_id != customer)
         if others:
             problems.append(
                 _(
@@ -292,9 +317,11 @@ class CollectionPromise(models.Model):
                 )
             )
         not_open = invoices.filtered(
-            lambda move: move.move_type != "out_invoice"
-            or move.state != "posted"
-            or move.payment_state not in ("not_paid", "partial")
+            lambda move: (
+                move.move_type != "out_invoice"
+                or move.state != "posted"
+                or move.payment_state not in ("not_paid", "partial")
+            )
         )
         if not_open:
             problems.append(
@@ -359,7 +386,8 @@ class CollectionPromise(models.Model):
             ids = [
                 command[1] if isinstance(command, (list, tuple)) else command
                 for command in values["invoice_ids"]
-                if command and not (isinstance(command, (list, tuple)) and command[0] == 6)
+                if command
+                and not (isinstance(command, (list, tuple)) and command[0] == 6)
             ]
             for command in values["invoice_ids"]:
                 if isinstance(command, (list, tuple)) and command[0] == 6:
@@ -432,7 +460,10 @@ class CollectionPromise(models.Model):
     def unlink(self):
         if not self._is_manager():
             raise AccessError(
-                _("Cancel a promise to pay rather than delete it (collection managers).")
+                _(
+                    "Only collection managers may delete a promise to pay; "
+                    "cancel it instead."
+                )
             )
         return super().unlink()
 
@@ -440,11 +471,15 @@ class CollectionPromise(models.Model):
 
     def action_cancel(self):
         if not self._is_manager():
-            raise AccessError(_("Only collection managers may cancel a promise to pay."))
+            raise AccessError(
+                _("Only collection managers may cancel a promise to pay.")
+            )
         pending = self.filtered(lambda promise: promise.state == "pending")
         if pending != self:
             raise UserError(_("Only pending promises to pay can be cancelled."))
-        pending.write({"state": "cancelled", "date_decided": fields.Date.context_today(self)})
+        pending.write(
+            {"state": "cancelled", "date_decided": fields.Date.context_today(self)}
+        )
         for promise in pending:
             promise._log_on_customer(
                 _(
@@ -483,11 +518,13 @@ class CollectionPromise(models.Model):
     def _check_settled(self):
         """Keep at once the pending promises whose invoices are all paid."""
         settled = self.filtered(
-            lambda promise: promise.state == "pending"
-            and promise.invoice_ids
-            and all(
-                move.payment_state not in ("not_paid", "partial")
-                for move in promise.invoice_ids
+            lambda promise: (
+                promise.state == "pending"
+                and promise.invoice_ids
+                and all(
+                    move.payment_state not in ("not_paid", "partial")
+                    for move in promise.invoice_ids
+                )
             )
         )
         settled._decide(fields.Date.context_today(self), settled=True)
@@ -543,7 +580,9 @@ class CollectionPromise(models.Model):
         promise._log_on_customer(text)
         if state == "kept":
             return
-        user = customer._collection_contact_user(promise.invoice_ids, promise.company_id)
+        user = customer._collection_contact_user(
+            promise.invoice_ids, promise.company_id
+        )
         if not user:
             return
         if state == "partial":
@@ -584,15 +623,12 @@ class CollectionPromise(models.Model):
         """Pending promises that pause reminders on ``invoices`` today."""
         # sudo: reminders pause for whoever runs them (the dry run of an
         # invoicing user, the scheduler).
-        return (
-            self.sudo()
-            .search(
-                [
-                    ("state", "=", "pending"),
-                    ("date_deadline", ">=", today),
-                    ("invoice_ids", "in", invoices.ids),
-                ]
-            )
+        return self.sudo().search(
+            [
+                ("state", "=", "pending"),
+                ("date_deadline", ">=", today),
+                ("invoice_ids", "in", invoices.ids),
+            ]
         )
 
     # History (facts for the rules, typology suggestion)
