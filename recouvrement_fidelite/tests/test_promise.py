@@ -106,7 +106,7 @@ class TestPromise(InvoiceMixin, AccountTestInvoicingCommon):
         )
 
     def pay(self, invoice, amount=None, on=None):
-        values = {"payment_date": on or TODAY}
+        values = {"payment_date": on or date.today()}
         if amount is not None:
             values["amount"] = amount
         self.env["account.payment.register"].with_context(
@@ -331,13 +331,20 @@ class TestPromise(InvoiceMixin, AccountTestInvoicingCommon):
     # Bad input
 
     def assertRefused(self, pattern, invoices, amount=100.0, promised=None, **values):
+        """Refused with a message matching ``pattern``, and nothing written:
+        no promise, no message in the customer's history."""
         Promise = self.env["collection.promise"]
         count = Promise.search_count([])
-        with self.assertRaisesRegex(ValidationError, pattern):
+        messages = self.customer.message_ids
+        # assertRaises rolls back to a savepoint, as a refused request would.
+        with self.assertRaises(ValidationError) as caught:
             self.promise(
                 invoices, amount, promised or TODAY + timedelta(days=5), **values
             )
+        self.assertRegex(str(caught.exception), pattern)
         self.assertEqual(Promise.search_count([]), count)
+        self.customer.invalidate_recordset()
+        self.assertEqual(self.customer.message_ids, messages)
 
     def test_bad_input_refused(self):
         invoice = self.overdue()
@@ -388,7 +395,8 @@ class TestPromise(InvoiceMixin, AccountTestInvoicingCommon):
             post=True,
             invoice_date=TODAY,
         )
-        with self.assertRaises((ValidationError, UserError, AccessError)):
+        # Refused by the company check of the invoices, or by the promise's.
+        with self.assertRaises(UserError) as caught:
             self.env["collection.promise"].create(
                 {
                     "partner_id": self.customer.id,
@@ -397,6 +405,7 @@ class TestPromise(InvoiceMixin, AccountTestInvoicingCommon):
                     "date_promised": TODAY,
                 }
             )
+        self.assertRegex(str(caught.exception), "compan")
         self.assertFalse(self.env["collection.promise"].search([]))
 
     # Recording from the screens
