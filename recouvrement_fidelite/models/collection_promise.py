@@ -50,9 +50,9 @@ class CollectionPromise(models.Model):
     _description = "Promise to pay"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "date_promised desc, id desc"
+    _rec_names_search = ["partner_id"]
     _check_company_auto = True
 
-    name = fields.Char(compute="_compute_name", store=True)
     company_id = fields.Many2one(
         "res.company",
         required=True,
@@ -136,11 +136,15 @@ class CollectionPromise(models.Model):
     )
     date_decided = fields.Date(string="Decided on", readonly=True, copy=False)
     channel = fields.Selection(
-        PROMISE_CHANNELS, string="Given by", required=True, default="phone"
+        PROMISE_CHANNELS,
+        string="Given through",
+        required=True,
+        default="phone",
+        help="How the customer made the promise.",
     )
     given_by_id = fields.Many2one(
         "res.partner",
-        string="Given by (contact)",
+        string="Given by",
         domain="['|', ('id', '=', partner_id), ('parent_id', '=', partner_id)]",
         help="The person at the customer who made the promise.",
     )
@@ -161,6 +165,7 @@ class CollectionPromise(models.Model):
     )
     state = fields.Selection(
         PROMISE_STATES,
+        string="Status",
         required=True,
         default="pending",
         readonly=True,
@@ -171,9 +176,9 @@ class CollectionPromise(models.Model):
     note = fields.Text()
 
     @api.depends("partner_id", "date_promised")
-    def _compute_name(self):
+    def _compute_display_name(self):
         for promise in self:
-            promise.name = _(
+            promise.display_name = _(
                 "%(customer)s, %(date)s",
                 customer=promise.partner_id.display_name or "",
                 date=format_date(self.env, promise.date_promised),
