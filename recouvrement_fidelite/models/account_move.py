@@ -729,11 +729,22 @@ class AccountMove(models.Model):
         groups=COLLECTION_USERS,
     )
 
+    collection_promise_date = fields.Date(
+        string="Payment promised for",
+        compute="_compute_collection_promise",
+        help="The date of the pending promise to pay covering the invoice.",
+        groups=COLLECTION_USERS,
+    )
+
     def _compute_collection_promise(self):
         for move in self:
+            pending = move.collection_promise_ids.filtered(
+                lambda promise: promise.state == "pending"
+            )
             move.collection_promise_count = len(move.collection_promise_ids)
-            move.collection_promise_pending = any(
-                promise.state == "pending" for promise in move.collection_promise_ids
+            move.collection_promise_pending = bool(pending)
+            move.collection_promise_date = min(
+                pending.mapped("date_promised"), default=False
             )
 
     def action_view_collection_promises(self):
