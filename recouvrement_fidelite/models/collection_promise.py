@@ -25,8 +25,8 @@ from .account_move import COLLECTION_MANAGER_GROUP, COLLECTION_USER_GROUP
 PROMISE_STATES = [
     ("pending", "Pending"),
     ("kept", "Kept"),
-    ("partial", "Partially kept"),
-    ("broken", "Broken"),
+    ("partial", "Partly kept"),
+    ("broken", "Not kept"),
     ("cancelled", "Cancelled"),
 ]
 #: Decided promises that were not kept in full: the rules see them as broken.
