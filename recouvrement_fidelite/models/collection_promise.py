@@ -178,9 +178,13 @@ class CollectionPromise(models.Model):
     @api.depends("partner_id", "date_promised")
     def _compute_display_name(self):
         for promise in self:
+            customer = promise.partner_id.display_name or ""
+            if not promise.date_promised:
+                promise.display_name = customer
+                continue
             promise.display_name = _(
                 "%(customer)s, %(date)s",
-                customer=promise.partner_id.display_name or "",
+                customer=customer,
                 date=format_date(self.env, promise.date_promised),
             )
 
