@@ -300,6 +300,28 @@ class TestPromise(InvoiceMixin, AccountTestInvoicingCommon):
             [t.rule for t in result.triggered], ["Payment promised: no reminder"]
         )
 
+    def test_promise_facts_take_a_constant_number_of_queries(self):
+        engine = self.env["collection.engine"]
+
+        def queries(invoices):
+            self.env.invalidate_all()
+            invoices.mapped("commercial_partner_id")
+            before = self.env.cr.sql_log_count
+            engine._promise_facts(invoices, TODAY)
+            return self.env.cr.sql_log_count - before
+
+        customers = [
+            self.customer.copy({"name": f"Client {number}"}) for number in range(6)
+        ]
+        invoices = self.env["account.move"].concat(
+            *(self.overdue(customer) for customer in customers)
+        )
+        for invoice in invoices:
+            self.promise(invoice, 100.0, TODAY + timedelta(days=4))
+        self._decide_broken(self.overdue(customers[0]), 50.0, days_ago=2)
+        queries(invoices)  # warm the registry's caches (rules, company)
+        self.assertEqual(queries(invoices[:2]), queries(invoices))
+
     # The typology suggestion
 
     def test_broken_promises_suggest_repeat_late_payer(self):
