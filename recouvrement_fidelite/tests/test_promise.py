@@ -215,7 +215,18 @@ class TestPromise(InvoiceMixin, AccountTestInvoicingCommon):
             self.env["account.move"].search([("collection_paused", "=", True)]),
         )
         self.assertEqual(self.plan(invoice), [])
+        # The preview and the campaigns say why (the planner's reason).
+        self.assertIn(
+            "Payment promised for",
+            self.env["collection.planner"]._left_alone_reason(
+                invoice, self.env.company, TODAY
+            ),
+        )
         self.assertTrue(invoice.with_user(self.collector).collection_promise_pending)
+        self.assertEqual(
+            invoice.with_user(self.collector).collection_promise_date,
+            TODAY + timedelta(days=5),
+        )
         # Paused up to the promised date plus the grace period...
         with freeze_time(promise.date_deadline):
             self.assertEqual(self.plan(invoice), [])
