@@ -27,6 +27,7 @@
         "views/collection_level_views.xml",
         "views/res_config_settings_views.xml",
         "views/collection_typology_views.xml",
+        "views/collection_promise_views.xml",
         "views/res_partner_views.xml",
         "views/collection_action_views.xml",
         "views/collection_run_views.xml",
@@ -41,12 +42,13 @@
         "views/collection_work_list_views.xml",
         "views/res_partner_collection_followup_views.xml",
         "views/collection_legal_views.xml",
+        "data/collection_promise_cron.xml",
     ],
     "assets": {
         "web.assets_backend": ["recouvrement_fidelite/static/src/**/*"],
         "web.assets_tests": ["recouvrement_fidelite/static/tests/tours/**/*"],
     },
-    "demo": ["demo/collection_demo.xml"],
+    "demo": ["demo/collection_demo.xml", "demo/collection_promise_demo.xml"],
     "installable": True,
     "application": True,
 }

@@ -134,6 +134,11 @@ def read_text(name, value):
     return value
 
 
+def read_kept_ratio(name, value):
+    """A share of promises kept: 100 when unknown (nothing was broken)."""
+    return read_number(name, value, default=100)
+
+
 def read_flag(name, value):
     if value is None:
         return False
@@ -406,10 +411,45 @@ class InvoiceFacts(BaseVariables):
         _lt("Broke a promise to pay"),
         read_flag,
         help=_lt(
-            "The customer missed the date of a promise to pay that is not settled yet."
+            "The customer broke a promise to pay, or kept it only in part, over "
+            "the payment history period (Settings)."
         ),
     )
     def has_broken_promise(self): ...
+
+    @fact(
+        BooleanType,
+        _lt("Payment promised"),
+        read_flag,
+        help=_lt(
+            "A pending promise to pay covers the invoice: its reminders are "
+            "paused until the promised date plus the grace period."
+        ),
+    )
+    def has_pending_promise(self): ...
+
+    @fact(
+        NumericType,
+        _lt("Broken promises to pay"),
+        read_number,
+        help=_lt(
+            "Promises to pay the customer broke or kept only in part over the "
+            "payment history period (Settings)."
+        ),
+    )
+    def broken_promises(self): ...
+
+    @fact(
+        NumericType,
+        _lt("Promises kept (%)"),
+        read_kept_ratio,
+        help=_lt(
+            "Share of the customer's promises to pay decided over the payment "
+            "history period that were kept in full, from 0 to 100; 100 when "
+            "no promise was decided (nothing broken)."
+        ),
+    )
+    def promise_kept_ratio(self): ...
 
     @fact(
         SelectType,

@@ -33,3 +33,4 @@ from . import collection_legal_indemnity_band
 from . import collection_legal_profile
 from . import account_move_claim
 from . import res_partner_legal
+from . import collection_promise

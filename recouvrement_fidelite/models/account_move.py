@@ -6,7 +6,7 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
-from odoo.tools import format_date, plaintext2html
+from odoo.tools import format_amount, format_date, plaintext2html
 
 from ..engine import concepts
 
@@ -214,7 +214,7 @@ class AccountMove(models.Model):
         reminders (a promise to pay, a payment plan) adds its source here
         rather than growing another one.
         """
-        return ["dispute", "customer"]
+        return ["dispute", "customer", "promise"]
 
     def _collection_pauses_dispute(self, today):
         reasons = self._collection_labels("collection_dispute_reason")
@@ -259,6 +259,32 @@ class AccountMove(models.Model):
     @api.model
     def _collection_paused_domain_customer(self, today):
         return [("commercial_partner_id.collection_pause_until", ">=", today)]
+
+    # A pending promise to pay pauses reminders on the invoices it covers
+    # until its promised date plus the company's grace period.
+
+    def _collection_pauses_promise(self, today):
+        paused = {}
+        promises = self.env["collection.promise"]._pending_for_invoices(self, today)
+        for promise in promises.sorted("date_promised"):
+            reason = _(
+                "Payment promised for %(date)s (%(amount)s).",
+                date=format_date(self.env, promise.date_promised),
+                amount=format_amount(self.env, promise.amount, promise.currency_id),
+            )
+            for move in promise.invoice_ids & self:
+                paused.setdefault(move, reason)
+        return paused
+
+    @api.model
+    def _collection_paused_domain_promise(self, today):
+        # sudo: who may not read promises still sees the invoices paused.
+        promises = (
+            self.env["collection.promise"]
+            .sudo()
+            .search([("state", "=", "pending"), ("date_deadline", ">=", today)])
+        )
+        return [("id", "in", promises.invoice_ids.ids)]
 
     def _collection_labels(self, field_name):
         """The translated labels of a selection field, by value."""
@@ -676,3 +702,57 @@ class AccountMove(models.Model):
         string="Collection responsible",
         groups=INTERNAL_USERS,
     )
+
+    # Promises to pay covering the invoice
+
+    collection_promise_ids = fields.Many2many(
+        "collection.promise",
+        "collection_promise_account_move_rel",
+        "move_id",
+        "promise_id",
+        string="Promises to pay",
+        copy=False,
+        readonly=True,
+        groups=COLLECTION_USERS,
+    )
+    collection_promise_count = fields.Integer(
+        string="Promises",
+        compute="_compute_collection_promise",
+        groups=COLLECTION_USERS,
+    )
+    collection_promise_pending = fields.Boolean(
+        string="Payment promised",
+        compute="_compute_collection_promise",
+        help="A pending promise to pay covers the invoice.",
+        groups=COLLECTION_USERS,
+    )
+
+    collection_promise_date = fields.Date(
+        string="Payment promised for",
+        compute="_compute_collection_promise",
+        help="The date of the pending promise to pay covering the invoice.",
+        groups=COLLECTION_USERS,
+    )
+
+    def _compute_collection_promise(self):
+        for move in self:
+            pending = move.collection_promise_ids.filtered(
+                lambda promise: promise.state == "pending"
+            )
+            move.collection_promise_count = len(move.collection_promise_ids)
+            move.collection_promise_pending = bool(pending)
+            move.collection_promise_date = min(
+                pending.mapped("date_promised"), default=False
+            )
+
+    def action_view_collection_promises(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "recouvrement_fidelite.collection_promise_action"
+        )
+        action["domain"] = [("invoice_ids", "in", self.ids)]
+        action["context"] = {
+            "default_partner_id": self.commercial_partner_id.id,
+            "default_invoice_ids": [(6, 0, self.ids)],
+        }
+        return action

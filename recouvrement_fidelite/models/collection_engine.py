@@ -10,6 +10,7 @@ callers (the preview, the collection run) decide what to do with them.
 import logging
 from collections import defaultdict
 
+from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
@@ -201,7 +202,51 @@ class CollectionEngine(models.AbstractModel):
         provider (an override of this method) rather than growing another
         provider.
         """
-        return ["_invoice_customer_facts", "_scenario_facts", "_legal_facts"]
+        return [
+            "_invoice_customer_facts",
+            "_scenario_facts",
+            "_legal_facts",
+            "_promise_facts",
+        ]
+
+    @api.model
+    def _promise_facts(self, invoices, today):
+        """Promises to pay: one pending on the invoice, and how the customer
+        kept theirs over the company's payment history period.
+
+        Two queries for the batch: the pending promises covering these
+        invoices, and one grouped count of the customers' decided promises.
+        """
+        company = invoices.company_id[:1] or self.env.company
+        Promise = self.env["collection.promise"].sudo()
+        pending = Promise.search(
+            [
+                ("state", "=", "pending"),
+                ("company_id", "=", company.id),
+                ("date_deadline", ">=", today),
+                ("invoice_ids", "in", invoices.ids),
+            ]
+        )
+        promised = set(pending.invoice_ids.ids)
+        date_from = today - relativedelta(months=company.collection_history_months)
+        history = Promise._history(
+            invoices.commercial_partner_id.ids, company, date_from
+        )
+        facts = []
+        for invoice in invoices:
+            figures = history.get(invoice.commercial_partner_id.id, {})
+            decided = figures.get("decided", 0)
+            facts.append(
+                {
+                    "has_pending_promise": invoice.id in promised,
+                    "has_broken_promise": bool(figures.get("broken")),
+                    "broken_promises": figures.get("broken", 0),
+                    "promise_kept_ratio": (
+                        100.0 * figures["kept"] / decided if decided else 100.0
+                    ),
+                }
+            )
+        return facts
 
     @api.model
     def _invoice_customer_facts(self, invoices, today):

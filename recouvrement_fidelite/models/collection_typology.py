@@ -112,6 +112,13 @@ class CollectionTypology(models.Model):
         "without any invoice can be suggested this typology.",
     )
     max_invoice_count = fields.Integer(string="Invoices at most", help="0: no maximum.")
+    min_broken_promises = fields.Integer(
+        string="Broken promises from",
+        help="Promises to pay broken or kept only in part over the payment "
+        "history period (Settings). With a number, a customer who broke at "
+        "least that many promises fits this typology, combined with the late "
+        "payment ranges as chosen above (both, or either). 0: not a criterion.",
+    )
     criteria_summary = fields.Char(
         string="Suggested when", compute="_compute_criteria_summary"
     )
@@ -135,6 +142,7 @@ class CollectionTypology(models.Model):
         "min_invoiced",
         "min_invoice_count",
         "max_invoice_count",
+        "min_broken_promises",
         "company_id",
     )
     def _compute_criteria_summary(self):
@@ -165,6 +173,10 @@ class CollectionTypology(models.Model):
                     "average delay: %(range)s days",
                     range=span(self.min_average_days_late, self.max_average_days_late),
                 )
+            )
+        if self.min_broken_promises:
+            payment.append(
+                _("broken promises: ≥ %(count)s", count=self.min_broken_promises)
             )
         parts = []
         if payment:
@@ -325,6 +337,7 @@ class CollectionTypology(models.Model):
         "min_invoiced",
         "min_invoice_count",
         "max_invoice_count",
+        "min_broken_promises",
     )
     def _check_ranges(self):
         for typology in self:
@@ -350,6 +363,8 @@ class CollectionTypology(models.Model):
                 problems.append(_("the maximum average delay cannot be negative"))
             if typology.min_invoiced < 0:
                 problems.append(_("the minimum amount invoiced cannot be negative"))
+            if typology.min_broken_promises < 0:
+                problems.append(_("the number of broken promises cannot be negative"))
             if typology.min_invoice_count < 0 or typology.max_invoice_count < 0:
                 problems.append(_("numbers of invoices cannot be negative"))
             elif (
@@ -394,6 +409,8 @@ class CollectionTypology(models.Model):
                     not self.max_average_days_late or days <= self.max_average_days_late
                 )
             )
+        if self.min_broken_promises > 0:
+            checks.append(stats.get("broken_promises", 0) >= self.min_broken_promises)
         if not checks:
             return True
         return any(checks) if self.payment_match == "any" else all(checks)

@@ -29,6 +29,7 @@ SETTING_BOUNDS = {
     "collection_unanswered_calls_days": (1, 730),
     "collection_max_installments": (2, 120),
     "collection_campaign_quiet_days": (1, 365),
+    "collection_promise_grace_days": (0, 60),
 }
 
 
@@ -95,6 +96,14 @@ class ResCompany(models.Model):
         help="Months of invoices and payments read to compute a customer's "
         "payment history (share paid late, average delay), which the "
         "typology suggestion and the rules use.",
+    )
+    collection_promise_grace_days = fields.Integer(
+        string="Grace period after a promised date (days)",
+        default=3,
+        help="Reminders on the invoices covered by a promise to pay pause until "
+        "the promised date plus this many days, the time for a payment to "
+        "arrive and be reconciled; the promise is then checked and found kept, "
+        "partially kept or broken.",
     )
     collection_unanswered_calls_days = fields.Integer(
         string="Unanswered calls window (days)",

@@ -38,6 +38,9 @@ class ResConfigSettings(models.TransientModel):
     collection_history_months = fields.Integer(
         related="company_id.collection_history_months", readonly=False
     )
+    collection_promise_grace_days = fields.Integer(
+        related="company_id.collection_promise_grace_days", readonly=False
+    )
     collection_unanswered_calls_days = fields.Integer(
         related="company_id.collection_unanswered_calls_days", readonly=False
     )

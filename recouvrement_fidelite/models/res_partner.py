@@ -586,7 +586,8 @@ class ResPartner(models.Model):
 
         Returns ``{partner_id: {"late_ratio" (0-100), "average_days_late"
         (over the late invoices), "invoiced" (taxes included, company
-        currency), "invoice_count"}}``.
+        currency), "invoice_count", "broken_promises" (promises to pay
+        broken or partially kept, decided in the period)}}``.
         """
         today = fields.Date.context_today(self)
         months = months or company.collection_history_months
@@ -670,6 +671,12 @@ class ResPartner(models.Model):
                 "invoiced": float(invoiced),
                 "invoice_count": count,
             }
+        # Promises to pay broken (or kept only in part) over the same period.
+        promises = self.env["collection.promise"]._history(
+            list(partner_ids), company, date_from
+        )
+        for partner_id, figures in stats.items():
+            figures["broken_promises"] = promises.get(partner_id, {}).get("broken", 0)
         return stats
 
     @api.model
@@ -1007,3 +1014,33 @@ class ResPartner(models.Model):
         ids = [row[0] for row in self.env.cr.fetchall()]
         positive = (operator == "=") == value
         return [("id", "in" if positive else "not in", ids)]
+
+    # Promises to pay
+
+    collection_promise_count = fields.Integer(
+        string="Promises",
+        compute="_compute_collection_promise_count",
+        groups=COLLECTION_USERS,
+    )
+
+    def _compute_collection_promise_count(self):
+        counts = dict(
+            self.env["collection.promise"]._read_group(
+                [("partner_id", "in", self.commercial_partner_id.ids)],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.collection_promise_count = counts.get(
+                partner.commercial_partner_id, 0
+            )
+
+    def action_view_collection_promises(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "recouvrement_fidelite.collection_promise_action"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
+        return action

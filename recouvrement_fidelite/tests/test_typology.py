@@ -182,7 +182,8 @@ class TestTypology(TransactionCase):
     def test_criteria_summary(self):
         self.assertEqual(
             self.defaults["late_payer"].criteria_summary,
-            "paid late: ≥ 40 % or average delay: ≥ 20 days; invoices: ≥ 3",
+            "paid late: ≥ 40 % or average delay: ≥ 20 days or broken promises: "
+            "≥ 2; invoices: ≥ 3",
         )
         self.assertEqual(
             self.defaults["occasional"].criteria_summary, "invoices: 1 to 2"

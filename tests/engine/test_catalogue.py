@@ -35,6 +35,9 @@ REQUIRED_VARIABLES = {
     "has_email",
     "preferred_channel",
     "has_broken_promise",
+    "has_pending_promise",
+    "broken_promises",
+    "promise_kept_ratio",
     "payment_plan_status",
     "country",
 }
