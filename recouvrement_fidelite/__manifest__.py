@@ -40,6 +40,10 @@
         "data/collection_work_list_data.xml",
         "views/collection_work_list_views.xml",
         "views/res_partner_collection_followup_views.xml",
+        "data/collection_payment_plan_data.xml",
+        "reports/collection_payment_plan_report.xml",
+        "data/collection_payment_plan_mail_data.xml",
+        "views/collection_payment_plan_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["recouvrement_fidelite/static/src/**/*"],

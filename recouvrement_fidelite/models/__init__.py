@@ -26,3 +26,5 @@ from . import collection_campaign_line
 from . import report_collection_letter
 from . import collection_work_list
 from . import mail_notification
+from . import collection_payment_plan
+from . import collection_payment_plan_installment

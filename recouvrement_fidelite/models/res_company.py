@@ -33,6 +33,7 @@ SETTING_BOUNDS = {
     "collection_unanswered_calls_days": (1, 730),
     "collection_max_installments": (2, 120),
     "collection_campaign_quiet_days": (1, 365),
+    "collection_plan_break_days": (0, 365),
 }
 
 
@@ -170,6 +171,13 @@ class ResCompany(models.Model):
         "1343-5).",
     )
 
+    collection_plan_break_days = fields.Integer(
+        string="Payment plan broken after (days late)",
+        default=15,
+        help="An installment of an active payment plan late by more than this "
+        "many days breaks the plan: reminders of its invoices resume and the "
+        "responsible is told.",
+    )
     collection_campaign_quiet_days = fields.Integer(
         string="No campaign after a reminder (days)",
         default=14,
