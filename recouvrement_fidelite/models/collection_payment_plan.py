@@ -216,14 +216,6 @@ class CollectionPaymentPlan(models.Model):
         "payment reference.",
     )
 
-    _sql_constraints = [
-        (
-            "installment_count_positive",
-            "CHECK(installment_count > 0)",
-            "A payment plan needs at least one installment.",
-        )
-    ]
-
     # Computations
 
     @api.depends("invoice_ids.amount_residual", "partner_id", "company_id")

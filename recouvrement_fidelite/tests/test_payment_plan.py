@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+import json
+from contextlib import contextmanager
 from datetime import date
 
 from freezegun import freeze_time
@@ -66,18 +68,22 @@ class TestPaymentPlan(AccountTestInvoicingCommon):
             {"name": "Fromagerie Dupont", "is_company": True}
         )
         cls.invoice = cls._invoice(cls.customer, 1000.0)
+        cls.other_company = cls.setup_other_company()["company"]
 
     @classmethod
     def _invoice(cls, partner, amount, due="2026-02-15", **kwargs):
-        return cls.init_invoice(
+        invoice = cls.init_invoice(
             "out_invoice",
             partner=partner,
             invoice_date=fields.Date.from_string("2026-01-15"),
             amounts=[amount],
             taxes=[],
-            post=True,
             **kwargs,
         )
+        invoice.invoice_payment_term_id = False
+        invoice.invoice_date_due = due
+        invoice.action_post()
+        return invoice
 
     def _plan(self, invoices=None, user=None, **values):
         user = user or self.collector
@@ -97,6 +103,14 @@ class TestPaymentPlan(AccountTestInvoicingCommon):
         ).create(
             {"amount": amount, "payment_date": when, "group_payment": True}
         )._create_payments()
+
+    @contextmanager
+    def refused(self, exception, pattern):
+        """assertRaisesRegex, in a savepoint rolled back as the request's
+        transaction would be (Odoo's assertRaises does it, not the Regex one)."""
+        with self.assertRaises(exception) as caught:
+            yield caught
+        self.assertRegex(str(caught.exception), pattern)
 
     def _active_plan(self, **values):
         plan = self._plan(**values)
@@ -140,15 +154,15 @@ class TestPaymentPlan(AccountTestInvoicingCommon):
         plan = self._plan()
         plan.action_compute_schedule()
         plan.installment_ids[0].with_user(self.collector).amount = 300.0
-        with self.assertRaisesRegex(UserError, "sum to"):
+        with self.refused(UserError, "sum to"):
             plan.action_propose()
         self.assertEqual(plan.state, "draft")
         plan.installment_ids[-1].amount = 366.67
         plan.action_propose()
         self.assertEqual(plan.state, "proposed")
-        with self.assertRaisesRegex(UserError, "only while the plan is a draft"):
+        with self.refused(UserError, "only while the plan is a draft"):
             plan.installment_ids[0].with_user(self.collector).amount = 100.0
-        with self.assertRaisesRegex(UserError, "only while the plan is a draft"):
+        with self.refused(UserError, "only while the plan is a draft"):
             plan.with_user(self.collector).installment_count = 5
 
     # Bad input
@@ -156,41 +170,51 @@ class TestPaymentPlan(AccountTestInvoicingCommon):
     def test_bad_input_refused(self):
         Plan = self.env["collection.payment.plan"]
         count = Plan.search_count([])
-        with self.assertRaisesRegex(ValidationError, "at least one installment"):
+        with self.refused(ValidationError, "at least one installment"):
             self._plan(installment_count=0)
-        with self.assertRaisesRegex(ValidationError, "at least one installment"):
+        with self.refused(ValidationError, "at least one installment"):
             self._plan(installment_count=-2)
-        with self.assertRaisesRegex(ValidationError, "in the past"):
+        with self.refused(ValidationError, "in the past"):
             self._plan(first_date="2026-03-01")
         other = self._invoice(self.other_customer, 200.0)
-        with self.assertRaisesRegex(ValidationError, "Fromagerie Dupont"):
+        with self.refused(ValidationError, "Fromagerie Dupont"):
             self._plan(self.invoice | other)
         paid = self._invoice(self.customer, 80.0)
         self._pay(paid, 80.0)
-        with self.assertRaisesRegex(ValidationError, "nothing left to pay"):
+        with self.refused(ValidationError, "nothing left to pay"):
             self._plan(paid)
         cancelled = self._invoice(self.customer, 90.0)
         cancelled.button_draft()
         cancelled.button_cancel()
-        with self.assertRaisesRegex(ValidationError, "not a posted customer invoice"):
+        with self.refused(ValidationError, "not a posted customer invoice"):
             self._plan(cancelled)
-        dollars = self._invoice(
-            self.customer, 50.0, currency=self.setup_other_currency("USD")
+        dollars = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.customer.id,
+                "invoice_date": "2026-01-15",
+                "currency_id": self.setup_other_currency("CHF").id,
+                "invoice_line_ids": [
+                    Command.create({"name": "x", "price_unit": 50.0, "tax_ids": []})
+                ],
+            }
         )
-        with self.assertRaisesRegex(ValidationError, "one currency"):
+        dollars.action_post()
+        self.assertNotEqual(dollars.currency_id, self.invoice.currency_id)
+        with self.refused(ValidationError, "one currency"):
             self._plan(self.invoice | dollars)
         self.assertEqual(Plan.search_count([]), count, "nothing half-written")
 
     def test_amount_above_owed_refused(self):
         plan = self._plan(amount=1000.01)
-        with self.assertRaisesRegex(UserError, "cannot ask for more than is owed"):
+        with self.refused(UserError, "cannot ask for more than is owed"):
             plan.action_compute_schedule()
         self.assertFalse(plan.installment_ids)
-        with self.assertRaisesRegex(ValidationError, "cannot be negative"):
+        with self.refused(ValidationError, "cannot be negative"):
             self._plan(amount=-5.0)
 
     def test_other_company_invoice_refused(self):
-        other_company = self.company_data_2["company"]
+        other_company = self.other_company
         foreign = self.init_invoice(
             "out_invoice",
             partner=self.customer,
@@ -200,12 +224,12 @@ class TestPaymentPlan(AccountTestInvoicingCommon):
             post=True,
             company=other_company,
         )
-        with self.assertRaises((ValidationError, UserError)):
+        with self.assertRaises(UserError):
             self._plan(self.invoice | foreign, user=self.env.user)
 
     def test_overlapping_plans_refused(self):
         self._plan()
-        with self.assertRaisesRegex(ValidationError, "already in the payment plan"):
+        with self.refused(ValidationError, "already in the payment plan"):
             self._plan()
         # A cancelled plan frees its invoices.
         self.env["collection.payment.plan"].search(
@@ -218,17 +242,17 @@ class TestPaymentPlan(AccountTestInvoicingCommon):
     def test_typology_limits(self):
         plan = self._plan(installment_count=8)
         plan.action_compute_schedule()
-        with self.assertRaisesRegex(UserError, "8 installments"):
+        with self.refused(UserError, "8 installments"):
             plan.action_propose()
         self.assertEqual(plan.state, "draft")
         plan.installment_count = 3
         self.typology.plan_down_payment_required = True
         plan.action_compute_schedule()
-        with self.assertRaisesRegex(UserError, "requires a down payment"):
+        with self.refused(UserError, "requires a down payment"):
             plan.action_propose()
         self.typology.plan_down_payment_required = False
         self.typology.plan_min_installment = 400.0
-        with self.assertRaisesRegex(UserError, "minimum"):
+        with self.refused(UserError, "minimum"):
             plan.action_propose()
         # A manager may go beyond, and the history says so.
         plan.with_user(self.manager).action_propose()
@@ -239,7 +263,7 @@ class TestPaymentPlan(AccountTestInvoicingCommon):
     def test_duration_limit(self):
         plan = self._plan(installment_count=6, first_date="2026-06-01")
         plan.action_compute_schedule()
-        with self.assertRaisesRegex(UserError, "months away"):
+        with self.refused(UserError, "months away"):
             plan.action_propose()
 
     # States and rights
@@ -249,12 +273,12 @@ class TestPaymentPlan(AccountTestInvoicingCommon):
         plan.action_compute_schedule()
         plan.action_propose()
         self.assertEqual(plan.state, "proposed")
-        with self.assertRaisesRegex(AccessError, "collection manager"):
+        with self.refused(AccessError, "collection manager"):
             plan.action_activate()
         plan.action_mark_accepted()
         self.assertEqual(plan.state, "proposed")
         self.assertTrue(plan.activity_ids, "the managers are asked to activate it")
-        with self.assertRaisesRegex(AccessError, "collection manager"):
+        with self.refused(AccessError, "collection manager"):
             plan.action_cancel()
         plan.with_user(self.manager).action_activate()
         self.assertEqual(plan.state, "active")
@@ -283,7 +307,7 @@ class TestPaymentPlan(AccountTestInvoicingCommon):
 
     def test_multi_company_separation(self):
         plan = self._plan()
-        other_company = self.company_data_2["company"]
+        other_company = self.other_company
         outsider = new_test_user(
             self.env,
             login="rf_plan_outsider",
@@ -434,6 +458,106 @@ class TestPaymentPlan(AccountTestInvoicingCommon):
         self.assertEqual(decided["broken"][1], ["escalate"])
         self.assertNotIn("escalate", decided["none"][1])
 
+    # The collection run: the handler, and covered invoices left alone
+
+    def _offer_rule_set(self):
+        return self.env["collection.rule.set"].create(
+            {
+                "name": "Offer plans",
+                "priority": 1,
+                "stop_on_first_trigger": True,
+                "company_id": self.env.company.id,
+                "rule_ids": [
+                    Command.create(
+                        {
+                            "name": "Offer a plan",
+                            "conditions": json.dumps(
+                                {
+                                    "all": [
+                                        {
+                                            "name": "days_overdue",
+                                            "operator": "greater_than_or_equal_to",
+                                            "value": 1,
+                                        }
+                                    ]
+                                }
+                            ),
+                            "actions": json.dumps(
+                                [
+                                    {
+                                        "name": "offer_payment_plan",
+                                        "params": {"max_installments": 10},
+                                    }
+                                ]
+                            ),
+                        }
+                    )
+                ],
+            }
+        )
+
+    def _run(self):
+        run = self.env["collection.run"].create({"company_id": self.env.company.id})
+        run._process()
+        return run
+
+    def test_handler_creates_one_plan_within_limits(self):
+        self._offer_rule_set()
+        second = self._invoice(self.customer, 500.0, due="2026-03-01")
+        self._run()
+        plan = self.env["collection.payment.plan"].search(
+            [("partner_id", "=", self.customer.id)]
+        )
+        self.assertEqual(len(plan), 1)
+        self.assertEqual(plan.invoice_ids, self.invoice | second)
+        # The rule asked for 10, the typology allows 6.
+        self.assertEqual(len(plan.installment_ids), 6)
+        self.assertAlmostEqual(sum(plan.installment_ids.mapped("amount")), 1500.0)
+        self.assertEqual(plan.state, "proposed")
+        self.assertIn("Review and send", plan.activity_ids[:1].summary)
+        actions = self.env["collection.action"].search(
+            [("partner_id", "=", self.customer.id), ("kind", "=", "payment_plan")]
+        )
+        self.assertEqual(set(actions.mapped("state")), {"done"})
+        self.assertEqual(set(actions.activity_id.mapped("res_id")), {plan.id})
+        with freeze_time("2026-03-20"):
+            self._run()
+        self.assertEqual(
+            self.env["collection.payment.plan"].search_count(
+                [("partner_id", "=", self.customer.id)]
+            ),
+            1,
+            "no second plan while one is open",
+        )
+
+    def test_run_leaves_covered_invoices_alone_while_active(self):
+        self._offer_rule_set()
+        self._active_plan()
+        other = self._invoice(self.customer, 300.0)
+        wizard = self.env["collection.run.wizard"].create(
+            {"company_id": self.env.company.id}
+        )
+        wizard._dry_run()
+        self.assertIn(other, wizard.line_ids.invoice_id, "the dry run works")
+        self.assertNotIn(self.invoice, wizard.line_ids.invoice_id)
+        self._run()
+        self.assertFalse(
+            self.env["collection.action"].search([("invoice_id", "=", self.invoice.id)])
+        )
+        with freeze_time("2026-05-01"):
+            plan = self.env["collection.payment.plan"].search(
+                [("invoice_ids", "in", self.invoice.ids)]
+            )
+            plan._check_progress()
+            self.assertEqual(plan.state, "broken")
+            self._run()
+        self.assertTrue(
+            self.env["collection.action"].search(
+                [("invoice_id", "=", self.invoice.id), ("kind", "=", "payment_plan")]
+            ),
+            "reminders resume once the plan is broken",
+        )
+
     # Sending
 
     def test_send_and_print(self):
@@ -446,10 +570,6 @@ class TestPaymentPlan(AccountTestInvoicingCommon):
             "recouvrement_fidelite.mail_template_collection_payment_plan"
         )
         self.assertEqual(action["context"]["default_template_id"], template.id)
-        pdf, kind = self.env["ir.actions.report"]._render_qweb_pdf(
-            "recouvrement_fidelite.collection_payment_plan_report", plan.ids
-        )
-        self.assertEqual(kind, "pdf")
         html = self.env["ir.actions.report"]._render_qweb_html(
             "recouvrement_fidelite.collection_payment_plan_report", plan.ids
         )[0].decode()
