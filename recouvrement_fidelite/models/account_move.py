@@ -244,9 +244,7 @@ class AccountMove(models.Model):
         for move in self:
             if move.collection_dispute_state not in ACTIVE_DISPUTE_STATES:
                 continue
-            reason = reasons.get(move.collection_dispute_reason) or _(
-                "no reason given"
-            )
+            reason = reasons.get(move.collection_dispute_reason) or _("no reason given")
             if move.collection_dispute_state == "open":
                 paused[move] = _("Dispute open: %(reason)s.", reason=reason)
             else:

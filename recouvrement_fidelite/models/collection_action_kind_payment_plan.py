@@ -70,26 +70,31 @@ class CollectionActionKindPaymentPlan(models.AbstractModel):
         if existing:
             return existing, False
         today = fields.Date.context_today(self)
-        invoices = self.env["account.move"].search(
-            [
-                ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"),
-                ("payment_state", "in", ("not_paid", "partial")),
-                ("commercial_partner_id", "=", customer.id),
-                ("company_id", "=", company.id),
-                ("invoice_date_due", "<", today),
-                ("collection_payment_plan_ids", "not any", [
-                    ("state", "in", ("draft", "proposed", "active")),
-                ]),
-            ],
-            order="invoice_date_due, id",
-        ) or actions.invoice_id
+        invoices = (
+            self.env["account.move"].search(
+                [
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                    ("commercial_partner_id", "=", customer.id),
+                    ("company_id", "=", company.id),
+                    ("invoice_date_due", "<", today),
+                    (
+                        "collection_payment_plan_ids",
+                        "not any",
+                        [
+                            ("state", "in", ("draft", "proposed", "active")),
+                        ],
+                    ),
+                ],
+                order="invoice_date_due, id",
+            )
+            or actions.invoice_id
+        )
         currency = invoices[:1].currency_id
         invoices = invoices.filtered(lambda i: i.currency_id == currency)
         typology = customer._collection_typology(company)
-        count = self._installment_count(
-            invoices, max_installments, typology, company
-        )
+        count = self._installment_count(invoices, max_installments, typology, company)
         total = sum(invoices.mapped("amount_residual"))
         down_payment = 0.0
         if typology.plan_down_payment_required:

@@ -327,7 +327,11 @@ class CollectionEngine(models.AbstractModel):
             .sudo()
             .search(
                 [
-                    ("plan_id", "in", plans.filtered(lambda p: p.state == "active").ids),
+                    (
+                        "plan_id",
+                        "in",
+                        plans.filtered(lambda p: p.state == "active").ids,
+                    ),
                     ("date_due", "<", today),
                     ("payment_state", "!=", "paid"),
                 ]

@@ -244,9 +244,7 @@ class CollectionPaymentPlan(models.Model):
             ("currency_id", "=", self.currency_id.id),
         ]
 
-    @api.depends(
-        "amount", "invoice_ids.amount_residual", "state", "residual_at_start"
-    )
+    @api.depends("amount", "invoice_ids.amount_residual", "state", "residual_at_start")
     def _compute_amount_total(self):
         for plan in self:
             if plan.amount:
@@ -356,16 +354,13 @@ class CollectionPaymentPlan(models.Model):
         if self.state not in OPEN_PLAN_STATES or not self.invoice_ids:
             return
         # sudo: a plan of another responsible counts too.
-        others = (
-            self.sudo()
-            .search(
-                [
-                    ("id", "!=", self.id),
-                    ("state", "in", OPEN_PLAN_STATES),
-                    ("invoice_ids", "in", self.invoice_ids.ids),
-                ],
-                limit=1,
-            )
+        others = self.sudo().search(
+            [
+                ("id", "!=", self.id),
+                ("state", "in", OPEN_PLAN_STATES),
+                ("invoice_ids", "in", self.invoice_ids.ids),
+            ],
+            limit=1,
         )
         if others:
             shared = (others.invoice_ids & self.invoice_ids)[:1]
@@ -395,7 +390,9 @@ class CollectionPaymentPlan(models.Model):
         today = fields.Date.context_today(self)
         for plan in self:
             if plan.installment_count <= 0:
-                raise ValidationError(_("A payment plan needs at least one installment."))
+                raise ValidationError(
+                    _("A payment plan needs at least one installment.")
+                )
             if plan.amount < 0 or plan.down_payment < 0:
                 raise ValidationError(
                     _("The amount and the down payment of a plan cannot be negative.")
@@ -556,7 +553,10 @@ class CollectionPaymentPlan(models.Model):
         if not typology:
             return breaches
         name = typology.name
-        if typology.plan_max_installments and len(regular) > typology.plan_max_installments:
+        if (
+            typology.plan_max_installments
+            and len(regular) > typology.plan_max_installments
+        ):
             breaches.append(
                 _(
                     "%(count)s installments, %(typology)s allows %(max)s at most.",
@@ -580,23 +580,26 @@ class CollectionPaymentPlan(models.Model):
                 )
         minimum = typology.plan_min_installment
         if minimum and any(
-            float_compare(i.amount, minimum, precision_rounding=self.currency_id.rounding)
+            float_compare(
+                i.amount, minimum, precision_rounding=self.currency_id.rounding
+            )
             < 0
             for i in regular
         ):
             breaches.append(
                 _(
-                    "An installment is below %(minimum)s, the minimum for %(typology)s.",
-                    minimum=format_amount(self.env, minimum, self.company_id.currency_id),
+                    "An installment is below %(minimum)s, the minimum for "
+                    "%(typology)s.",
+                    minimum=format_amount(
+                        self.env, minimum, self.company_id.currency_id
+                    ),
                     typology=name,
                 )
             )
         if typology.plan_down_payment_required and not self.installment_ids.filtered(
             "is_down_payment"
         ):
-            breaches.append(
-                _("%(typology)s requires a down payment.", typology=name)
-            )
+            breaches.append(_("%(typology)s requires a down payment.", typology=name))
         return breaches
 
     # Rights
@@ -646,7 +649,9 @@ class CollectionPaymentPlan(models.Model):
                 {
                     "state": "proposed",
                     "date_proposed": fields.Date.context_today(plan),
-                    "residual_at_start": sum(plan.invoice_ids.mapped("amount_residual")),
+                    "residual_at_start": sum(
+                        plan.invoice_ids.mapped("amount_residual")
+                    ),
                     "limits_override": bool(breaches),
                 }
             )
@@ -684,7 +689,10 @@ class CollectionPaymentPlan(models.Model):
         for plan in self:
             plan.date_accepted = fields.Date.context_today(plan)
             plan.message_post(
-                body=_("%(user)s recorded the customer's acceptance.", user=self.env.user.name)
+                body=_(
+                    "%(user)s recorded the customer's acceptance.",
+                    user=self.env.user.name,
+                )
             )
             if plan._is_manager() or plan.typology_id.plan_accept_without_manager:
                 plan._activate()
@@ -693,8 +701,10 @@ class CollectionPaymentPlan(models.Model):
         return True
 
     def _ask_managers_to_activate(self):
-        managers = self.env.ref(COLLECTION_MANAGER_GROUP).sudo().users.filtered(
-            lambda u: self.company_id in u.company_ids
+        managers = (
+            self.env.ref(COLLECTION_MANAGER_GROUP)
+            .sudo()
+            .users.filtered(lambda u: self.company_id in u.company_ids)
         )
         user = self.company_id.collection_approver_id or managers[:1]
         if user:
@@ -743,7 +753,9 @@ class CollectionPaymentPlan(models.Model):
                 raise AccessError(
                     _("Only a collection manager may cancel a proposed or active plan.")
                 )
-        self.write({"state": "cancelled", "date_closed": fields.Date.context_today(self)})
+        self.write(
+            {"state": "cancelled", "date_closed": fields.Date.context_today(self)}
+        )
         return True
 
     def action_draft(self):
@@ -778,7 +790,9 @@ class CollectionPaymentPlan(models.Model):
         installment late by more than the company's grace period."""
         today = today or fields.Date.context_today(self)
         for plan in self.filtered(lambda p: p.state == "active"):
-            if float_is_zero(plan.remaining_amount, precision_rounding=plan.currency_id.rounding):
+            if float_is_zero(
+                plan.remaining_amount, precision_rounding=plan.currency_id.rounding
+            ):
                 plan.write({"state": "completed", "date_closed": today})
                 plan.partner_id._message_log(
                     body=_("Payment plan %(plan)s completed.", plan=plan.name)
@@ -786,8 +800,9 @@ class CollectionPaymentPlan(models.Model):
                 continue
             grace = plan.company_id.collection_plan_break_days
             late = plan.installment_ids.filtered(
-                lambda i, grace=grace: i.status == "late"
-                and (today - i.date_due).days > grace
+                lambda i, grace=grace: (
+                    i.status == "late" and (today - i.date_due).days > grace
+                )
             )
             if late:
                 plan._break(late[0], today)
@@ -825,7 +840,10 @@ class CollectionPaymentPlan(models.Model):
                 ) or _("New")
         plans = super().create(vals_list)
         for plan in plans:
-            if plan.invoice_ids and plan.currency_id != plan.invoice_ids[:1].currency_id:
+            if (
+                plan.invoice_ids
+                and plan.currency_id != plan.invoice_ids[:1].currency_id
+            ):
                 plan.currency_id = plan.invoice_ids[:1].currency_id
         return plans
 

@@ -74,7 +74,10 @@ class CollectionPaymentPlanInstallment(models.Model):
                 installment.paid_amount = paid
                 if float_is_zero(paid, precision_rounding=rounding):
                     installment.payment_state = "not_paid"
-                elif float_compare(paid, installment.amount, precision_rounding=rounding) >= 0:
+                elif (
+                    float_compare(paid, installment.amount, precision_rounding=rounding)
+                    >= 0
+                ):
                     installment.payment_state = "paid"
                 else:
                     installment.payment_state = "partial"

@@ -133,8 +133,7 @@ class CollectionTypology(models.Model):
     )
     plan_down_payment_required = fields.Boolean(
         string="Plan: down payment required",
-        help="A plan for a customer of this typology must start with a down "
-        "payment.",
+        help="A plan for a customer of this typology must start with a down payment.",
     )
     plan_accept_without_manager = fields.Boolean(
         string="Plan may be accepted without a manager",

@@ -125,7 +125,9 @@ class TestPaymentPlan(AccountTestInvoicingCommon):
     def test_schedule_1000_in_three(self):
         plan = self._plan()
         plan.action_compute_schedule()
-        self.assertEqual(plan.installment_ids.mapped("amount"), [333.33, 333.33, 333.34])
+        self.assertEqual(
+            plan.installment_ids.mapped("amount"), [333.33, 333.33, 333.34]
+        )
         self.assertEqual(
             plan.installment_ids.mapped("date_due"),
             [date(2026, 3, 20), date(2026, 4, 20), date(2026, 5, 20)],
@@ -424,9 +426,7 @@ class TestPaymentPlan(AccountTestInvoicingCommon):
             plan._check_progress()
         self.assertEqual(status(self.invoice), "broken")
         facts = Engine._facts(self.invoice | free)
-        self.assertEqual(
-            [f["payment_plan_status"] for f in facts], ["broken", "none"]
-        )
+        self.assertEqual([f["payment_plan_status"] for f in facts], ["broken", "none"])
 
     def test_default_rules_on_plan_status(self):
         """Active or requested: no reminder; broken: the late payers' path,
@@ -570,9 +570,13 @@ class TestPaymentPlan(AccountTestInvoicingCommon):
             "recouvrement_fidelite.mail_template_collection_payment_plan"
         )
         self.assertEqual(action["context"]["default_template_id"], template.id)
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "recouvrement_fidelite.collection_payment_plan_report", plan.ids
-        )[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(
+                "recouvrement_fidelite.collection_payment_plan_report", plan.ids
+            )[0]
+            .decode()
+        )
         self.assertIn("333.34", html)
-        self.assertIn("/my/payment_plans/%s" % plan.id, html)
+        self.assertIn(f"/my/payment_plans/{plan.id}", html)
         self.assertIn("/my/payment_plans/", plan.access_url)
