@@ -49,7 +49,10 @@
         "web.assets_backend": ["recouvrement_fidelite/static/src/**/*"],
         "web.assets_tests": ["recouvrement_fidelite/static/tests/tours/**/*"],
     },
-    "demo": ["demo/collection_demo.xml"],
+    "demo": [
+        "demo/collection_demo.xml",
+        "demo/collection_payment_plan_demo.xml",
+    ],
     "installable": True,
     "application": True,
 }

@@ -828,6 +828,30 @@ class CollectionPaymentPlan(models.Model):
             user_id=(self.user_id or self.env.user).id,
         )
 
+    def _demo_prepare(self):
+        """Demo data: the draft gets its schedule; the others are proposed
+        and activated, the first paid in part, the second dated back so that
+        its first installments are long late, then broken."""
+        draft, active, broken = (
+            self.filtered(lambda p: p.frequency == "weekly"),
+            self.filtered(lambda p: p.down_payment == 600),
+            self.filtered(lambda p: p.down_payment == 200),
+        )
+        self.action_compute_schedule()
+        for plan in active | broken:
+            plan.action_propose()
+            plan._activate()
+        grace = broken.company_id.collection_plan_break_days
+        for installment in broken.installment_ids:
+            installment.date_due -= relativedelta(days=grace + 45)
+        broken.first_date = broken.installment_ids[:1].date_due
+        broken._check_progress()
+        invoice = active.invoice_ids[:1]
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create({"amount": 800.0})._create_payments()
+        return draft
+
     # Records
 
     @api.model_create_multi
