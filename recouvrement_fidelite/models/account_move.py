@@ -185,7 +185,7 @@ class AccountMove(models.Model):
         groups=INTERNAL_USERS,
     )
     collection_payment_plan_count = fields.Integer(
-        string="Payment plans",
+        string="Number of payment plans",
         compute="_compute_collection_payment_plan_count",
         groups=INTERNAL_USERS,
     )

@@ -151,6 +151,7 @@ class CollectionPaymentPlan(models.Model):
         help="Date of the down payment if any, else of the first installment.",
     )
     down_payment = fields.Monetary(
+        string="Down payment",
         help="Paid on the first date, before the installments; 0: none.",
     )
     installment_ids = fields.One2many(
@@ -841,9 +842,8 @@ class CollectionPaymentPlan(models.Model):
         for plan in active | broken:
             plan.action_propose()
             plan._activate()
-        grace = broken.company_id.collection_plan_break_days
         for installment in broken.installment_ids:
-            installment.date_due -= relativedelta(days=grace + 45)
+            installment.date_due -= relativedelta(months=2)
         broken.first_date = broken.installment_ids[:1].date_due
         broken._check_progress()
         invoice = active.invoice_ids[:1]
