@@ -43,6 +43,7 @@
         "data/collection_payment_plan_data.xml",
         "reports/collection_payment_plan_report.xml",
         "data/collection_payment_plan_mail_data.xml",
+        "data/collection_payment_plan_installment_mail_data.xml",
         "views/collection_payment_plan_views.xml",
     ],
     "assets": {

@@ -784,7 +784,52 @@ class CollectionPaymentPlan(models.Model):
 
     @api.model
     def _cron_check_plans(self):
-        self.search([("state", "=", "active")])._check_progress()
+        plans = self.search([("state", "=", "active")])
+        plans._check_progress()
+        plans.filtered(lambda p: p.state == "active")._send_installment_emails()
+
+    def _send_installment_emails(self, today=None):
+        """A courtesy email a few days before each installment (company
+        setting), a reminder the day after one left unpaid; each installment
+        gets each at most once, posted on the plan's history."""
+        today = today or fields.Date.context_today(self)
+        notice = self.env.ref(
+            "recouvrement_fidelite.mail_template_collection_plan_installment_notice",
+            raise_if_not_found=False,
+        )
+        late = self.env.ref(
+            "recouvrement_fidelite.mail_template_collection_plan_installment_late",
+            raise_if_not_found=False,
+        )
+        for plan in self:
+            days = plan.company_id.collection_plan_notice_days
+            for installment in plan.installment_ids:
+                if installment.status == "paid":
+                    continue
+                if (
+                    notice
+                    and days
+                    and not installment.notice_sent
+                    and today <= installment.date_due
+                    and (installment.date_due - today).days <= days
+                ):
+                    plan._post_installment_email(notice, installment)
+                    installment.sudo().notice_sent = True
+                elif (
+                    late
+                    and not installment.reminder_sent
+                    and installment.date_due < today
+                ):
+                    plan._post_installment_email(late, installment)
+                    installment.sudo().reminder_sent = True
+
+    def _post_installment_email(self, template, installment):
+        self.ensure_one()
+        self.with_context(plan_installment_id=installment.id).message_post_with_source(
+            template,
+            subtype_xmlid="mail.mt_comment",
+            message_type="comment",
+        )
 
     def _check_progress(self, today=None):
         """Complete the active plans that are paid, break those with an

@@ -48,6 +48,10 @@ class CollectionPaymentPlanInstallment(models.Model):
         store=True,
         index=True,
     )
+    notice_sent = fields.Boolean(
+        string="Courtesy email sent", readonly=True, copy=False
+    )
+    reminder_sent = fields.Boolean(string="Reminder sent", readonly=True, copy=False)
     status = fields.Selection(
         INSTALLMENT_STATUSES,
         compute="_compute_status",

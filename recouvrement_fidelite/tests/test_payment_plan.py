@@ -375,6 +375,35 @@ class TestPaymentPlan(AccountTestInvoicingCommon):
         self.assertIn("broken", self.customer.message_ids[0].body)
         self.assertEqual(plan.activity_ids.user_id, self.collector)
 
+    def test_installment_courtesy_email_and_reminder(self):
+        self.env.company.collection_plan_notice_days = 3
+        plan = self._active_plan()
+        first = plan.installment_ids[0]
+        Plan = self.env["collection.payment.plan"]
+
+        def emails():
+            return plan.message_ids.filtered(
+                lambda m: m.message_type == "comment" and m.subject
+            )
+
+        with freeze_time("2026-03-16"):
+            Plan._cron_check_plans()
+        self.assertFalse(emails(), "4 days before: nothing yet")
+        with freeze_time("2026-03-17"):
+            Plan._cron_check_plans()
+            Plan._cron_check_plans()
+        self.assertEqual(len(emails()), 1, "one courtesy email, once")
+        self.assertIn("next installment", emails().subject)
+        self.assertIn("333.33", emails().body)
+        self.assertTrue(first.notice_sent)
+        with freeze_time("2026-03-21"):
+            Plan._cron_check_plans()
+            Plan._cron_check_plans()
+        self.assertEqual(len(emails()), 2, "one reminder, once")
+        self.assertIn("unpaid installment", emails()[0].subject)
+        self.assertTrue(first.reminder_sent)
+        self.assertEqual(plan.state, "active")
+
     # Reminders and rules
 
     def test_reminders_paused_while_active_and_on_schedule(self):
