@@ -43,12 +43,21 @@
         "views/res_partner_collection_followup_views.xml",
         "views/collection_legal_views.xml",
         "data/collection_promise_cron.xml",
+        "data/collection_payment_plan_data.xml",
+        "reports/collection_payment_plan_report.xml",
+        "data/collection_payment_plan_mail_data.xml",
+        "data/collection_payment_plan_installment_mail_data.xml",
+        "views/collection_payment_plan_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["recouvrement_fidelite/static/src/**/*"],
         "web.assets_tests": ["recouvrement_fidelite/static/tests/tours/**/*"],
     },
-    "demo": ["demo/collection_demo.xml", "demo/collection_promise_demo.xml"],
+    "demo": [
+        "demo/collection_demo.xml",
+        "demo/collection_promise_demo.xml",
+        "demo/collection_payment_plan_demo.xml",
+    ],
     "installable": True,
     "application": True,
 }

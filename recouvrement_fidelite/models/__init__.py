@@ -34,3 +34,5 @@ from . import collection_legal_profile
 from . import account_move_claim
 from . import res_partner_legal
 from . import collection_promise
+from . import collection_payment_plan
+from . import collection_payment_plan_installment

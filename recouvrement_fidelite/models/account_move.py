@@ -174,6 +174,28 @@ class AccountMove(models.Model):
         help="An open dispute or a pause on the customer stops reminders.",
         groups=INTERNAL_USERS,
     )
+    collection_payment_plan_ids = fields.Many2many(
+        "collection.payment.plan",
+        "collection_payment_plan_invoice_rel",
+        "move_id",
+        "plan_id",
+        string="Payment plans",
+        copy=False,
+        readonly=True,
+        groups=INTERNAL_USERS,
+    )
+    collection_payment_plan_count = fields.Integer(
+        string="Number of payment plans",
+        compute="_compute_collection_payment_plan_count",
+        groups=INTERNAL_USERS,
+    )
+    collection_in_plan = fields.Boolean(
+        string="In a payment plan",
+        compute="_compute_collection_payment_plan_count",
+        search="_search_collection_in_plan",
+        help="The invoice is covered by a draft, proposed or active payment plan.",
+        groups=INTERNAL_USERS,
+    )
     collection_can_edit_reminders = fields.Boolean(
         string="May correct the reminder record",
         compute="_compute_collection_can_edit_reminders",
@@ -214,7 +236,7 @@ class AccountMove(models.Model):
         reminders (a promise to pay, a payment plan) adds its source here
         rather than growing another one.
         """
-        return ["dispute", "customer", "promise"]
+        return ["dispute", "customer", "promise", "plan"]
 
     def _collection_pauses_dispute(self, today):
         reasons = self._collection_labels("collection_dispute_reason")
@@ -285,6 +307,47 @@ class AccountMove(models.Model):
             .search([("state", "=", "pending"), ("date_deadline", ">=", today)])
         )
         return [("id", "in", promises.invoice_ids.ids)]
+
+    # Payment plans: an active plan with no installment late pauses reminders
+    # of its invoices (a late installment brings the rules back).
+
+    def _collection_pauses_plan(self, today):
+        paused = {}
+        plans = (
+            self.env["collection.payment.plan"]
+            .sudo()
+            .search(self._collection_paused_domain_plan_plans(today, self.ids))
+        )
+        for plan in plans:
+            for move in plan.invoice_ids & self:
+                paused[move] = _(
+                    "Covered by the active payment plan %(plan)s.", plan=plan.name
+                )
+        return paused
+
+    @api.model
+    def _collection_paused_domain_plan_plans(self, today, move_ids=None):
+        domain = [
+            ("state", "=", "active"),
+            (
+                "installment_ids",
+                "not any",
+                [("date_due", "<", today), ("payment_state", "!=", "paid")],
+            ),
+        ]
+        if move_ids is not None:
+            domain.append(("invoice_ids", "in", move_ids))
+        return domain
+
+    @api.model
+    def _collection_paused_domain_plan(self, today):
+        return [
+            (
+                "collection_payment_plan_ids",
+                "any",
+                self._collection_paused_domain_plan_plans(today),
+            )
+        ]
 
     def _collection_labels(self, field_name):
         """The translated labels of a selection field, by value."""
@@ -370,6 +433,37 @@ class AccountMove(models.Model):
                 "reminder and the next action of an invoice record what the "
                 "collection run sent: only collection managers may correct them."
             )
+        )
+
+    @api.depends("collection_payment_plan_ids.state")
+    def _compute_collection_payment_plan_count(self):
+        for move in self:
+            plans = move.sudo().collection_payment_plan_ids
+            move.collection_payment_plan_count = len(plans)
+            move.collection_in_plan = any(
+                plan.state in ("draft", "proposed", "active") for plan in plans
+            )
+
+    def _search_collection_in_plan(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(_("Unsupported search on payment plans."))
+        domain = [
+            (
+                "collection_payment_plan_ids",
+                "any",
+                [("state", "in", ("draft", "proposed", "active"))],
+            )
+        ]
+        return domain if (operator == "=") == value else ["!", *domain]
+
+    def action_collection_payment_plans(self):
+        self.ensure_one()
+        return self.env["collection.payment.plan"]._action_for(
+            [("invoice_ids", "in", self.ids)],
+            {
+                "default_partner_id": self.commercial_partner_id.id,
+                "default_invoice_ids": [self.id],
+            },
         )
 
     @api.depends_context("uid")

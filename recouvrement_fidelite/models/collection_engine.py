@@ -207,6 +207,7 @@ class CollectionEngine(models.AbstractModel):
             "_scenario_facts",
             "_legal_facts",
             "_promise_facts",
+            "_payment_plan_facts",
         ]
 
     @api.model
@@ -392,6 +393,58 @@ class CollectionEngine(models.AbstractModel):
                     ),
                 }
             )
+
+    def _payment_plan_facts(self, invoices, today):
+        """``payment_plan_status`` of each invoice, from its latest payment
+        plan that is not cancelled (two queries for the batch): a draft or
+        proposed plan is "requested"; an active one is "in_arrears" when an
+        installment's date has passed without it being paid in full."""
+        # sudo: the rules see every plan, whoever runs them.
+        plans = (
+            self.env["collection.payment.plan"]
+            .sudo()
+            .search(
+                [("invoice_ids", "in", invoices.ids), ("state", "!=", "cancelled")],
+                order="id desc",
+            )
+        )
+        late = set(
+            self.env["collection.payment.plan.installment"]
+            .sudo()
+            .search(
+                [
+                    (
+                        "plan_id",
+                        "in",
+                        plans.filtered(lambda p: p.state == "active").ids,
+                    ),
+                    ("date_due", "<", today),
+                    ("payment_state", "!=", "paid"),
+                ]
+            )
+            .plan_id.ids
+        )
+        latest = {}
+        for plan in plans:
+            for invoice_id in plan.invoice_ids.ids:
+                latest.setdefault(invoice_id, plan)
+        statuses = {
+            "draft": "requested",
+            "proposed": "requested",
+            "active": "active",
+            "completed": "completed",
+            "broken": "broken",
+        }
+        facts = []
+        for invoice in invoices:
+            plan = latest.get(invoice.id)
+            if not plan:
+                status = "none"
+            elif plan.state == "active" and plan.id in late:
+                status = "in_arrears"
+            else:
+                status = statuses[plan.state]
+            facts.append({"payment_plan_status": status})
         return facts
 
     @api.model

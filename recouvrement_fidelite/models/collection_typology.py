@@ -119,6 +119,37 @@ class CollectionTypology(models.Model):
         "least that many promises fits this typology, combined with the late "
         "payment ranges as chosen above (both, or either). 0: not a criterion.",
     )
+    # Payment plan limits. In France a judge may spread a debt over up to two
+    # years (Code civil art. 1343-5): the defaults stay within that.
+    plan_max_installments = fields.Integer(
+        string="Plan: maximum installments",
+        help="The most installments (down payment aside) a payment plan of a "
+        "customer of this typology may have; 0: only the company's maximum "
+        "applies. A French judge may spread a debt over up to two years "
+        "(Code civil art. 1343-5).",
+    )
+    plan_max_months = fields.Integer(
+        string="Plan: maximum duration (months)",
+        help="The last installment falls at most this many months after the "
+        "plan is proposed; 0: no limit. A French judge may spread a debt "
+        "over up to two years (Code civil art. 1343-5), i.e. 24 months.",
+    )
+    plan_min_installment = fields.Float(
+        string="Plan: minimum installment",
+        help="No installment below this amount (company currency); 0: none.",
+    )
+    plan_down_payment_required = fields.Boolean(
+        string="Plan: down payment required",
+        help="A plan for a customer of this typology must start with a down payment.",
+    )
+    plan_accept_without_manager = fields.Boolean(
+        string="Plan may be accepted without a manager",
+        help="A collection user (and, once the portal exists, the customer "
+        "themselves) may activate a plan within these limits without a "
+        "collection manager's approval. The limits are checked when a plan is "
+        "proposed: a collection manager may still propose a plan beyond them, "
+        "which the plan's history records.",
+    )
     criteria_summary = fields.Char(
         string="Suggested when", compute="_compute_criteria_summary"
     )

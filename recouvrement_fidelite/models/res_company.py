@@ -30,6 +30,8 @@ SETTING_BOUNDS = {
     "collection_max_installments": (2, 120),
     "collection_campaign_quiet_days": (1, 365),
     "collection_promise_grace_days": (0, 60),
+    "collection_plan_break_days": (0, 365),
+    "collection_plan_notice_days": (0, 60),
 }
 
 
@@ -152,6 +154,20 @@ class ResCompany(models.Model):
         "of VAT). Empty: the sales journal's income account.",
     )
 
+    collection_plan_break_days = fields.Integer(
+        string="Payment plan broken after (days late)",
+        default=15,
+        help="An installment of an active payment plan late by more than this "
+        "many days breaks the plan: reminders of its invoices resume and the "
+        "responsible is told.",
+    )
+    collection_plan_notice_days = fields.Integer(
+        string="Installment notice (days before)",
+        default=3,
+        help="This many days before each installment of an active payment "
+        "plan, the customer gets a courtesy email; the day after an "
+        "installment left unpaid, a reminder. 0: no courtesy email.",
+    )
     collection_campaign_quiet_days = fields.Integer(
         string="No campaign after a reminder (days)",
         default=14,

@@ -59,6 +59,12 @@ class ResConfigSettings(models.TransientModel):
     collection_max_installments = fields.Integer(
         related="company_id.collection_max_installments", readonly=False
     )
+    collection_plan_break_days = fields.Integer(
+        related="company_id.collection_plan_break_days", readonly=False
+    )
+    collection_plan_notice_days = fields.Integer(
+        related="company_id.collection_plan_notice_days", readonly=False
+    )
     collection_campaign_quiet_days = fields.Integer(
         related="company_id.collection_campaign_quiet_days", readonly=False
     )

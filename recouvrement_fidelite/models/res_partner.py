@@ -213,6 +213,11 @@ class ResPartner(models.Model):
         compute="_compute_collection_action_count",
         groups=COLLECTION_USERS,
     )
+    collection_payment_plan_count = fields.Integer(
+        string="Payment plans",
+        compute="_compute_collection_payment_plan_count",
+        groups=COLLECTION_USERS,
+    )
     collection_phone_e164 = fields.Char(
         string="Phone (E.164)",
         compute="_compute_collection_phones",
@@ -837,6 +842,26 @@ class ResPartner(models.Model):
             partner.collection_action_count = counts.get(
                 partner.commercial_partner_id, 0
             )
+
+    def _compute_collection_payment_plan_count(self):
+        counts = dict(
+            self.env["collection.payment.plan"]._read_group(
+                [("partner_id", "in", self.commercial_partner_id.ids)],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.collection_payment_plan_count = counts.get(
+                partner.commercial_partner_id, 0
+            )
+
+    def action_collection_payment_plans(self):
+        self.ensure_one()
+        customer = self.commercial_partner_id
+        return self.env["collection.payment.plan"]._action_for(
+            [("partner_id", "=", customer.id)], {"default_partner_id": customer.id}
+        )
 
     def action_view_collection_actions(self):
         """The customer's collection history: every decision and why."""
