@@ -393,7 +393,9 @@ class CollectionEngine(models.AbstractModel):
                     ),
                 }
             )
+        return facts
 
+    @api.model
     def _payment_plan_facts(self, invoices, today):
         """``payment_plan_status`` of each invoice, from its latest payment
         plan that is not cancelled (two queries for the batch): a draft or

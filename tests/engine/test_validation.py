@@ -159,7 +159,7 @@ def test_a_valid_rule_set_is_normalised():
         (
             rule_set(actions=[{"name": "send_letter"}]),
             "rules[0].actions[0].name",
-            "unknown action 'send_letter'; expected one of: escalate",
+            "unknown action 'send_letter'; expected one of: charge_late_fees, escalate",
         ),
         (
             rule_set(
