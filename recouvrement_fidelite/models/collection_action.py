@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_amount, format_date, pdf, plaintext2html
 from odoo.tools.translate import LazyTranslate
@@ -871,16 +871,28 @@ class CollectionAction(models.Model):
             # ``no_new_invoice``: the letter attached is not a vendor bill to
             # read (the account module would note on the invoice that it is
             # not a draft and was not updated from the attachment).
-            message = invoice.with_context(
+            post = invoice.with_context(
                 collection_invoice_ids=invoices.ids, no_new_invoice=True, **credit
-            ).message_post_with_source(
-                template,
-                **self._author_values(),
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-                partner_ids=recipient.ids,
-                attachment_ids=attachments.ids,
             )
+            batch = self.env.context.get("collection_post_values") or {}
+            # A template with attachments of its own: the composer copies
+            # them for each email, as only a stored composer can.
+            if ("email", invoice.id) in batch and not template.attachment_ids:
+                # Sent with a batch (the reminder handler's ``_execute_many``):
+                # what the composer and ``message_post`` would look up for
+                # each email is worked out for the batch at once.
+                message = self._post_email_batched(
+                    post, template, recipient, attachments, batch["email", invoice.id]
+                )
+            else:
+                message = post.message_post_with_source(
+                    template,
+                    **self._author_values(),
+                    message_type="comment",
+                    subtype_xmlid="mail.mt_comment",
+                    partner_ids=recipient.ids,
+                    attachment_ids=attachments.ids,
+                )
         elif channel == "sms":
             self._check_reminder(channel)
             template = main.sms_template_id or level.sms_template_id
@@ -890,11 +902,27 @@ class CollectionAction(models.Model):
             number = (
                 recipient.collection_sms_number or self.partner_id.collection_sms_number
             )
-            message = invoice._message_sms(
-                body,
-                partner_ids=recipient.ids,
-                sms_pid_to_number={recipient.id: number},
+            known = (self.env.context.get("collection_post_values") or {}).get(
+                ("sms", invoice.id)
             )
+            if known:
+                # Sent with a batch: what ``message_post`` would look up for
+                # this message was worked out for the batch at once
+                # (``_post_values_many``).
+                message = invoice._message_sms(
+                    body,
+                    partner_ids=recipient.ids,
+                    sms_pid_to_number={recipient.id: number},
+                    record_alias_domain_id=known["record_alias_domain_id"],
+                    record_company_id=known["record_company_id"],
+                    reply_to=known["reply_to"],
+                )
+            else:
+                message = invoice._message_sms(
+                    body,
+                    partner_ids=recipient.ids,
+                    sms_pid_to_number={recipient.id: number},
+                )
         elif channel == "letter":
             if not attachments:
                 raise UserError(_("No letter for level %s.", level.display_name))
@@ -928,6 +956,99 @@ class CollectionAction(models.Model):
             self._mark_pending(**values)
         else:
             self._mark_done(**values)
+
+    def _post_email_batched(self, invoice, template, recipient, attachments, known):
+        """Post the reminder email of these actions on ``invoice`` as
+        ``message_post_with_source`` does (the composer in comment mode, then
+        ``message_post``), with what is known for the batch (``known``: the
+        invoice's alias domain, company and reply-to address, worked out for
+        every invoice at once by ``_post_values_many``).
+
+        The composer is not stored (``new``): it only renders the template's
+        values, as it does before posting.
+        """
+        subtype_id = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
+        # The invoice's context: the templates read the reminder's invoices
+        # and credit from it.
+        Composer = invoice.env["mail.compose.message"].with_context(
+            default_composition_mode="comment",
+            default_model=invoice._name,
+            default_res_ids=invoice.ids,
+            default_template_id=template.id,
+        )
+        # The composer's defaults, as ``create`` would take them.
+        defaults = Composer.default_get(
+            [name for name, field in Composer._fields.items() if not field.groups]
+        )
+        composer = Composer.new(
+            {
+                **defaults,
+                "message_type": "comment",
+                "subtype_id": subtype_id,
+                **self._author_values(),
+                "partner_ids": [Command.set(recipient.ids)],
+                "attachment_ids": [Command.set(attachments.ids)],
+            }
+        )
+        values = composer._prepare_mail_values(invoice.ids)[invoice.id]
+        if values.get("attachment_ids"):
+            # The composer is not stored: its attachments are the records
+            # given, seen through new ids.
+            values["attachment_ids"] = [
+                getattr(ident, "origin", None) or ident
+                for ident in values["attachment_ids"]
+            ]
+        for key in ("record_alias_domain_id", "record_company_id"):
+            values.setdefault(key, known[key])
+        if "reply_to" not in values and known.get("email_from") == values.get(
+            "email_from"
+        ):
+            values["reply_to"] = known["reply_to"]
+        return invoice.message_post(**values)
+
+    @api.model
+    def _post_values_many(self, groups, channel):
+        """For the reminders of ``groups`` (actions, one customer each) on
+        ``channel`` (email or SMS): the values ``message_post`` looks up
+        for each record, worked out for all the invoices at once,
+        ``{(channel, invoice id): values}``."""
+        if channel not in ("email", "sms"):
+            return {}
+        mains = self.browse()
+        senders = {}
+        for actions in groups:
+            if channel == "email":
+                author = actions._author()
+            else:
+                # An SMS is posted without author: ``message_post`` takes
+                # the user's partner (``_message_compute_author``).
+                author = self.env.user.partner_id
+            if not author or not author.email:
+                # The template's sender: posted as when sent alone.
+                continue
+            main = actions._main_action()
+            mains |= main
+            senders[main.invoice_id.id] = author.email_formatted
+        invoices = mains.invoice_id
+        if not invoices:
+            return {}
+        company = self.env.company
+        domains = invoices.sudo()._mail_get_alias_domains(default_company=company)
+        companies = invoices._mail_get_companies(default=company)
+        reply_to = {}
+        for sender in set(senders.values()):
+            subset = invoices.filtered(lambda i, s=sender: senders[i.id] == s)
+            reply_to.update(subset._notify_get_reply_to(default=sender))
+        found = {
+            (channel, invoice.id): {
+                "record_alias_domain_id": domains[invoice.id].id,
+                "record_company_id": companies[invoice.id].id,
+                "email_from": senders[invoice.id],
+                "reply_to": reply_to[invoice.id],
+            }
+            for invoice in invoices
+        }
+        return found
 
     def _letter(self):
         """The letter of this reminder and the context to render it with:

@@ -5,11 +5,14 @@ A reminder is a step of the invoice's reminder scenario: the level's
 channels send it, unless rules say on which channels (``send_reminder``).
 """
 
+import logging
+
 from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.tools.translate import LazyTranslate
 
 _lt = LazyTranslate(__name__)
+_logger = logging.getLogger(__name__)
 
 
 class CollectionActionKindReminder(models.AbstractModel):
@@ -94,16 +97,34 @@ class CollectionActionKindReminder(models.AbstractModel):
             return
         Action = self.env["collection.action"]
         found = Action._amounts_many([actions for actions, _channel in ready])
+        # What ``message_post`` looks up for each email, for the batch at
+        # once (see ``collection.action._post_values_many``).
+        post_values = {}
+        for each in ("email", "sms"):
+            post_values.update(
+                Action._post_values_many(
+                    [actions for actions, resolved in ready if resolved == each],
+                    each,
+                )
+            )
         handler = self.with_context(
             collection_reminder_amounts={
                 tuple(sorted(actions.ids)): amounts
                 for (actions, _channel), amounts in zip(ready, found, strict=True)
-            }
+            },
+            collection_post_values=post_values,
         )
         try:
             with self.env.cr.savepoint():
                 for actions, resolved in ready:
                     handler._execute(actions.with_env(handler.env), resolved)
-        except Exception:  # noqa: BLE001 - each group is sent again on its own
+        except Exception as error:  # noqa: BLE001 - each group is sent again alone
+            _logger.warning(
+                "A reminder of the batch failed (%s): each is sent again alone",
+                error,
+                exc_info=True,
+            )
+            # Alone, each as ``message_post`` posts it.
+            alone = handler.with_context(collection_post_values=None)
             for actions, resolved in ready:
-                handler._execute_isolated(actions.with_env(handler.env), resolved)
+                alone._execute_isolated(actions.with_env(alone.env), resolved)

@@ -3,6 +3,7 @@
 faster): the same email as one sent alone, a failure that stays with its
 customer, and no note from the account module about the letter attached."""
 
+import re
 from unittest.mock import patch
 
 from freezegun import freeze_time
@@ -50,6 +51,29 @@ class TestBatchDispatch(RunFixesCase):
             ],
             "mail_recipients": mail.recipient_ids,
             "mail_state": mail.mapped("state"),
+            "reply_to": message.reply_to,
+            "alias_domain": message.record_alias_domain_id,
+            "company": message.record_company_id,
+            "record_name": message.record_name,
+            "email_layout": message.email_layout_xmlid,
+            "mail_subject": mail.mapped("subject"),
+            "mail_body": [
+                # The layout with the message, but its links (they hold the
+                # message's id and access tokens, which differ).
+                re.sub(r'(href|src)="[^"]*"', "", body)
+                for body in mail.mapped("body_html")
+            ],
+            "mail_auto_delete": mail.mapped("auto_delete"),
+            "mail_reply_to": mail.mapped("reply_to"),
+            "notifications": sorted(
+                (n.res_partner_id.id, n.notification_type, n.notification_status)
+                for n in message.sudo().notification_ids
+            ),
+            "followers": message.env[message.model]
+            .browse(message.res_id)
+            .message_partner_ids,
+            "in_chatter": message
+            in message.env[message.model].browse(message.res_id).message_ids,
         }
 
     @freeze_time(TODAY)
@@ -70,6 +94,13 @@ class TestBatchDispatch(RunFixesCase):
         self.assertIn(newer.name, batch["body"])
         self.assertIn("We have deducted", batch["body"])
         self.assertTrue(batch["attachments"])
+        self.assertTrue(batch["in_chatter"])
+        self.assertIn(self.alice, batch["recipients"])
+        self.assertEqual(len(batch["mail_state"]), 1, "one mail.mail")
+        self.assertIn(older.name, batch["mail_body"][0])
+        self.assertTrue(batch["notifications"])
+        self.assertTrue(batch["reply_to"])
+        self.assertTrue(batch["alias_domain"] or batch["company"])
         # The same actions sent again alone, by the per-group path.
         emails.write({"state": "approved", "message_id": False})
         handler = self.env["collection.action.kind.reminder"]
