@@ -18,6 +18,7 @@
         "data/collection_typology_data.xml",
         "data/mail_template_data.xml",
         "reports/collection_letter_report.xml",
+        "reports/collection_statement_report.xml",
         "data/collection_scenario_data.xml",
         "data/collection_rule_set_data.xml",
         "data/ir_cron_data.xml",
@@ -40,6 +41,7 @@
         "data/collection_work_list_data.xml",
         "views/collection_work_list_views.xml",
         "views/res_partner_collection_followup_views.xml",
+        "views/portal_templates.xml",
     ],
     "assets": {
         "web.assets_backend": ["recouvrement_fidelite/static/src/**/*"],

@@ -5,6 +5,7 @@ from . import collection_scenario
 from . import collection_level
 from . import collection_rule_set
 from . import collection_rule
+from . import collection_portal_access
 from . import res_partner
 from . import account_move
 from . import res_company
@@ -26,3 +27,4 @@ from . import collection_campaign_line
 from . import report_collection_letter
 from . import collection_work_list
 from . import mail_notification
+from . import report_collection_statement

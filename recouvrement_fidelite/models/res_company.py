@@ -33,6 +33,7 @@ SETTING_BOUNDS = {
     "collection_unanswered_calls_days": (1, 730),
     "collection_max_installments": (2, 120),
     "collection_campaign_quiet_days": (1, 365),
+    "collection_portal_link_days": (1, 730),
 }
 
 
@@ -131,6 +132,13 @@ class ResCompany(models.Model):
         default=8,
         help="The reminder letters that set a deadline ask to pay within this "
         "many days from the letter's date.",
+    )
+    collection_portal_link_days = fields.Integer(
+        string="Collection link validity (days)",
+        default=90,
+        help="The link to the customer's collection page that reminders carry "
+        "works without logging in for this many days; a new reminder gives a "
+        "new link when the former one has expired.",
     )
     collection_history_months = fields.Integer(
         string="Payment history (months)",

@@ -23,3 +23,4 @@ from . import test_action_kinds
 from . import test_reminder_contact
 from . import test_demo_data
 from . import test_screens
+from . import test_portal
