@@ -13,6 +13,7 @@ from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
+
 class CollectionPortal(CustomerPortal):
     # -- /my home entry ------------------------------------------------------
 
@@ -30,9 +31,7 @@ class CollectionPortal(CustomerPortal):
     # -- data ----------------------------------------------------------------
 
     def _collection_statement_data(self, partner, company):
-        return request.env["collection.portal.access"]._statement_data(
-            partner, company
-        )
+        return request.env["collection.portal.access"]._statement_data(partner, company)
 
     def _collection_invoice_status(self, invoice, today):
         """(css class, label key) of an open invoice's collection status.

@@ -14,7 +14,6 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-
 #: Aged buckets of the statement: (key, first day late, last day late).
 AGED_BUCKETS = [
     ("not_due", None, 0),
@@ -87,9 +86,7 @@ class CollectionPortalAccess(models.Model):
 
     def _is_valid(self):
         self.ensure_one()
-        return not self.revoked and self.expiry_date >= fields.Date.context_today(
-            self
-        )
+        return not self.revoked and self.expiry_date >= fields.Date.context_today(self)
 
     @api.model
     def _get_valid(self, partner, company):

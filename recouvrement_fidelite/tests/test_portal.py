@@ -86,8 +86,12 @@ class TestPortalCollection(AccountTestInvoicingCommon, HttpCase):
                     "invoice_date_due": cls.today + timedelta(days=due_in),
                     "invoice_line_ids": [
                         Command.create(
-                            {"name": "Service", "quantity": 1, "price_unit": amount,
-                             "tax_ids": []}
+                            {
+                                "name": "Service",
+                                "quantity": 1,
+                                "price_unit": amount,
+                                "tax_ids": [],
+                            }
                         )
                     ],
                 }
@@ -102,7 +106,7 @@ class TestPortalCollection(AccountTestInvoicingCommon, HttpCase):
             .with_company(company or self.company)
             ._collection_portal_url(company=company, short=short)
         )
-        return url[len(self.company.get_base_url()):]
+        return url[len(self.company.get_base_url()) :]
 
     def _token(self, partner, company=None):
         return self._url(partner, company).rsplit("/", 1)[1]
@@ -125,8 +129,13 @@ class TestPortalCollection(AccountTestInvoicingCommon, HttpCase):
         response = self.url_open(self._url(self.customer_a))
         self.assertEqual(response.status_code, 200)
         page = response.text
-        for invoice in (self.inv_a_overdue, self.inv_a_contact, self.inv_a_due,
-                        self.inv_a_old, self.refund_a):
+        for invoice in (
+            self.inv_a_overdue,
+            self.inv_a_contact,
+            self.inv_a_due,
+            self.inv_a_old,
+            self.refund_a,
+        ):
             self.assertIn(invoice.name, page)
         self.assertNotIn(self.inv_b.name, page)
         self.assertNotIn("Garage Dupont", page)
@@ -181,7 +190,8 @@ class TestPortalCollection(AccountTestInvoicingCommon, HttpCase):
             [("partner_id", "=", self.customer_a.id)]
         )
         self.assertNotFound("/my/collection/" + secrets.token_urlsafe(32))
-        self.assertNotFound("/my/collection/" + token[:-1] + ("A" if token[-1] != "A" else "B"))
+        tampered = token[:-1] + ("A" if token[-1] != "A" else "B")
+        self.assertNotFound("/my/collection/" + tampered)
         self.assertNotFound("/my/collection/" + token.upper())
         self.assertNotFound("/my/collection/" + "x" * 500)
         self.assertNotFound("/my/collection/%27%20OR%201=1--")
