@@ -273,3 +273,28 @@ class TestPortalCollection(AccountTestInvoicingCommon, HttpCase):
         self.assertTrue(
             self.customer_a.with_user(self.collector).collection_portal_valid_until
         )
+
+    # -- the link in every reminder -----------------------------------------
+
+    def test_reminders_carry_the_link(self):
+        url = self.customer_a._collection_portal_url(self.company)
+        short = self.customer_a._collection_portal_url(self.company, short=True)
+        for tone in ("courtesy", "first", "firm", "formal"):
+            mail = self.env.ref(
+                f"recouvrement_fidelite.mail_template_collection_{tone}"
+            )
+            body = mail._render_field("body_html", self.inv_a_overdue.ids)[
+                self.inv_a_overdue.id
+            ]
+            self.assertIn(url, str(body), tone)
+            sms = self.env.ref(f"recouvrement_fidelite.sms_template_collection_{tone}")
+            text = sms._render_field("body", self.inv_a_overdue.ids)[
+                self.inv_a_overdue.id
+            ]
+            self.assertIn(short, text, tone)
+        # The link of the mail opens the page; the short one leads to it.
+        path = url[len(self.company.get_base_url()) :]
+        self.assertEqual(self.url_open(path).status_code, 200)
+        short_path = short[len(self.company.get_base_url()) :]
+        response = self.url_open(short_path, allow_redirects=False)
+        self.assertTrue(response.headers["Location"].endswith(path))
