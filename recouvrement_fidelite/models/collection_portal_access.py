@@ -180,8 +180,10 @@ class CollectionPortalAccess(models.Model):
                 kind = "invoice"
             elif move.move_type == "out_refund":
                 kind = "credit_note"
-            else:
+            elif move.origin_payment_id or move.statement_line_id:
                 kind = "payment"
+            else:
+                kind = "entry"
             rows.append(
                 {
                     "line": line,
