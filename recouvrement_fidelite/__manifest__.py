@@ -18,6 +18,7 @@
         "data/collection_legal_data.xml",
         "data/mail_template_data.xml",
         "reports/collection_letter_report.xml",
+        "reports/collection_statement_report.xml",
         "data/collection_scenario_data.xml",
         "data/collection_rule_set_data.xml",
         "data/ir_cron_data.xml",
@@ -48,6 +49,7 @@
         "data/collection_payment_plan_mail_data.xml",
         "data/collection_payment_plan_installment_mail_data.xml",
         "views/collection_payment_plan_views.xml",
+        "views/portal_templates.xml",
     ],
     "assets": {
         "web.assets_backend": ["recouvrement_fidelite/static/src/**/*"],

@@ -5,6 +5,7 @@ from . import collection_scenario
 from . import collection_level
 from . import collection_rule_set
 from . import collection_rule
+from . import collection_portal_access
 from . import res_partner
 from . import account_move
 from . import res_company
@@ -36,3 +37,4 @@ from . import res_partner_legal
 from . import collection_promise
 from . import collection_payment_plan
 from . import collection_payment_plan_installment
+from . import report_collection_statement

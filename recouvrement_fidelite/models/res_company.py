@@ -32,6 +32,7 @@ SETTING_BOUNDS = {
     "collection_promise_grace_days": (0, 60),
     "collection_plan_break_days": (0, 365),
     "collection_plan_notice_days": (0, 60),
+    "collection_portal_link_days": (1, 730),
 }
 
 
@@ -91,6 +92,13 @@ class ResCompany(models.Model):
         default=8,
         help="The reminder letters that set a deadline ask to pay within this "
         "many days from the letter's date.",
+    )
+    collection_portal_link_days = fields.Integer(
+        string="Collection link validity (days)",
+        default=90,
+        help="The link to the customer's collection page that reminders carry "
+        "works without logging in for this many days; a new reminder gives a "
+        "new link when the former one has expired.",
     )
     collection_history_months = fields.Integer(
         string="Payment history (months)",

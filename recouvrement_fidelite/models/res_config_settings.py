@@ -101,3 +101,7 @@ class ResConfigSettings(models.TransientModel):
         return self._collection_action(
             "recouvrement_fidelite.collection_rule_set_action", "collection.rule.set"
         )
+
+    collection_portal_link_days = fields.Integer(
+        related="company_id.collection_portal_link_days", readonly=False
+    )

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dateutil.relativedelta import relativedelta
 
 from odoo import SUPERUSER_ID, _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools.sql import column_exists
 from odoo.tools.translate import LazyTranslate
 
@@ -66,6 +66,18 @@ class ResPartner(models.Model):
         tracking=True,
         index=True,
         groups=INTERNAL_USERS,
+    )
+    collection_portal_valid_until = fields.Date(
+        string="Collection link valid until",
+        compute="_compute_collection_portal_link",
+        groups=COLLECTION_USERS,
+        help="The link to the collection page that reminders carry works "
+        "without logging in until this date. Empty: the next reminder makes one.",
+    )
+    collection_portal_last_visit = fields.Datetime(
+        string="Last visit of the collection page",
+        compute="_compute_collection_portal_link",
+        groups=COLLECTION_USERS,
     )
     collection_customer_type = fields.Selection(
         list(CUSTOMER_TYPES),
@@ -829,6 +841,67 @@ class ResPartner(models.Model):
         )
         partners.action_collection_apply_suggestion()
         return partners
+
+    # -- The customer's collection page (portal) --------------------------------
+
+    def _collection_portal_url(self, company=None, short=False):
+        """A valid link to the collection page of this customer's commercial
+        entity in ``company`` (the current one by default), created when there
+        is none; ``short`` gives the short link for SMS."""
+        self.ensure_one()
+        company = company or self.env.company
+        access = self.env["collection.portal.access"]._get_valid(self, company)
+        return access._url(short=short)
+
+    def _collection_portal_accesses(self):
+        return (
+            self.env["collection.portal.access"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", self.commercial_partner_id.ids),
+                    ("company_id", "=", self.env.company.id),
+                    ("revoked", "=", False),
+                ]
+            )
+        )
+
+    def _compute_collection_portal_link(self):
+        today = fields.Date.context_today(self)
+        accesses = self._collection_portal_accesses()
+        for partner in self:
+            mine = accesses.filtered(
+                lambda a, p=partner: (
+                    a.partner_id == p.commercial_partner_id and a.expiry_date >= today
+                )
+            )
+            partner.collection_portal_valid_until = max(
+                mine.mapped("expiry_date"), default=False
+            )
+            partner.collection_portal_last_visit = max(
+                (v for v in mine.mapped("last_visit") if v), default=False
+            )
+
+    def action_collection_portal_revoke(self):
+        """Revoke the customer's collection links: the former links answer
+        "not found"; the next reminder carries a new one."""
+        self._check_collection_portal_rights()
+        self._collection_portal_accesses().write({"revoked": True})
+        return True
+
+    def action_collection_portal_new_link(self):
+        """Revoke the former link and make a new one."""
+        self._check_collection_portal_rights()
+        self.action_collection_portal_revoke()
+        for partner in self:
+            partner._collection_portal_url()
+        return True
+
+    def _check_collection_portal_rights(self):
+        if not self.env.user.has_group("recouvrement_fidelite.group_collection_user"):
+            raise AccessError(
+                _("Only a credit controller may revoke or renew a collection link.")
+            )
 
     def _compute_collection_action_count(self):
         counts = dict(

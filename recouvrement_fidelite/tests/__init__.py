@@ -24,3 +24,4 @@ from . import test_reminder_contact
 from . import test_demo_data
 from . import test_screens
 from . import test_promise
+from . import test_portal

@@ -252,7 +252,13 @@ class TestTemplates(AccountTestInvoicingCommon):
                 body = self.render(f"sms_template_collection_{tone}", "body")
                 self.assertIn(self.invoice.name, body)
                 self.assertIn(amount, body)
-                self.assertIn(f"/my/invoices/{self.invoice.id}?access_token=", body)
+                # The short link to the customer's collection page.
+                self.assertIn(
+                    self.customer._collection_portal_url(
+                        self.invoice.company_id, short=True
+                    ),
+                    body,
+                )
                 self.assertTrue(body.startswith(self.invoice.company_id.name))
 
     def test_templates_follow_the_customer_language(self):
