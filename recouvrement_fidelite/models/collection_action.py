@@ -871,8 +871,14 @@ class CollectionAction(models.Model):
             # ``no_new_invoice``: the letter attached is not a vendor bill to
             # read (the account module would note on the invoice that it is
             # not a draft and was not updated from the attachment).
+            # ``mail_notify_force_send``: reminders wait in the mail queue
+            # (its scheduled action sends them), never sent from inside the
+            # run, which would wait on the mail server for each email.
             post = invoice.with_context(
-                collection_invoice_ids=invoices.ids, no_new_invoice=True, **credit
+                collection_invoice_ids=invoices.ids,
+                no_new_invoice=True,
+                mail_notify_force_send=False,
+                **credit,
             )
             batch = self.env.context.get("collection_post_values") or {}
             # A template with attachments of its own: the composer copies

@@ -190,6 +190,9 @@ class TestCollectionRun(CollectionRunCase):
         self.assertIn(self.alice, message.partner_ids)
         mails = self.env["mail.mail"].search([("mail_message_id", "=", message.id)])
         self.assertTrue(mails, "queued in Odoo's mail queue")
+        # Waiting there for the queue's scheduled action, not sent (nor
+        # failed) from inside the run.
+        self.assertEqual(set(mails.mapped("state")), {"outgoing"})
         # Level 2 also sends an SMS, one for both level-2 invoices.
         sms = self.actions(partner_id=self.alice.id, channel="sms")
         self.assertEqual(sms.invoice_id, older | sibling)
