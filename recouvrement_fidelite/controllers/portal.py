@@ -95,6 +95,8 @@ class CollectionPortal(CustomerPortal):
         lang = self._collection_lang(access.partner_id)
         if lang:
             request.update_context(lang=lang)
+            # Amounts and dates in the customer's language too.
+            access = access.with_context(lang=lang)
         return request.render(
             "recouvrement_fidelite.portal_collection_page",
             self._collection_page_values(access),
@@ -114,6 +116,8 @@ class CollectionPortal(CustomerPortal):
         lang = self._collection_lang(access.partner_id)
         if lang:
             request.update_context(lang=lang)
+            # Amounts and dates in the customer's language too.
+            access = access.with_context(lang=lang)
         return self._collection_statement_pdf(access.partner_id, access.company_id)
 
     @http.route(
