@@ -77,6 +77,19 @@ class CollectionPortal(CustomerPortal):
         installed = dict(request.env["res.lang"].get_installed())
         return lang if lang in installed else None
 
+    def _collection_access(self, token):
+        """The link of ``token``, in its customer's language (404 when the
+        token is unknown, revoked or expired: the same answer for all)."""
+        access = request.env["collection.portal.access"]._find(token)
+        if not access:
+            raise request.not_found()
+        lang = self._collection_lang(access.partner_id)
+        if lang:
+            request.update_context(lang=lang)
+            # Amounts and dates in the customer's language too.
+            access = access.with_context(lang=lang)
+        return access
+
     # -- routes --------------------------------------------------------------
 
     @http.route(
@@ -88,15 +101,8 @@ class CollectionPortal(CustomerPortal):
         sitemap=False,
     )
     def collection_page_token(self, token, **kw):
-        access = request.env["collection.portal.access"]._find(token)
-        if not access:
-            raise request.not_found()
+        access = self._collection_access(token)
         access.sudo().last_visit = fields.Datetime.now()
-        lang = self._collection_lang(access.partner_id)
-        if lang:
-            request.update_context(lang=lang)
-            # Amounts and dates in the customer's language too.
-            access = access.with_context(lang=lang)
         return request.render(
             "recouvrement_fidelite.portal_collection_page",
             self._collection_page_values(access),
@@ -110,14 +116,7 @@ class CollectionPortal(CustomerPortal):
         sitemap=False,
     )
     def collection_statement_token(self, token, **kw):
-        access = request.env["collection.portal.access"]._find(token)
-        if not access:
-            raise request.not_found()
-        lang = self._collection_lang(access.partner_id)
-        if lang:
-            request.update_context(lang=lang)
-            # Amounts and dates in the customer's language too.
-            access = access.with_context(lang=lang)
+        access = self._collection_access(token)
         return self._collection_statement_pdf(access.partner_id, access.company_id)
 
     @http.route(
