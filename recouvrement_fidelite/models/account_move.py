@@ -349,6 +349,18 @@ class AccountMove(models.Model):
             )
         ]
 
+    def _message_set_main_attachment_id(
+        self, attachments, force=False, filter_xml=True
+    ):
+        # A reminder letter attached to a reminder email is not the invoice's
+        # document: the invoice keeps its own PDF as main attachment (the one
+        # its preview shows), and posting a reminder writes nothing on it.
+        if self.env.context.get("collection_reminder_post"):
+            return None
+        return super()._message_set_main_attachment_id(
+            attachments, force=force, filter_xml=filter_xml
+        )
+
     def _collection_labels(self, field_name):
         """The translated labels of a selection field, by value."""
         return dict(self._fields[field_name]._description_selection(self.env))

@@ -874,10 +874,14 @@ class CollectionAction(models.Model):
             # ``mail_notify_force_send``: reminders wait in the mail queue
             # (its scheduled action sends them), never sent from inside the
             # run, which would wait on the mail server for each email.
+            # ``collection_reminder_post``: the letter attached is not the
+            # invoice's own document (see ``account.move.
+            # _message_set_main_attachment_id``).
             post = invoice.with_context(
                 collection_invoice_ids=invoices.ids,
                 no_new_invoice=True,
                 mail_notify_force_send=False,
+                collection_reminder_post=True,
                 **credit,
             )
             batch = self.env.context.get("collection_post_values") or {}

@@ -172,6 +172,10 @@ class TestBatchDispatch(RunFixesCase):
             lambda message: "not a draft" in str(message.body)
         )
         self.assertFalse(notes, "no note that the invoice was not read from the PDF")
+        # The letter does not become the invoice's own document (its preview).
+        self.assertNotIn(
+            invoice.message_main_attachment_id, email.message_id.attachment_ids
+        )
 
     @freeze_time(TODAY)
     def test_the_amounts_of_a_batch_are_those_of_each_customer(self):
