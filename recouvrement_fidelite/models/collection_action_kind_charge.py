@@ -24,9 +24,11 @@ class CollectionActionKindCharge(models.AbstractModel):
     def _plan(self, decisions, planning):
         # Once a level, and only when the law gives something to charge: a
         # rule may decide it for every late invoice of a business customer.
+        if not decisions:
+            return []
         invoice = planning.invoice
         claim = invoice._collection_claims(planning.today)[invoice.id]
-        if not decisions or claim["interest"] <= 0 and claim["indemnity"] <= 0:
+        if claim["interest"] <= 0 and claim["indemnity"] <= 0:
             return []
         return super()._plan(decisions[:1], planning)
 

@@ -180,6 +180,36 @@ class TestActionKinds(CollectionRunCase):
         )
 
     @freeze_time(TODAY)
+    def test_planning_takes_a_constant_number_of_queries(self):
+        """Each handler is asked about every invoice: one that has nothing to
+        plan must not query (a charge handler once read each invoice's claim)."""
+        customers = self.env["res.partner"].create(
+            [
+                {"name": f"Planned {i}", "is_company": True, "email": f"p{i}@x.example"}
+                for i in range(12)
+            ]
+        )
+        invoices = self.env["account.move"]
+        for index in range(24):
+            invoices |= self.invoice(customers[index % 12], 100.0 + index, "2026-03-10")
+        planner = self.env["collection.planner"]
+        session = planner._session(self.env.company, fields.Date.to_date(TODAY))
+
+        def queries_for(batch):
+            batch = self.env["account.move"].browse(batch.ids)
+            results = session.evaluator.evaluate_many(
+                self.env["collection.engine"]._facts(batch)
+            )
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            planned = planner._planned(session, batch, results)
+            self.assertTrue(planned)
+            return self.env.cr.sql_log_count - before
+
+        queries_for(invoices[:2])  # warm the caches unrelated to the batch
+        self.assertEqual(queries_for(invoices[:4]), queries_for(invoices))
+
+    @freeze_time(TODAY)
     def test_each_kind_plans_its_decisions(self):
         self.rule_set.active = False
         actions = [
