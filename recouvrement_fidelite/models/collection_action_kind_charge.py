@@ -26,9 +26,12 @@ class CollectionActionKindCharge(models.AbstractModel):
         # rule may decide it for every late invoice of a business customer.
         if not decisions:
             return []
-        invoice = planning.invoice
-        claim = invoice._collection_claims(planning.today)[invoice.id]
-        if claim["interest"] <= 0 and claim["indemnity"] <= 0:
+        # The claim was worked out with the facts: something is due beyond
+        # what is left to pay (interest, indemnity), both in the invoice's
+        # currency.
+        facts = planning.facts
+        owed = planning.invoice.amount_residual
+        if facts.get("total_claim", owed) <= owed:
             return []
         return super()._plan(decisions[:1], planning)
 

@@ -113,6 +113,7 @@ class InvoicePlanning:
         self.today = session.today
         self.invoice = invoice
         self.decisions = result.decisions
+        self.facts = result.facts if isinstance(result.facts, dict) else {}
         self.level = level
         self.level_decision = level_decision
         self.state = state
