@@ -6,6 +6,7 @@ from . import collection_level
 from . import collection_rule_set
 from . import collection_rule
 from . import collection_portal_access
+from . import collection_portal_event
 from . import res_partner
 from . import account_move
 from . import res_company

@@ -33,6 +33,7 @@ SETTING_BOUNDS = {
     "collection_plan_break_days": (0, 365),
     "collection_plan_notice_days": (0, 60),
     "collection_portal_link_days": (1, 730),
+    "collection_portal_post_limit": (1, 1000),
 }
 
 
@@ -99,6 +100,14 @@ class ResCompany(models.Model):
         help="The link to the customer's collection page that reminders carry "
         "works without logging in for this many days; a new reminder gives a "
         "new link when the former one has expired.",
+    )
+    collection_portal_post_limit = fields.Integer(
+        string="Forms a customer may send per hour",
+        default=20,
+        help="Beyond this many forms (feedback, promise, plan request, contact "
+        "preferences...) sent from a customer's collection page in one hour, the "
+        "page asks them to try again later: a script cannot flood the back "
+        "office.",
     )
     collection_history_months = fields.Integer(
         string="Payment history (months)",
