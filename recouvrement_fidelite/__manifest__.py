@@ -50,6 +50,9 @@
         "data/collection_payment_plan_installment_mail_data.xml",
         "views/collection_payment_plan_views.xml",
         "views/portal_templates.xml",
+        "data/collection_monthly_statement_data.xml",
+        "views/collection_monthly_statement_views.xml",
+        "views/portal_commitment_templates.xml",
     ],
     "assets": {
         "web.assets_backend": ["recouvrement_fidelite/static/src/**/*"],

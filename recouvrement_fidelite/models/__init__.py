@@ -39,3 +39,5 @@ from . import collection_promise
 from . import collection_payment_plan
 from . import collection_payment_plan_installment
 from . import report_collection_statement
+from . import collection_portal_commitment
+from . import collection_monthly_statement

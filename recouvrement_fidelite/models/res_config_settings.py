@@ -108,3 +108,6 @@ class ResConfigSettings(models.TransientModel):
     collection_portal_post_limit = fields.Integer(
         related="company_id.collection_portal_post_limit", readonly=False
     )
+    collection_portal_promise_days = fields.Integer(
+        related="company_id.collection_portal_promise_days", readonly=False
+    )
