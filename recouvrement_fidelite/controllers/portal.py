@@ -124,6 +124,9 @@ class CollectionPortal(CustomerPortal):
             invoice_id = int(invoice_id)
         except (TypeError, ValueError):
             raise request.not_found() from None
+        # Beyond PostgreSQL's integer, the query itself would fail (500).
+        if not 0 < invoice_id < 2**31:
+            raise request.not_found()
         invoice = (
             request.env["account.move"]
             .sudo()

@@ -72,6 +72,11 @@ class CollectionCommitmentsPortal(CollectionPortal, PaymentPortal):
         )
         done = request.params.get("done")
         values["commitment_done"] = done if done in DONE_KEYS else False
+        # Plans and promises may be in another currency than the company's.
+        company_currency = values["currency"]
+        values["format"] = lambda amount, currency=None: (
+            currency or company_currency
+        ).format(amount)
         return values
 
     def _collection_invoice_status(self, invoice, today):
@@ -102,6 +107,17 @@ class CollectionCommitmentsPortal(CollectionPortal, PaymentPortal):
         for invoice_id in ids:
             invoices |= self._collection_open_invoice(target, invoice_id)
         return invoices
+
+    def _collection_id(self, value):
+        """``value`` as a record id, or 404 (beyond PostgreSQL's integer,
+        the query itself would fail)."""
+        try:
+            record_id = int(value)
+        except (TypeError, ValueError):
+            raise request.not_found() from None
+        if not 0 < record_id < 2**31:
+            raise request.not_found()
+        return record_id
 
     def _collection_given_by(self, target):
         """The logged-in person of the customer who sends the form, if any."""
@@ -260,7 +276,7 @@ class CollectionCommitmentsPortal(CollectionPortal, PaymentPortal):
         its customer's language; 404 for a wrong token or plan."""
         try:
             plan = self._document_check_access(
-                "collection.payment.plan", plan_id, access_token
+                "collection.payment.plan", self._collection_id(plan_id), access_token
             )
         except (AccessError, MissingError):
             raise request.not_found() from None
@@ -440,10 +456,7 @@ class CollectionCommitmentsPortal(CollectionPortal, PaymentPortal):
 
     def _collection_plan_of(self, target, plan_id):
         """The active plan ``plan_id`` of the target's customer; 404 otherwise."""
-        try:
-            plan_id = int(plan_id)
-        except (TypeError, ValueError):
-            raise request.not_found() from None
+        plan_id = self._collection_id(plan_id)
         plan = (
             request.env["collection.payment.plan"]
             .sudo()
@@ -492,6 +505,8 @@ class CollectionCommitmentsPortal(CollectionPortal, PaymentPortal):
                 invoices = self._collection_form_invoices(target, ("invoice_ids",))
             selection = "inv-" + "-".join(str(i) for i in sorted(invoices.ids))
         try:
+            if selection == "inv-":
+                raise UserError(_("Please tick the invoices you want to pay."))
             payment = self._collection_payment(target, selection)
         except UserError as error:
             return self._collection_render_form(
@@ -657,7 +672,7 @@ class CollectionCommitmentsPortal(CollectionPortal, PaymentPortal):
     def collection_payment_landing(self, tx_id=None, access_token=None, **kw):
         """Where the customer lands after paying: the transaction's state and
         the way back to their collection page."""
-        tx_id = self._cast_as_int(tx_id)
+        tx_id = self._collection_id(tx_id)
         tx = request.env["payment.transaction"].sudo().browse(tx_id).exists()
         if not tx or not payment_utils.check_access_token(
             access_token, tx.partner_id.id, tx.amount, tx.currency_id.id

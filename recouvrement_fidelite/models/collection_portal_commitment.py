@@ -78,6 +78,10 @@ class CollectionPortalCommitment(models.AbstractModel):
             text = text.replace(space, "")
         if not text:
             return None
+        if text.startswith("-"):
+            raise UserError(
+                _("%(label)s: please give an amount more than zero.", label=label)
+            )
         if not AMOUNT_PATTERN.fullmatch(text):
             raise UserError(
                 _(
@@ -245,8 +249,12 @@ class CollectionPortalCommitment(models.AbstractModel):
             )
         )
         uncommitted = self._uncommitted_invoices(customer, company)
+        # An invoice in dispute is not offered for payment until settled.
         payable = self._open_invoices(customer, company).filtered(
-            lambda invoice: invoice._has_to_be_paid()
+            lambda invoice: (
+                invoice.collection_dispute_state not in ACTIVE_DISPUTE_STATES
+                and invoice._has_to_be_paid()
+            )
         )
         today = fields.Date.context_today(self)
         return {
