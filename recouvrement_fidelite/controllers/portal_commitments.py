@@ -196,11 +196,14 @@ class CollectionCommitmentsPortal(CollectionPortal, PaymentPortal):
             else:
                 self._collection_log(target, "promise", promise)
                 return self._collection_done(target, "promise")
+        invoices = Commitment._uncommitted_invoices(customer, company)
+        if not posting and not selected and len(invoices) == 1:
+            selected = invoices
         return self._collection_render_form(
             "recouvrement_fidelite.portal_collection_promise_form",
             target,
             errors,
-            invoices=Commitment._uncommitted_invoices(customer, company),
+            invoices=invoices,
             selected=selected,
             latest=Commitment._latest_date(customer, company),
             today=Commitment._today(),

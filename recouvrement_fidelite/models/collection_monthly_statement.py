@@ -110,7 +110,7 @@ class CollectionMonthlyStatement(models.Model):
             .sudo()
             .search([("collection_monthly_statement", "=", True)])
             .commercial_partner_id
-        )
+        ) & self._customers_owing(company)
         grouped = self._grouped_actions(company).partner_id.commercial_partner_id
         done = (
             self.sudo()
@@ -118,6 +118,31 @@ class CollectionMonthlyStatement(models.Model):
             .partner_id
         )
         return (asked | grouped) - done
+
+    @api.model
+    def _customers_owing(self, company):
+        """Customers with something open in ``company``'s receivables (what
+        a statement states), in one grouped query: a customer who asked for
+        a statement but has nothing open there gets none from it."""
+        groups = (
+            self.env["account.move.line"]
+            .sudo()
+            ._read_group(
+                [
+                    ("company_id", "=", company.id),
+                    ("account_id.account_type", "=", "asset_receivable"),
+                    ("parent_state", "=", "posted"),
+                    ("reconciled", "=", False),
+                    ("amount_residual", "!=", 0),
+                    ("partner_id", "!=", False),
+                ],
+                ["partner_id"],
+            )
+        )
+        partners = self.env["res.partner"].sudo().browse(
+            partner.id for (partner,) in groups
+        )
+        return partners.commercial_partner_id
 
     @api.model
     def _grouped_actions(self, company, customer=None):

@@ -585,6 +585,12 @@ class CollectionPortalCommitment(models.AbstractModel):
         """The collection contact the form names: none (the invoice's
         contact), one of the customer's contacts, or a new one."""
         choice = form.get("contact_id") or ""
+        typed = any(
+            form.get(name) for name in ("contact_name", "contact_email", "contact_phone")
+        )
+        if not choice and typed:
+            # Someone else's details typed without choosing "someone else".
+            choice = "new"
         if choice == "new":
             name = clean_text(form.get("contact_name"), NAME_LIMIT)
             email = clean_text(form.get("contact_email"), NAME_LIMIT)

@@ -918,6 +918,10 @@ class TestPortalCommitments(AccountTestInvoicingCommon, HttpCase):
     def test_monthly_statement_sent_once_a_month(self):
         Statement = self.env["collection.monthly.statement"]
         self.customer_a.collection_monthly_statement = True
+        owes_nothing = self.env["res.partner"].create(
+            {"name": "Nothing Owed", "is_company": True, "email": "n@example.com"}
+        )
+        owes_nothing.collection_monthly_statement = True
         # The first run in the middle of a month sends nothing: the first
         # statements are at the month end.
         middle = self._month_end() - timedelta(days=10)
@@ -944,7 +948,8 @@ class TestPortalCommitments(AccountTestInvoicingCommon, HttpCase):
         Statement._cron_send_monthly_statements(today=month_end)
         Statement._cron_send_monthly_statements(today=month_end + timedelta(days=1))
         self.assertEqual(self._statements(self.customer_a), statement)
-        self.assertFalse(self._statements(self.customer_b))
+        self.assertFalse(self._statements(self.customer_b), "did not ask for one")
+        self.assertFalse(self._statements(owes_nothing), "nothing to state")
         Statement._cron_send_monthly_statements(today=self._month_end(1))
         self.assertEqual(len(self._statements(self.customer_a)), 2)
 
