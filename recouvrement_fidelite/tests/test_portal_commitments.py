@@ -803,6 +803,30 @@ class TestPortalCommitments(AccountTestInvoicingCommon, HttpCase):
         tampered = status["landing_route"].replace("access_token=", "access_token=x")
         self.assertEqual(self.url_open(tampered).status_code, 404)
 
+    def test_pay_logged_in(self):
+        self.authenticate("rf_commit_portal_a", "rf_commit_portal_a_pw")
+        page = self.url_open("/my/collection").text
+        self.assertIn("/my/collection/pay?overdue=1", page)
+        form, __ = self._payment_form(f"/my/collection/pay?invoice_ids={self.inv_a2.id}")
+        self.assertEqual(
+            form["transaction-route"], f"/my/collection/pay/transaction/inv-{self.inv_a2.id}"
+        )
+        tx, __ = self._pay(form)
+        self.assertEqual(tx.invoice_ids, self.inv_a2)
+        self.assertEqual(tx.partner_id, self.portal_a.partner_id)
+        self.assertIn(self.inv_a2.payment_state, ("paid", "in_payment"))
+        # Logged in as another customer's user: A's invoice is not found.
+        self.authenticate("rf_commit_portal_a", "rf_commit_portal_a_pw")
+        self.portal_a.partner_id.parent_id = self.customer_b
+        response = self.url_open(f"/my/collection/pay?invoice_ids={self.inv_a1.id}")
+        self.assertEqual(response.status_code, 404)
+
+    def test_logged_in_forms_need_a_login(self):
+        for path in ("promise", "plan", "contact", "pay"):
+            response = self.url_open(f"/my/collection/{path}", allow_redirects=False)
+            self.assertIn(response.status_code, (302, 303), path)
+            self.assertIn("/web/login", response.headers["Location"])
+
     def test_pay_all_overdue_invoices(self):
         self.inv_a2.sudo().collection_dispute_state = "open"
         base = self._base(self.customer_a)
