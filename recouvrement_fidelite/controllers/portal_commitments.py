@@ -356,9 +356,7 @@ class CollectionCommitmentsPortal(CollectionPortal, PaymentPortal):
             return self._collection_try_later(target)
         try:
             with request.env.cr.savepoint():
-                outcome = request.env["collection.portal.commitment"]._accept_plan(
-                    plan
-                )
+                outcome = request.env["collection.portal.commitment"]._accept_plan(plan)
         except (UserError, ValidationError) as error:
             return self._collection_render_plan(plan, access_token, [error.args[0]])
         self._collection_log(target, "plan_request", plan)
@@ -501,9 +499,9 @@ class CollectionCommitmentsPortal(CollectionPortal, PaymentPortal):
             selection = f"plan-{plan.id}"
         else:
             if args.get("overdue"):
-                invoices = Commitment._page_values(target["partner"], target["company"])[
-                    "overdue_payable"
-                ]
+                invoices = Commitment._page_values(
+                    target["partner"], target["company"]
+                )["overdue_payable"]
             else:
                 invoices = self._collection_form_invoices(target, ("invoice_ids",))
             selection = "inv-" + "-".join(str(i) for i in sorted(invoices.ids))
@@ -658,7 +656,9 @@ class CollectionCommitmentsPortal(CollectionPortal, PaymentPortal):
             and logged_in,
             landing_route="/my/collection/payment",
             reference_prefix=payment["reference_prefix"],
-            custom_create_values={"invoice_ids": [Command.set(payment["invoices"].ids)]},
+            custom_create_values={
+                "invoice_ids": [Command.set(payment["invoices"].ids)]
+            },
         )
         self._update_landing_route(tx, access_token)
         self._collection_log(target, "payment", tx)

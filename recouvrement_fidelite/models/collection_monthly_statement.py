@@ -24,6 +24,7 @@ after.
 import logging
 
 from dateutil.relativedelta import relativedelta
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import format_date
@@ -139,8 +140,8 @@ class CollectionMonthlyStatement(models.Model):
                 ["partner_id"],
             )
         )
-        partners = self.env["res.partner"].sudo().browse(
-            partner.id for (partner,) in groups
+        partners = (
+            self.env["res.partner"].sudo().browse(partner.id for (partner,) in groups)
         )
         return partners.commercial_partner_id
 
@@ -305,9 +306,7 @@ class CollectionMonthlyStatement(models.Model):
     def action_send_again(self):
         """Send a failed statement again (collection managers)."""
         if not self.env.user.has_group(COLLECTION_MANAGER_GROUP):
-            raise AccessError(
-                _("Only collection managers may send a statement again.")
-            )
+            raise AccessError(_("Only collection managers may send a statement again."))
         for statement in self.filtered(lambda s: s.state == "failed"):
             customer, company, period = (
                 statement.partner_id,
@@ -317,4 +316,3 @@ class CollectionMonthlyStatement(models.Model):
             statement.sudo().unlink()
             self.browse()._send(customer, company, period)
         return True
-

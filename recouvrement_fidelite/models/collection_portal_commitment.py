@@ -264,8 +264,9 @@ class CollectionPortalCommitment(models.AbstractModel):
             "commitment_invoices": uncommitted,
             "payable_invoices": payable,
             "overdue_payable": payable.filtered(
-                lambda invoice: (invoice.invoice_date_due or invoice.invoice_date)
-                < today
+                lambda invoice: (
+                    (invoice.invoice_date_due or invoice.invoice_date) < today
+                )
             ),
             "next_installments": {plan: self._next_installment(plan) for plan in plans},
         }
@@ -291,7 +292,9 @@ class CollectionPortalCommitment(models.AbstractModel):
             .sudo()
             .browse(set(events.mapped("res_id")))
             .exists()
-            .filtered(lambda plan: plan.state == "draft" and plan.partner_id == customer)
+            .filtered(
+                lambda plan: plan.state == "draft" and plan.partner_id == customer
+            )
         )
 
     @api.model
@@ -347,9 +350,7 @@ class CollectionPortalCommitment(models.AbstractModel):
 
     @api.model
     def _made_on_page(self, note=""):
-        body = Markup("<p>%s</p>") % _(
-            "Made by the customer on their collection page."
-        )
+        body = Markup("<p>%s</p>") % _("Made by the customer on their collection page.")
         if note:
             body += Markup("<p>%s</p>") % _("Their comment: %(note)s", note=note)
         return body
@@ -479,7 +480,9 @@ class CollectionPortalCommitment(models.AbstractModel):
         """The customer accepts the plan the back office proposed:
         ``active`` or ``approval`` (see :meth:`_activate_or_ask`)."""
         if plan.state != "proposed":
-            raise UserError(_("This payment plan is no longer waiting for your answer."))
+            raise UserError(
+                _("This payment plan is no longer waiting for your answer.")
+            )
         plan.date_accepted = fields.Date.context_today(self)
         plan._message_log(
             body=Markup("<p>%s</p>")
@@ -527,9 +530,7 @@ class CollectionPortalCommitment(models.AbstractModel):
             "monthly_statement": customer.collection_monthly_statement,
         }
         values.update((name, customer[name]) for name in WEEKDAY_FIELDS)
-        values.update(
-            (name, self._hour_text(customer[name])) for name in HOUR_FIELDS
-        )
+        values.update((name, self._hour_text(customer[name])) for name in HOUR_FIELDS)
         return values
 
     @api.model
@@ -558,9 +559,7 @@ class CollectionPortalCommitment(models.AbstractModel):
             *(vals[name] for name in HOUR_FIELDS)
         )
         if problems:
-            raise UserError(
-                _("Hours: %(problems)s.", problems="; ".join(problems))
-            )
+            raise UserError(_("Hours: %(problems)s.", problems="; ".join(problems)))
         vals["collection_contact_id"] = self._contact_from_form(customer, form).id
         vals["collection_monthly_statement"] = bool(form.get("monthly_statement"))
         changes = self._preference_changes(customer, vals)
@@ -570,12 +569,11 @@ class CollectionPortalCommitment(models.AbstractModel):
         items = Markup().join(
             Markup("<li>%s: %s → %s</li>") % change for change in changes
         )
+        heading = _(
+            "Contact preferences changed by the customer on their collection page:"
+        )
         customer._message_log(
-            body=Markup("<p>%s</p><ul>%s</ul>")
-            % (
-                _("Contact preferences changed by the customer on their collection page:"),
-                items,
-            ),
+            body=Markup("<p>%s</p><ul>%s</ul>") % (heading, items),
             author_id=(author or customer).id,
         )
         return changes
@@ -586,7 +584,8 @@ class CollectionPortalCommitment(models.AbstractModel):
         contact), one of the customer's contacts, or a new one."""
         choice = form.get("contact_id") or ""
         typed = any(
-            form.get(name) for name in ("contact_name", "contact_email", "contact_phone")
+            form.get(name)
+            for name in ("contact_name", "contact_email", "contact_phone")
         )
         if not choice and typed:
             # Someone else's details typed without choosing "someone else".
@@ -642,7 +641,10 @@ class CollectionPortalCommitment(models.AbstractModel):
                 before_text = before.display_name or _("none")
             elif field.type == "float":
                 same = round(before * 60) == round(value * 60)
-                before_text, after_text = self._hour_text(before), self._hour_text(value)
+                before_text, after_text = (
+                    self._hour_text(before),
+                    self._hour_text(value),
+                )
             elif field.type == "boolean":
                 same = bool(before) == bool(value)
                 before_text = _("yes") if before else _("no")

@@ -235,9 +235,7 @@ class TestPortalCommitments(AccountTestInvoicingCommon, HttpCase):
         self.assertEqual(promise.note, "<script>alert('x')</script> next week")
         self.assertEqual(self._events(self.customer_a, "promise").res_id, promise.id)
         # The trace escapes what the customer typed.
-        bodies = " ".join(
-            promise.with_user(self.collector).message_ids.mapped("body")
-        )
+        bodies = " ".join(promise.with_user(self.collector).message_ids.mapped("body"))
         self.assertIn("collection page", bodies)
         self.assertNotIn("<script>", bodies)
         self.assertIn("&lt;script&gt;", bodies)
@@ -310,7 +308,11 @@ class TestPortalCommitments(AccountTestInvoicingCommon, HttpCase):
                 "as a number",
             ),
             (
-                {"invoice_ids": self.inv_a2.id, "date": self._date(5), "amount": "1e308"},
+                {
+                    "invoice_ids": self.inv_a2.id,
+                    "date": self._date(5),
+                    "amount": "1e308",
+                },
                 "as a number",
             ),
             (
@@ -378,7 +380,9 @@ class TestPortalCommitments(AccountTestInvoicingCommon, HttpCase):
         ]
         invoices = values.pop("invoices", None)
         if invoices is None:
-            invoices = self.inv_a1 | self.inv_a2 if partner == self.customer_a else self.inv_b
+            invoices = (
+                self.inv_a1 | self.inv_a2 if partner == self.customer_a else self.inv_b
+            )
         data += [("invoice_ids", invoice.id) for invoice in invoices]
         data = [(k, v) for k, v in data if k not in values] + list(values.items())
         return self._post(f"{self._base(partner)}/plan", data)
@@ -473,7 +477,9 @@ class TestPortalCommitments(AccountTestInvoicingCommon, HttpCase):
                 data += list(change.items())
                 self.assertRefused(self._post(path, data, csrf=csrf), message)
         self.assertRefused(
-            self._post(path, [(k, v) for k, v in base if k != "invoice_ids"], csrf=csrf),
+            self._post(
+                path, [(k, v) for k, v in base if k != "invoice_ids"], csrf=csrf
+            ),
             "tick at least one invoice",
         )
         self.assertFalse(self._plans(self.customer_a))
@@ -526,7 +532,9 @@ class TestPortalCommitments(AccountTestInvoicingCommon, HttpCase):
         self.assertIn("accepted=active", response.headers["Location"])
         self.assertEqual(plan.state, "active")
         self.assertTrue(plan.date_accepted)
-        self.assertIn("your payment plan is active", self.url_open(path + "&accepted=active").text)
+        self.assertIn(
+            "your payment plan is active", self.url_open(path + "&accepted=active").text
+        )
         # Accepting twice: refused, nothing changes.
         response = self.url_open(
             f"/my/payment_plans/{plan.id}/accept",
@@ -614,7 +622,10 @@ class TestPortalCommitments(AccountTestInvoicingCommon, HttpCase):
         customer = self.customer_a.with_user(self.collector)
         self.assertEqual(customer.collection_preferred_channel, "sms")
         self.assertEqual(
-            [customer[f"collection_call_{day}"] for day in ("monday", "tuesday", "thursday")],
+            [
+                customer[f"collection_call_{day}"]
+                for day in ("monday", "tuesday", "thursday")
+            ],
             [True, False, True],
         )
         self.assertEqual(customer.collection_call_morning_to, 12.5)
@@ -622,7 +633,9 @@ class TestPortalCommitments(AccountTestInvoicingCommon, HttpCase):
         self.assertEqual(customer.collection_contact_id, self.contact_a)
         self.assertTrue(customer.collection_monthly_statement)
         # The contacts follow their commercial entity.
-        self.assertEqual(self.contact_a.with_user(self.collector).collection_preferred_channel, "sms")
+        self.assertEqual(
+            self.contact_a.with_user(self.collector).collection_preferred_channel, "sms"
+        )
         trace = customer.message_ids[:1]
         self.assertIn("Contact preferences changed by the customer", trace.body)
         self.assertIn("SMS", trace.body)
@@ -645,7 +658,9 @@ class TestPortalCommitments(AccountTestInvoicingCommon, HttpCase):
                 ("monthly_statement", "1"),
             ],
         )
-        self.assertTrue(response.headers["Location"].endswith("?done=contact_unchanged"))
+        self.assertTrue(
+            response.headers["Location"].endswith("?done=contact_unchanged")
+        )
         self.assertEqual(customer.message_ids[:1], trace)
 
     def test_contact_preferences_new_person_and_bad_input(self):
@@ -670,7 +685,11 @@ class TestPortalCommitments(AccountTestInvoicingCommon, HttpCase):
             ({"contact_id": "abc"}, "from the list"),
             ({"contact_id": "new", "contact_name": ""}, "give their name"),
             (
-                {"contact_id": "new", "contact_name": "X", "contact_email": "not an email"},
+                {
+                    "contact_id": "new",
+                    "contact_name": "X",
+                    "contact_email": "not an email",
+                },
                 "email address looks wrong",
             ),
             (
@@ -678,7 +697,11 @@ class TestPortalCommitments(AccountTestInvoicingCommon, HttpCase):
                 "phone number looks wrong",
             ),
             (
-                {"contact_id": "new", "contact_name": "X" * 200, "contact_phone": "0601"},
+                {
+                    "contact_id": "new",
+                    "contact_name": "X" * 200,
+                    "contact_phone": "0601",
+                },
                 "under 128 characters",
             ),
         ]
@@ -688,7 +711,9 @@ class TestPortalCommitments(AccountTestInvoicingCommon, HttpCase):
         contacts = self.customer_a.child_ids
         for change, message in cases:
             with self.subTest(change=change):
-                self.assertRefused(self._post(path, dict(good, **change), csrf=csrf), message)
+                self.assertRefused(
+                    self._post(path, dict(good, **change), csrf=csrf), message
+                )
         self.assertEqual(
             self.customer_a.with_user(self.collector).read(
                 ["collection_preferred_channel", "collection_call_morning_to"]
@@ -729,7 +754,9 @@ class TestPortalCommitments(AccountTestInvoicingCommon, HttpCase):
         form = re.search(r'<form[^>]*id="o_payment_form"[^>]*>', page.text)
         self.assertTrue(form, "the page shows Odoo's payment form")
         attributes = dict(re.findall(r'data-([a-z-]+)="([^"]*)"', form.group(0)))
-        attributes["csrf_token"] = re.search(r'csrf_token: "([^"]+)"', page.text).group(1)
+        attributes["csrf_token"] = re.search(r'csrf_token: "([^"]+)"', page.text).group(
+            1
+        )
         return {key: unescape(value) for key, value in attributes.items()}, page.text
 
     def _pay(self, form, **overrides):
@@ -753,9 +780,15 @@ class TestPortalCommitments(AccountTestInvoicingCommon, HttpCase):
         reference = processing["reference"]
         self.make_jsonrpc_request(
             "/payment/demo/simulate_payment",
-            {"reference": reference, "payment_details": "4242", "simulated_state": "done"},
+            {
+                "reference": reference,
+                "payment_details": "4242",
+                "simulated_state": "done",
+            },
         )
-        status = self.make_jsonrpc_request("/payment/status/poll", {"csrf_token": form["csrf_token"]})
+        status = self.make_jsonrpc_request(
+            "/payment/status/poll", {"csrf_token": form["csrf_token"]}
+        )
         self.assertEqual(status["state"], "done")
         tx = self.env["payment.transaction"].search([("reference", "=", reference)])
         return tx, status
@@ -763,7 +796,9 @@ class TestPortalCommitments(AccountTestInvoicingCommon, HttpCase):
     def _jsonrpc_error(self, route, params):
         response = self.url_open(
             route,
-            data=json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1, "params": params}),
+            data=json.dumps(
+                {"jsonrpc": "2.0", "method": "call", "id": 1, "params": params}
+            ),
             headers={"Content-Type": "application/json"},
         )
         self.assertEqual(response.status_code, 200)
@@ -807,9 +842,12 @@ class TestPortalCommitments(AccountTestInvoicingCommon, HttpCase):
         self.authenticate("rf_commit_portal_a", "rf_commit_portal_a_pw")
         page = self.url_open("/my/collection").text
         self.assertIn("/my/collection/pay?overdue=1", page)
-        form, __ = self._payment_form(f"/my/collection/pay?invoice_ids={self.inv_a2.id}")
+        form, __ = self._payment_form(
+            f"/my/collection/pay?invoice_ids={self.inv_a2.id}"
+        )
         self.assertEqual(
-            form["transaction-route"], f"/my/collection/pay/transaction/inv-{self.inv_a2.id}"
+            form["transaction-route"],
+            f"/my/collection/pay/transaction/inv-{self.inv_a2.id}",
         )
         tx, __ = self._pay(form)
         self.assertEqual(tx.invoice_ids, self.inv_a2)
@@ -921,7 +959,11 @@ class TestPortalCommitments(AccountTestInvoicingCommon, HttpCase):
             with self.subTest(path=path, values=values):
                 error = self._jsonrpc_error(path, values)
                 self.assertNotIn("Traceback", json.dumps(error.get("message", "")))
-        self.assertFalse(self.env["payment.transaction"].search([("partner_id", "in", (self.customer_a | self.customer_b).ids)]))
+        self.assertFalse(
+            self.env["payment.transaction"].search(
+                [("partner_id", "in", (self.customer_a | self.customer_b).ids)]
+            )
+        )
         # A paid invoice changes the amount: the form's token no longer fits.
         self.env["account.payment.register"].with_context(
             active_model="account.move", active_ids=self.inv_a1.ids
@@ -981,7 +1023,9 @@ class TestPortalCommitments(AccountTestInvoicingCommon, HttpCase):
         Statement = self.env["collection.monthly.statement"]
         self.customer_b.collection_monthly_statement = True
         self.company.collection_statement_period = self._month_end(-1)
-        Statement._cron_send_monthly_statements(today=self._month_end() + timedelta(days=1))
+        Statement._cron_send_monthly_statements(
+            today=self._month_end() + timedelta(days=1)
+        )
         statement = self._statements(self.customer_b)
         self.assertEqual(statement.period, self._month_end())
 
@@ -1021,9 +1065,13 @@ class TestPortalCommitments(AccountTestInvoicingCommon, HttpCase):
         base = self._base(self.customer_a)
         path = f"{base}/promise"
         for invoice in (self.inv_a1, self.inv_a2):
-            response = self._post(path, {"invoice_ids": invoice.id, "date": self._date(4)})
+            response = self._post(
+                path, {"invoice_ids": invoice.id, "date": self._date(4)}
+            )
             self.assertEqual(response.status_code, 303)
-        response = self._post(path, {"invoice_ids": self.inv_a3.id, "date": self._date(4)})
+        response = self._post(
+            path, {"invoice_ids": self.inv_a3.id, "date": self._date(4)}
+        )
         self.assertEqual(response.status_code, 429)
         self.assertIn("try again later", response.text)
         self.assertEqual(len(self._promises(self.customer_a)), 2)
@@ -1048,7 +1096,15 @@ class TestPortalCommitments(AccountTestInvoicingCommon, HttpCase):
         base_b = self._base(self.customer_b)
         base_other = self._base(self.customer_a, self.other)
         csrf = self._form(f"{base_a}/promise")[1]
-        foreign_ids = [self.inv_b.id, self.inv_a_other.id, 0, -1, 2**31, "1 OR 1=1", "abc"]
+        foreign_ids = [
+            self.inv_b.id,
+            self.inv_a_other.id,
+            0,
+            -1,
+            2**31,
+            "1 OR 1=1",
+            "abc",
+        ]
         bad_tokens = [
             secrets.token_urlsafe(32),
             base_a.rsplit("/", 1)[1][:-1] + "A",
@@ -1058,7 +1114,7 @@ class TestPortalCommitments(AccountTestInvoicingCommon, HttpCase):
         nasty = [
             "<script>alert(1)</script>",
             "'); DROP TABLE account_move;--",
-            "\" onmouseover=\"alert(1)",
+            '" onmouseover="alert(1)',
             "x" * 5000,
         ]
         requests_sent = 0
@@ -1078,11 +1134,19 @@ class TestPortalCommitments(AccountTestInvoicingCommon, HttpCase):
                     for field in ("invoice_ids", "invoice_id"):
                         response = self._post(
                             f"{base_a}/{form}",
-                            {field: invoice_id, "date": self._date(3), "first_date": self._date(3), "installments": "2", "frequency": "monthly"},
+                            {
+                                field: invoice_id,
+                                "date": self._date(3),
+                                "first_date": self._date(3),
+                                "installments": "2",
+                                "frequency": "monthly",
+                            },
                             csrf=csrf,
                         )
                         check(response, (400, 404))
-                        response = self.url_open(f"{base_a}/{form}?{field}={invoice_id}")
+                        response = self.url_open(
+                            f"{base_a}/{form}?{field}={invoice_id}"
+                        )
                         check(response, (200, 404))
                 for token in bad_tokens:
                     check(self.url_open(f"/my/collection/{token}/{form}"), (404,))
@@ -1093,28 +1157,56 @@ class TestPortalCommitments(AccountTestInvoicingCommon, HttpCase):
                     )
                     check(response, (404,))
                 for text in nasty:
-                    for field in ("note", "amount", "date", "installments", "frequency", "first_date", "down_payment"):
+                    for field in (
+                        "note",
+                        "amount",
+                        "date",
+                        "installments",
+                        "frequency",
+                        "first_date",
+                        "down_payment",
+                    ):
                         response = self._post(
                             f"{base_a}/{form}",
-                            {"invoice_ids": self.inv_a3.id, "date": self._date(3), "first_date": self._date(3), "installments": "2", "frequency": "monthly", field: text},
+                            {
+                                "invoice_ids": self.inv_a3.id,
+                                "date": self._date(3),
+                                "first_date": self._date(3),
+                                "installments": "2",
+                                "frequency": "monthly",
+                                field: text,
+                            },
                             csrf=csrf,
                         )
                         check(response, (303, 400))
                         if response.status_code == 400:
                             self.assertNotIn("<script>alert(1)</script>", response.text)
                 for method in ("PUT", "DELETE", "PATCH"):
-                    response = self.opener.request(method, self.base_url() + f"{base_a}/{form}")
+                    response = self.opener.request(
+                        method, self.base_url() + f"{base_a}/{form}"
+                    )
                     check(response, (405,))
                 response = self._post(
-                    f"{base_a}/{form}", {"invoice_ids": self.inv_a3.id, "date": self._date(3)}, csrf=False
+                    f"{base_a}/{form}",
+                    {"invoice_ids": self.inv_a3.id, "date": self._date(3)},
+                    csrf=False,
                 )
                 check(response, (400,))
                 response = self._post(
-                    f"{base_a}/{form}", {"invoice_ids": self.inv_a3.id, "date": self._date(3)}, csrf="forged"
+                    f"{base_a}/{form}",
+                    {"invoice_ids": self.inv_a3.id, "date": self._date(3)},
+                    csrf="forged",
                 )
                 check(response, (400,))
             for text in nasty:
-                for field in ("channel", "collection_call_morning_from", "contact_id", "contact_name", "contact_email", "contact_phone"):
+                for field in (
+                    "channel",
+                    "collection_call_morning_from",
+                    "contact_id",
+                    "contact_name",
+                    "contact_email",
+                    "contact_phone",
+                ):
                     response = self._post(
                         f"{base_a}/contact",
                         {
@@ -1141,7 +1233,9 @@ class TestPortalCommitments(AccountTestInvoicingCommon, HttpCase):
             self.assertIn(f'value="{self.inv_a_other.id}"', response.text)
             self.assertNotIn(f'value="{self.inv_a1.id}"', response.text)
             response = self._post(
-                f"{base_other}/promise", {"invoice_ids": self.inv_a1.id, "date": self._date(3)}, csrf=csrf
+                f"{base_other}/promise",
+                {"invoice_ids": self.inv_a1.id, "date": self._date(3)},
+                csrf=csrf,
             )
             check(response, (404,))
             for _i in range(100):

@@ -177,9 +177,7 @@ class TestSeamsDefects(CollectionRunCase):
         self.assertEqual(self.actions(invoice_id=small.id), statement)
         # At the month end, the statement carries it: done, with its email.
         with freeze_time("2026-03-31"):
-            self.env[
-                "collection.monthly.statement"
-            ]._cron_send_monthly_statements()
+            self.env["collection.monthly.statement"]._cron_send_monthly_statements()
         sent = self.env["collection.monthly.statement"].search(
             [("partner_id", "=", self.alice.id)]
         )
