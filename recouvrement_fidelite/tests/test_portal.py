@@ -346,3 +346,13 @@ class TestPortalCollection(AccountTestInvoicingCommon, HttpCase):
             "UPDATE collection_portal_event SET create_date = now() - interval '2 hours'"
         )
         self.assertEqual(events._posts_left(self.customer_a, self.company), 3)
+
+    def test_malformed_tokens_never_reach_the_database(self):
+        Access = self.env["collection.portal.access"]
+        token = self._token(self.customer_a)
+        self.assertTrue(Access._find(token))
+        # A NUL byte would make PostgreSQL fail (a server error): refused
+        # before any query, as every token that is not made like ours.
+        for forged in (token + "\x00", "\x00", token[:-1] + "é", "a b", "", None, 42):
+            with self.assertQueryCount(0):
+                self.assertFalse(Access._find(forged))
