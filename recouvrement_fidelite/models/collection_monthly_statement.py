@@ -26,7 +26,7 @@ import logging
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_date
 
 from .account_move import COLLECTION_MANAGER_GROUP
@@ -220,8 +220,17 @@ class CollectionMonthlyStatement(models.Model):
                 )
                 actions._log_history()
             return statement
+        recipient = customer.collection_contact_id or customer
         try:
             with self.env.cr.savepoint():
+                if not (recipient.email or customer.email):
+                    raise UserError(
+                        _(
+                            "%(customer)s has no email address to send the "
+                            "statement to.",
+                            customer=recipient.display_name,
+                        )
+                    )
                 message = self._post(customer, company, period, data, actions)
                 statement = Statement.create(
                     dict(

@@ -15,6 +15,7 @@ from html import unescape
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, fields
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -1018,6 +1019,20 @@ class TestPortalCommitments(AccountTestInvoicingCommon, HttpCase):
         self.assertFalse(self._statements(owes_nothing), "nothing to state")
         Statement._cron_send_monthly_statements(today=self._month_end(1))
         self.assertEqual(len(self._statements(self.customer_a)), 2)
+
+    def test_monthly_statement_without_email_fails_with_the_reason(self):
+        self.customer_b.write({"email": False, "collection_monthly_statement": True})
+        Statement = self.env["collection.monthly.statement"]
+        Statement._cron_send_monthly_statements(today=self._month_end())
+        statement = self._statements(self.customer_b)
+        self.assertEqual(statement.state, "failed")
+        self.assertIn("no email address", statement.failure_reason)
+        self.assertFalse(statement.message_id)
+        with self.assertRaises(AccessError):
+            statement.with_user(self.collector).action_send_again()
+        self.customer_b.email = "dupont@example.com"
+        statement.with_user(self.manager).action_send_again()
+        self.assertEqual(self._statements(self.customer_b).state, "sent")
 
     def test_missed_month_end_caught_up_next_day(self):
         Statement = self.env["collection.monthly.statement"]
