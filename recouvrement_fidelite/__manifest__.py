@@ -50,6 +50,13 @@
         "data/collection_payment_plan_installment_mail_data.xml",
         "views/collection_payment_plan_views.xml",
         "views/portal_templates.xml",
+        "security/collection_feedback_security.xml",
+        "data/collection_feedback_reason_data.xml",
+        "data/collection_satisfaction_data.xml",
+        "views/collection_feedback_views.xml",
+        "views/collection_satisfaction_views.xml",
+        "views/res_config_settings_feedback_views.xml",
+        "views/portal_feedback_templates.xml",
     ],
     "assets": {
         "web.assets_backend": ["recouvrement_fidelite/static/src/**/*"],
