@@ -62,12 +62,12 @@ class CollectionEngine(models.AbstractModel):
         cr.execute(
             """
             SELECT DISTINCT ON (feedback.invoice_id)
-                   feedback.invoice_id, reason.code, feedback.create_date
+                   feedback.invoice_id, reason.code, feedback.date
               FROM collection_feedback feedback
               JOIN collection_feedback_reason reason
                 ON reason.id = feedback.reason_id
              WHERE feedback.invoice_id = ANY(%s)
-             ORDER BY feedback.invoice_id, feedback.create_date DESC, feedback.id DESC
+             ORDER BY feedback.invoice_id, feedback.date DESC, feedback.id DESC
             """,
             [invoices.ids],
         )

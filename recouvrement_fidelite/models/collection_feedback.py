@@ -64,7 +64,7 @@ class CollectionFeedback(models.Model):
     _name = "collection.feedback"
     _description = "Customer feedback"
     _inherit = ["mail.thread", "mail.activity.mixin"]
-    _order = "create_date desc, id desc"
+    _order = "date desc, id desc"
     _check_company_auto = True
     _rec_names_search = ["partner_id", "invoice_id"]
 
@@ -75,6 +75,14 @@ class CollectionFeedback(models.Model):
         index=True,
         readonly=True,
         help="The customer's commercial entity.",
+    )
+    date = fields.Datetime(
+        string="Sent on",
+        required=True,
+        readonly=True,
+        index=True,
+        default=fields.Datetime.now,
+        copy=False,
     )
     invoice_id = fields.Many2one(
         "account.move",
