@@ -102,8 +102,11 @@ class AccountMove(models.Model):
     def _collection_courtesy_check(self, signature):
         """Whether ``signature`` is this invoice's courtesy signature."""
         self.ensure_one()
-        return isinstance(signature, str) and consteq(
-            signature, self._collection_courtesy_signature()
+        # consteq compares ASCII text only: anything else is not a signature.
+        return (
+            isinstance(signature, str)
+            and signature.isascii()
+            and consteq(signature, self._collection_courtesy_signature())
         )
 
     def _collection_courtesy_url(self, answer):

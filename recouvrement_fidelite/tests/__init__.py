@@ -26,3 +26,4 @@ from . import test_screens
 from . import test_promise
 from . import test_portal
 from . import test_feedback_rules
+from . import test_portal_feedback
