@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 """What the customer said on the collection page, as rule facts.
 
-The feedback provider adds, for a batch of invoices, in four queries
+The feedback provider adds, for a batch of invoices, in one query
 whatever the batch's size: the reason and age of the latest feedback on
 each invoice, whether the customer declared a financial difficulty (in a
 feedback not done yet), whether they opened their collection page since
@@ -46,11 +46,12 @@ class CollectionEngine(models.AbstractModel):
     def _feedback_facts(self, invoices, today):
         """``last_feedback_reason``, ``days_since_last_feedback``,
         ``declared_difficulty``, ``portal_visit_since_last_reminder`` and
-        ``last_satisfaction_rating`` of each invoice."""
+        ``last_satisfaction_rating`` of each invoice, in one query for the
+        batch (the facts of a batch take a constant number of queries)."""
         if not invoices:
             return []
         company = invoices.company_id[:1] or self.env.company
-        customer_ids = list(set(invoices.commercial_partner_id.ids))
+        self.env["account.move"].flush_model(["commercial_partner_id"])
         for model in (
             "collection.feedback",
             "collection.feedback.reason",
@@ -58,75 +59,67 @@ class CollectionEngine(models.AbstractModel):
             "collection.satisfaction",
         ):
             self.env[model].flush_model()
-        cr = self.env.cr
-        cr.execute(
+        self.env.cr.execute(
             """
-            SELECT DISTINCT ON (feedback.invoice_id)
-                   feedback.invoice_id, reason.code, feedback.date
-              FROM collection_feedback feedback
-              JOIN collection_feedback_reason reason
-                ON reason.id = feedback.reason_id
-             WHERE feedback.invoice_id = ANY(%s)
-             ORDER BY feedback.invoice_id, feedback.date DESC, feedback.id DESC
+            SELECT move.id,
+                   latest.code,
+                   latest.date,
+                   EXISTS (
+                       SELECT 1
+                         FROM collection_feedback feedback
+                         JOIN collection_feedback_reason reason
+                           ON reason.id = feedback.reason_id
+                        WHERE feedback.partner_id = move.commercial_partner_id
+                          AND feedback.company_id = %(company)s
+                          AND feedback.state != 'done'
+                          AND reason.declares_difficulty
+                   ),
+                   (SELECT MAX(event.create_date)
+                      FROM collection_portal_event event
+                     WHERE event.partner_id = move.commercial_partner_id
+                       AND event.company_id = %(company)s
+                       AND event.event_type = 'visit'),
+                   (SELECT answer.rating
+                      FROM collection_satisfaction answer
+                     WHERE answer.partner_id = move.commercial_partner_id
+                       AND answer.company_id = %(company)s
+                       AND answer.state = 'answered'
+                     ORDER BY answer.date_answered DESC, answer.id DESC
+                     LIMIT 1)
+              FROM account_move move
+              LEFT JOIN LATERAL (
+                   SELECT reason.code, feedback.date
+                     FROM collection_feedback feedback
+                     JOIN collection_feedback_reason reason
+                       ON reason.id = feedback.reason_id
+                    WHERE feedback.invoice_id = move.id
+                    ORDER BY feedback.date DESC, feedback.id DESC
+                    LIMIT 1
+              ) latest ON TRUE
+             WHERE move.id = ANY(%(invoices)s)
             """,
-            [invoices.ids],
+            {"company": company.id, "invoices": invoices.ids},
         )
-        latest = {invoice_id: (code, date) for invoice_id, code, date in cr.fetchall()}
-        cr.execute(
-            """
-            SELECT DISTINCT feedback.partner_id
-              FROM collection_feedback feedback
-              JOIN collection_feedback_reason reason
-                ON reason.id = feedback.reason_id
-             WHERE reason.declares_difficulty
-               AND feedback.state != 'done'
-               AND feedback.company_id = %s
-               AND feedback.partner_id = ANY(%s)
-            """,
-            [company.id, customer_ids],
-        )
-        in_difficulty = {row[0] for row in cr.fetchall()}
-        cr.execute(
-            """
-            SELECT partner_id, MAX(create_date)
-              FROM collection_portal_event
-             WHERE event_type = 'visit'
-               AND company_id = %s
-               AND partner_id = ANY(%s)
-             GROUP BY partner_id
-            """,
-            [company.id, customer_ids],
-        )
-        last_visit = dict(cr.fetchall())
-        cr.execute(
-            """
-            SELECT DISTINCT ON (partner_id) partner_id, rating
-              FROM collection_satisfaction
-             WHERE state = 'answered'
-               AND company_id = %s
-               AND partner_id = ANY(%s)
-             ORDER BY partner_id, date_answered DESC, id DESC
-            """,
-            [company.id, customer_ids],
-        )
-        ratings = dict(cr.fetchall())
+        rows = {row[0]: row[1:] for row in self.env.cr.fetchall()}
         facts = []
         for invoice in invoices:
-            customer_id = invoice.commercial_partner_id.id
-            code, date = latest.get(invoice.id, (None, None))
+            code, date, in_difficulty, visit, rating = rows.get(
+                invoice.id, (None, None, False, None, None)
+            )
             reminded = invoice.collection_last_reminder_date
-            visit = last_visit.get(customer_id)
             facts.append(
                 {
                     "last_feedback_reason": code or "",
                     "days_since_last_feedback": (
                         (today - date.date()).days if date else NO_FEEDBACK_DAYS
                     ),
-                    "declared_difficulty": customer_id in in_difficulty,
+                    "declared_difficulty": bool(in_difficulty),
+                    # Reminders are dated, visits timed: a visit on the day
+                    # of the reminder counts as after it.
                     "portal_visit_since_last_reminder": bool(
                         reminded and visit and visit.date() >= reminded
                     ),
-                    "last_satisfaction_rating": ratings.get(customer_id) or NO_RATING,
+                    "last_satisfaction_rating": rating or NO_RATING,
                 }
             )
         return facts

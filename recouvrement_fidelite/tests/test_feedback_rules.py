@@ -212,7 +212,7 @@ class TestFeedbackRules(InvoiceMixin, AccountTestInvoicingCommon, MockSMS):
 
         queries(invoices)  # warm the caches unrelated to the batch
         self.assertEqual(queries(invoices[:2]), queries(invoices))
-        self.assertLessEqual(queries(invoices), 5)
+        self.assertEqual(queries(invoices), 1)
 
     # The catalogue
 
