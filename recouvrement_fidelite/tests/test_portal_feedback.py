@@ -172,6 +172,7 @@ class TestPortalFeedback(AccountTestInvoicingCommon, HttpCase):
             self.assertIn(f'value="{reason.id}"', response.text)
         self.assertIn("Temporary financial difficulty", response.text)
         self.assertIn('name="csrf_token"', response.text)
+        self.assertIn('<textarea id="collection_comment" name="comment"', response.text)
         self.assertIn('accept=".jpeg,.jpg,.pdf,.png"', response.text)
         self.assertNotLeaking(response)
 
@@ -451,6 +452,7 @@ class TestPortalFeedback(AccountTestInvoicingCommon, HttpCase):
         self.assertEqual(response.status_code, 200)
         self.assertIn(f"the dispute on invoice {self.inv_a.name}", response.text)
         self.assertIn("Very satisfied", response.text)
+        self.assertIn('name="comment"', response.text)
         response = self.send(path, {"rating": "4", "comment": HOSTILE})
         self.assertEqual(response.status_code, 200)
         self.assertIn("Your rating helps us", response.text)
