@@ -188,9 +188,13 @@ class CollectionFeedback(models.Model):
     # -- Back office -----------------------------------------------------------
 
     def action_start(self):
-        self.filtered(lambda f: f.state == "new").write(
-            {"state": "in_progress", "user_id": self.env.user.id}
-        )
+        """The current user takes the feedback (the system keeps whoever
+        was responsible)."""
+        values = {"state": "in_progress"}
+        user = self.env.user
+        if not (user.share or user._is_superuser()):
+            values["user_id"] = user.id
+        self.filtered(lambda f: f.state == "new").write(values)
         return True
 
     def action_done(self):

@@ -496,3 +496,51 @@ class TestFeedbackRules(InvoiceMixin, AccountTestInvoicingCommon, MockSMS):
         self.assertEqual(
             company._collection_feedback_allowed_extensions(), {"pdf", "png"}
         )
+
+    # Back office
+
+    def test_back_office_handles_feedback_with_rights(self):
+        invoice = self.overdue()
+        feedback = self.feedback(invoice, "payment_sent", comment="Sent Monday")
+        mine = feedback.with_user(self.collector)
+        for view in ("kanban", "list", "pivot", "graph", "form", "search"):
+            self.assertTrue(mine.get_views([(False, view)])["views"][view]["arch"])
+        mine.action_start()
+        self.assertEqual((mine.state, mine.user_id), ("in_progress", self.collector))
+        mine.action_done()
+        self.assertEqual(mine.state, "done")
+        mine.action_reopen()
+        self.assertEqual(mine.state, "in_progress")
+        # The invoice and the customer show it.
+        self.assertEqual(invoice.with_user(self.collector).collection_feedback_count, 1)
+        self.assertEqual(
+            self.customer.with_user(self.collector).collection_feedback_count, 1
+        )
+        action = invoice.with_user(self.collector).action_view_collection_feedback()
+        self.assertEqual(
+            self.env["collection.feedback"].search(action["domain"]), feedback
+        )
+        # Neither invoicing clerks nor customers read feedback or ratings.
+        clerk = new_test_user(
+            self.env,
+            login="rf_feedback_clerk",
+            groups="base.group_user,account.group_account_invoice",
+        )
+        portal = new_test_user(
+            self.env, login="rf_feedback_portal", groups="base.group_portal"
+        )
+        for user in (clerk, portal):
+            with self.assertRaises(AccessError):
+                feedback.with_user(user).read(["comment"])
+            with self.assertRaises(AccessError):
+                self.env["collection.satisfaction"].with_user(user).search([])
+        # Another company's collection user does not see it.
+        other = self.setup_other_company(name="Autre Société")["company"]
+        stranger = new_test_user(
+            self.env,
+            login="rf_feedback_stranger",
+            groups=COLLECTION_USER,
+            company_id=other.id,
+            company_ids=[Command.set(other.ids)],
+        )
+        self.assertFalse(self.env["collection.feedback"].with_user(stranger).search([]))
