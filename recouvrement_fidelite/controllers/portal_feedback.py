@@ -21,6 +21,7 @@ and the hourly limit of forms come from :class:`CollectionPortal`; the same
 from odoo import _, http
 from odoo.exceptions import UserError
 from odoo.http import request
+from odoo.tools import format_amount, format_date
 
 from ..models.collection_satisfaction import MAX_RATING_COMMENT_LENGTH
 from .portal import CollectionPortal
@@ -104,13 +105,25 @@ class CollectionFeedbackPortal(CollectionPortal):
             ),
             "extensions": allowed,
             "accept": ",".join(f".{extension}" for extension in allowed),
-            "max_mb": company.collection_feedback_attachment_max_mb,
+            "invoice_line": _(
+                "Invoice %(invoice)s: %(amount)s left to pay, due on %(date)s.",
+                invoice=invoice.name,
+                amount=format_amount(
+                    request.env, invoice.amount_residual, invoice.currency_id
+                ),
+                date=format_date(request.env, invoice.invoice_date_due),
+            ),
+            "attachment_hint": _(
+                "A proof of payment, a delivery note, a photo: %(types)s, %(size)s MB "
+                "at most.",
+                types=", ".join(allowed),
+                size=company.collection_feedback_attachment_max_mb,
+            ),
             "error": error,
             "form": {
                 key: value for key, value in post.items() if isinstance(value, str)
             },
             "source": "courtesy" if post.get("source") == "courtesy" else "portal",
-            "format": lambda amount: invoice.currency_id.format(amount),
         }
         return request.render(
             "recouvrement_fidelite.portal_collection_feedback_form",
@@ -164,6 +177,10 @@ class CollectionFeedbackPortal(CollectionPortal):
                 "base_url": target["base_url"],
                 "feedback": feedback,
                 "invoice": feedback.invoice_id,
+                "received": _(
+                    "We have received your message about invoice %(invoice)s.",
+                    invoice=feedback.invoice_id.name,
+                ),
                 "steps": feedback._next_steps(),
                 "offer_plan": feedback.follow_up == "offer"
                 and feedback.reason_id.offer_plan,
@@ -248,6 +265,11 @@ class CollectionFeedbackPortal(CollectionPortal):
                 "page_name": "collection",
                 "base_url": target["base_url"],
                 "invoice": invoice,
+                "glad": _(
+                    "We are glad everything went well with invoice %(invoice)s. If "
+                    "anything comes up, you can tell us at any time from your account.",
+                    invoice=invoice.name,
+                ),
             },
         )
 
@@ -297,7 +319,10 @@ class CollectionFeedbackPortal(CollectionPortal):
             "page_name": "collection",
             "base_url": target["base_url"],
             "question": question,
-            "case": question._case_text(),
+            "question_text": _(
+                "How satisfied are you with the way we handled %(case)s?",
+                case=question._case_text(),
+            ),
             "ratings": question._fields["rating_label"]._description_selection(
                 request.env
             ),
