@@ -18,7 +18,7 @@ and the hourly limit of forms come from :class:`CollectionPortal`; the same
 404 answers a record that does not exist and one of another customer.
 """
 
-from odoo import _, http
+from odoo import _, fields, http
 from odoo.exceptions import UserError
 from odoo.http import request
 from odoo.tools import format_amount, format_date
@@ -219,12 +219,26 @@ class CollectionFeedbackPortal(CollectionPortal):
         ):
             raise request.not_found()
         partner = invoice.commercial_partner_id
+        # The customer's link must still be valid: revoking it (or letting
+        # it expire) also closes the answers of the emails already sent.
+        access = (
+            request.env["collection.portal.access"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", partner.id),
+                    ("company_id", "=", invoice.company_id.id),
+                    ("revoked", "=", False),
+                    ("expiry_date", ">=", fields.Date.context_today(invoice)),
+                ],
+                limit=1,
+            )
+        )
+        if not access:
+            raise request.not_found()
         lang = self._collection_lang(partner)
         if lang:
             request.update_context(lang=lang)
-        access = request.env["collection.portal.access"]._get_valid(
-            partner, invoice.company_id
-        )
         target = {
             "access": access,
             "partner": partner,

@@ -132,6 +132,18 @@ class TestPortalFeedback(AccountTestInvoicingCommon, HttpCase):
         path = f"{page or self.page()}/feedback/{invoice.id}"
         return self.send(path, dict({"reason_id": self.reasons[code].id}, **data))
 
+    def courtesy_link(self, invoice, answer):
+        """The path of the "yes" or "no" link of ``invoice``'s courtesy
+        reminder, taken from the email as the run renders it (rendering it
+        also gives the customer their collection link)."""
+        template = self.env.ref(
+            "recouvrement_fidelite.mail_template_collection_courtesy"
+        )
+        body = str(template._render_field("body_html", invoice.ids)[invoice.id])
+        url = invoice._collection_courtesy_url(answer)
+        self.assertIn(url, body)
+        return url[len(invoice.company_id.get_base_url()) :]
+
     def feedback(self, **domain):
         return self.env["collection.feedback"].search(
             [(key, "=", value) for key, value in domain.items()]
@@ -321,10 +333,9 @@ class TestPortalFeedback(AccountTestInvoicingCommon, HttpCase):
         self.assertIn("Payment already sent", listing)
 
     def test_courtesy_no_leads_to_the_feedback_form(self):
-        yes = self.inv_a2._collection_courtesy_url("yes")
-        no = self.inv_a2._collection_courtesy_url("no")
-        base = self.company.get_base_url()
-        response = self.url_open(no[len(base) :], allow_redirects=False)
+        yes = self.courtesy_link(self.inv_a2, "yes")
+        no = self.courtesy_link(self.inv_a2, "no")
+        response = self.url_open(no, allow_redirects=False)
         self.assertEqual(response.status_code, 303)
         location = response.headers["Location"]
         self.assertIn(
@@ -351,9 +362,7 @@ class TestPortalFeedback(AccountTestInvoicingCommon, HttpCase):
         self.assertEqual(yes.rsplit("/", 1)[1], no.rsplit("/", 1)[1])
 
     def test_courtesy_yes_is_recorded_once_and_thanked(self):
-        path = self.inv_a2._collection_courtesy_url("yes")[
-            len(self.company.get_base_url()) :
-        ]
+        path = self.courtesy_link(self.inv_a2, "yes")
         response = self.url_open(path)
         self.assertEqual(response.status_code, 200)
         self.assertIn("Thank you for your answer", response.text)
@@ -398,10 +407,9 @@ class TestPortalFeedback(AccountTestInvoicingCommon, HttpCase):
 
     def test_courtesy_links_cannot_be_forged(self):
         before = self.counts()
-        base = self.company.get_base_url()
-        good = self.inv_a2._collection_courtesy_url("yes")[len(base) :]
+        good = self.courtesy_link(self.inv_a2, "yes")
         signature = good.rsplit("/", 1)[1]
-        other = self.inv_b._collection_courtesy_url("yes")[len(base) :]
+        other = self.courtesy_link(self.inv_b, "yes")
         forged = [
             good[:-1] + ("A" if good[-1] != "A" else "B"),
             good.replace("/yes/", "/maybe/"),
@@ -420,6 +428,21 @@ class TestPortalFeedback(AccountTestInvoicingCommon, HttpCase):
         response = self.url_open(good, data={"x": "1"}, allow_redirects=False)
         self.assertEqual(response.status_code, 405, "POST on a link")
         self.assertEqual(self.counts(), before)
+        # Revoking the customer's link closes the answers of sent emails too.
+        no = self.courtesy_link(self.inv_a2, "no")
+        self.assertEqual(self.url_open(no, allow_redirects=False).status_code, 303)
+        self.customer_a.with_user(self.collector).action_collection_portal_revoke()
+        for path in (good, no):
+            response = self.url_open(path, allow_redirects=False)
+            self.assertEqual(response.status_code, 404, path)
+        self.assertEqual(self.counts(), before)
+        self.assertEqual(
+            self.env["collection.portal.access"].search_count(
+                [("partner_id", "=", self.customer_a.id), ("revoked", "=", False)]
+            ),
+            0,
+            "no new link handed out",
+        )
 
     # -- Rating --------------------------------------------------------------------
 
@@ -783,9 +806,7 @@ class TestPortalFeedback(AccountTestInvoicingCommon, HttpCase):
         self.assertIn("Please try again later", response.text)
         response = self.send(f"{self.page()}/rating/{question.id}", {"rating": "5"})
         self.assertEqual(response.status_code, 429)
-        path = self.inv_a2._collection_courtesy_url("yes")[
-            len(self.company.get_base_url()) :
-        ]
+        path = self.courtesy_link(self.inv_a2, "yes")
         self.assertEqual(self.url_open(path).status_code, 429)
         self.assertEqual(self.counts(), before)
         self.assertEqual(self.inv_a.collection_dispute_state, "none")
