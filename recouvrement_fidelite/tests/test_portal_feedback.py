@@ -792,6 +792,7 @@ class TestPortalFeedback(AccountTestInvoicingCommon, HttpCase):
         self.assertEqual(self.inv_a.collection_dispute_note, HOSTILE)
         # The activity email to the responsible escapes them too.
         mails = self.env["mail.mail"].search([("body_html", "ilike", "DROP TABLE")])
+        self.assertTrue(mails, "the responsible is told of the activity by email")
         for mail in mails:
             self.assertNotIn("<script>", mail.body_html)
 
