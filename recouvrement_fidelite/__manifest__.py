@@ -53,6 +53,13 @@
         "data/collection_monthly_statement_data.xml",
         "views/collection_monthly_statement_views.xml",
         "views/portal_commitment_templates.xml",
+        "security/collection_feedback_security.xml",
+        "data/collection_feedback_reason_data.xml",
+        "data/collection_satisfaction_data.xml",
+        "views/collection_feedback_views.xml",
+        "views/collection_satisfaction_views.xml",
+        "views/res_config_settings_feedback_views.xml",
+        "views/portal_feedback_templates.xml",
     ],
     "assets": {
         "web.assets_backend": ["recouvrement_fidelite/static/src/**/*"],

@@ -26,3 +26,5 @@ from . import test_screens
 from . import test_promise
 from . import test_portal
 from . import test_portal_commitments
+from . import test_feedback_rules
+from . import test_portal_feedback
