@@ -306,7 +306,7 @@ class CollectionCommitmentsPortal(CollectionPortal, PaymentPortal):
         }
 
     @http.route(
-        "/my/payment_plans/<int:plan_id>",
+        "/my/payment_plans/<int(min=1, max=2147483647):plan_id>",
         type="http",
         auth="public",
         methods=["GET"],
@@ -342,7 +342,7 @@ class CollectionCommitmentsPortal(CollectionPortal, PaymentPortal):
         )
 
     @http.route(
-        "/my/payment_plans/<int:plan_id>/accept",
+        "/my/payment_plans/<int(min=1, max=2147483647):plan_id>/accept",
         type="http",
         auth="public",
         methods=["POST"],

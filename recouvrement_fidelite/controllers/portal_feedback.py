@@ -42,7 +42,7 @@ class CollectionFeedbackPortal(CollectionPortal):
     # -- Tell us why -------------------------------------------------------------
 
     @http.route(
-        "/my/collection/<string:token>/feedback/<int:invoice_id>",
+        "/my/collection/<string:token>/feedback/<int(min=1, max=2147483647):invoice_id>",
         type="http",
         auth="public",
         methods=["GET", "POST"],
@@ -55,7 +55,7 @@ class CollectionFeedbackPortal(CollectionPortal):
         )
 
     @http.route(
-        "/my/collection/feedback/<int:invoice_id>",
+        "/my/collection/feedback/<int(min=1, max=2147483647):invoice_id>",
         type="http",
         auth="user",
         methods=["GET", "POST"],
@@ -132,7 +132,7 @@ class CollectionFeedbackPortal(CollectionPortal):
         )
 
     @http.route(
-        "/my/collection/<string:token>/feedback-sent/<int:feedback_id>",
+        "/my/collection/<string:token>/feedback-sent/<int(min=1, max=2147483647):feedback_id>",
         type="http",
         auth="public",
         methods=["GET"],
@@ -145,7 +145,7 @@ class CollectionFeedbackPortal(CollectionPortal):
         )
 
     @http.route(
-        "/my/collection/feedback-sent/<int:feedback_id>",
+        "/my/collection/feedback-sent/<int(min=1, max=2147483647):feedback_id>",
         type="http",
         auth="user",
         methods=["GET"],
@@ -192,7 +192,7 @@ class CollectionFeedbackPortal(CollectionPortal):
     # -- Courtesy reminder: did everything go well? ------------------------------
 
     @http.route(
-        "/my/collection/courtesy/<int:invoice_id>/<string:answer>/<string:signature>",
+        "/my/collection/courtesy/<int(min=1, max=2147483647):invoice_id>/<string:answer>/<string:signature>",
         type="http",
         auth="public",
         methods=["GET"],
@@ -290,7 +290,7 @@ class CollectionFeedbackPortal(CollectionPortal):
     # -- Satisfaction with the collection -----------------------------------------
 
     @http.route(
-        "/my/collection/<string:token>/rating/<int:question_id>",
+        "/my/collection/<string:token>/rating/<int(min=1, max=2147483647):question_id>",
         type="http",
         auth="public",
         methods=["GET", "POST"],
@@ -303,7 +303,7 @@ class CollectionFeedbackPortal(CollectionPortal):
         )
 
     @http.route(
-        "/my/collection/rating/<int:question_id>",
+        "/my/collection/rating/<int(min=1, max=2147483647):question_id>",
         type="http",
         auth="user",
         methods=["GET", "POST"],

@@ -28,3 +28,4 @@ from . import test_portal
 from . import test_portal_commitments
 from . import test_feedback_rules
 from . import test_portal_feedback
+from . import test_portal_forged
