@@ -29,3 +29,4 @@ from . import test_portal_commitments
 from . import test_feedback_rules
 from . import test_portal_feedback
 from . import test_portal_forged
+from . import test_portal_tours
