@@ -50,6 +50,8 @@
         "data/collection_payment_plan_installment_mail_data.xml",
         "views/collection_payment_plan_views.xml",
         "views/portal_templates.xml",
+        "data/collection_case_data.xml",
+        "views/collection_case_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["recouvrement_fidelite/static/src/**/*"],

@@ -38,3 +38,9 @@ from . import collection_promise
 from . import collection_payment_plan
 from . import collection_payment_plan_installment
 from . import report_collection_statement
+from . import collection_case
+from . import collection_case_cost
+from . import collection_action_case
+from . import account_move_escalation
+from . import collection_payment_plan_case
+from . import res_partner_escalation

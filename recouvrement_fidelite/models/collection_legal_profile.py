@@ -153,6 +153,13 @@ class CollectionLegalProfile(models.Model):
         help="On: a claim of exactly the threshold qualifies (up to and "
         "including). Whether it does is not settled in the texts: check it.",
     )
+    interest_after_formal_notice = fields.Boolean(
+        string="Interest runs from the formal notice",
+        help="On: an escalation case claims late interest only from the "
+        "formal notice (France, consumers: the legal interest rate runs from "
+        "the formal notice, Code civil 1231-6 and 1344-1). Off: from the day "
+        "after the due date (France, businesses: L441-10 Code de commerce).",
+    )
     formal_notice_days = fields.Integer(
         string="Formal notice deadline (days)",
         default=8,

@@ -25,3 +25,4 @@ from . import test_demo_data
 from . import test_screens
 from . import test_promise
 from . import test_portal
+from . import test_escalation_case
