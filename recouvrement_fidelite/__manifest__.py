@@ -52,6 +52,9 @@
         "views/portal_templates.xml",
         "data/collection_case_data.xml",
         "views/collection_case_views.xml",
+        "reports/collection_case_formal_notice_report.xml",
+        "data/collection_case_mail_data.xml",
+        "wizards/collection_case_notice_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["recouvrement_fidelite/static/src/**/*"],

@@ -44,3 +44,5 @@ from . import collection_action_case
 from . import account_move_escalation
 from . import collection_payment_plan_case
 from . import res_partner_escalation
+from . import collection_case_formal_notice
+from . import report_collection_case_formal_notice

@@ -160,6 +160,14 @@ class CollectionLegalProfile(models.Model):
         "the formal notice, Code civil 1231-6 and 1344-1). Off: from the day "
         "after the due date (France, businesses: L441-10 Code de commerce).",
     )
+    formal_notice_mention = fields.Text(
+        string="Formal notice mention",
+        translate=True,
+        help="Printed on the formal notice of an escalation case to these "
+        "customers: what the law says the notice does (e.g. France: a formal "
+        "notice within the meaning of article 1344 of the Civil Code, which "
+        "makes interest run). Empty: no mention.",
+    )
     formal_notice_days = fields.Integer(
         string="Formal notice deadline (days)",
         default=8,

@@ -26,3 +26,4 @@ from . import test_screens
 from . import test_promise
 from . import test_portal
 from . import test_escalation_case
+from . import test_formal_notice
