@@ -55,6 +55,7 @@
         "reports/collection_case_formal_notice_report.xml",
         "data/collection_case_mail_data.xml",
         "wizards/collection_case_notice_views.xml",
+        "wizards/collection_case_write_off_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["recouvrement_fidelite/static/src/**/*"],

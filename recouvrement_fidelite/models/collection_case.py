@@ -740,15 +740,16 @@ class CollectionCase(models.Model):
                 date_deadline=fields.Date.context_today(self),
             )
 
-    def _stage_task(self):
-        """What the responsible has to do on entering the stage (stages say it)."""
+    def _stage_task(self, stage=None):
+        """What the responsible has to do on entering ``stage`` (the case's
+        by default)."""
         return {
             "formal_notice": _("Send the formal notice"),
             "small_claims": _("Send the request to a commissaire de justice"),
             "injunction": _("Prepare the request for an injunction to pay"),
             "agency": _("Hand the file over to the collection agency"),
             "write_off": _("Approve or refuse the write-off"),
-        }.get(self.stage)
+        }.get(stage or self.stage)
 
     def _time_barred_refusal(self, stage):
         """The invoices already time-barred refuse ``stage``."""

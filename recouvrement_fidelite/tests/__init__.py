@@ -27,3 +27,4 @@ from . import test_promise
 from . import test_portal
 from . import test_escalation_case
 from . import test_formal_notice
+from . import test_write_off
