@@ -56,6 +56,8 @@
         "data/collection_case_mail_data.xml",
         "wizards/collection_case_notice_views.xml",
         "wizards/collection_case_write_off_views.xml",
+        "reports/collection_case_small_claims_report.xml",
+        "wizards/collection_case_agreement_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["recouvrement_fidelite/static/src/**/*"],

@@ -47,3 +47,5 @@ from . import res_partner_escalation
 from . import collection_case_formal_notice
 from . import report_collection_case_formal_notice
 from . import collection_case_write_off
+from . import collection_case_small_claims
+from . import report_collection_case_small_claims

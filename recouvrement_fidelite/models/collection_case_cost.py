@@ -61,6 +61,20 @@ class CollectionCaseCost(models.Model):
                     )
                 )
 
+    @api.constrains("stage", "borne_by")
+    def _check_borne_by(self):
+        for cost in self:
+            # CPCE L125-1: the simplified procedure is at the
+            # creditor's expense.
+            if cost.stage == "small_claims" and cost.borne_by == "debtor":
+                raise ValidationError(
+                    _(
+                        "The costs of the simplified small-claims procedure are "
+                        "borne by the creditor (%(case)s): record them as ours.",
+                        case=cost.case_id.name,
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:

@@ -153,6 +153,13 @@ class CollectionLegalProfile(models.Model):
         help="On: a claim of exactly the threshold qualifies (up to and "
         "including). Whether it does is not settled in the texts: check it.",
     )
+    small_claims_answer_months = fields.Integer(
+        string="Simplified procedure answer period (months)",
+        default=1,
+        help="Months the debtor has to answer the commissaire de justice's "
+        "invitation in the simplified small-claims procedure (France: one "
+        "month, CPCE R125-1 and following).",
+    )
     interest_after_formal_notice = fields.Boolean(
         string="Interest runs from the formal notice",
         help="On: an escalation case claims late interest only from the "
@@ -182,6 +189,7 @@ class CollectionLegalProfile(models.Model):
         "small_claims_threshold",
         "formal_notice_days",
         "contractual_floor_multiple",
+        "small_claims_answer_months",
     )
     def _check_figures(self):
         for profile in self:
@@ -196,6 +204,8 @@ class CollectionLegalProfile(models.Model):
                 problems.append(_("the warning cannot come after the prescription"))
             if profile.small_claims_threshold < 0:
                 problems.append(_("the threshold cannot be negative"))
+            if profile.small_claims_answer_months < 1:
+                problems.append(_("the answer period lasts at least one month"))
             if profile.formal_notice_days < 1:
                 problems.append(_("a formal notice gives at least one day"))
             if profile.contractual_floor_multiple < 0:

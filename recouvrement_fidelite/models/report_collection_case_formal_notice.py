@@ -125,11 +125,7 @@ class ReportCollectionCaseFormalNotice(models.AbstractModel):
             "company": company,
             "customer": customer.with_env(env),
             "recipient": recipient.with_env(env),
-            "place_date": (
-                env._("%(place)s, %(date)s", place=company.city, date=long_date(date))
-                if company.city
-                else env._("On %(date)s", date=long_date(date))
-            ),
+            "place_date": self._place_date(env, company, date, lang),
             "by_post": case.notice_by_post or not case.notice_date,
             "by_email": case.notice_by_email,
             "email": recipient.email or customer.email or "",
@@ -189,6 +185,14 @@ class ReportCollectionCaseFormalNotice(models.AbstractModel):
             "portal_url": portal_url,
             "creditor": self._creditor(env, company),
         }
+
+    @api.model
+    def _place_date(self, env, company, day, lang):
+        """ "Lyon, 3 December 2026": where and when the letter is written."""
+        text = format_date(env, day, lang_code=lang, date_format="long")
+        if company.city:
+            return env._("%(place)s, %(date)s", place=company.city, date=text)
+        return env._("On %(date)s", date=text)
 
     @api.model
     def _creditor(self, env, company):

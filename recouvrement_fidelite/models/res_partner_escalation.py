@@ -9,6 +9,12 @@ COLLECTION_USERS = "recouvrement_fidelite.group_collection_user"
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    collection_is_bailiff = fields.Boolean(
+        string="Commissaire de justice",
+        groups=COLLECTION_USERS,
+        help="Offered as the commissaire de justice of the simplified "
+        "small-claims procedure of escalation cases.",
+    )
     collection_case_count = fields.Integer(
         string="Escalation cases",
         compute="_compute_collection_case_count",

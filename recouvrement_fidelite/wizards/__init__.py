@@ -5,3 +5,4 @@ from . import collection_run_wizard
 from . import collection_run_wizard_line
 from . import collection_case_notice
 from . import collection_case_write_off
+from . import collection_case_agreement
