@@ -63,7 +63,12 @@ class AccountMove(models.Model):
 
     @api.model
     def _collection_paused_domain_case(self, today):
-        return [("collection_case_ids", "any", [("state", "in", LIVE_STATES)])]
+        # sudo: who may not read escalation cases (an invoicing user) still
+        # sees the invoices paused.
+        cases = (
+            self.env["collection.case"].sudo().search([("state", "in", LIVE_STATES)])
+        )
+        return [("id", "in", cases.invoice_ids.ids)]
 
     # What happens to the invoice moves its case.
 

@@ -344,6 +344,18 @@ class TestEscalationCase(EscalationCase):
         invoice = self.invoice(self.dupont, 900.0, "2026-01-20", "2026-01-05")
         with self.assertRaises(AccessError):
             self.escalate(invoice, user=accountant)
+        # They still see the invoices of a case paused, and search them.
+        self.escalate(invoice)
+        as_accountant = invoice.with_user(accountant)
+        self.assertTrue(as_accountant.collection_paused)
+        self.assertIn(
+            invoice,
+            self.env["account.move"]
+            .with_user(accountant)
+            .search([("collection_paused", "=", True)]),
+        )
+        with self.assertRaises(AccessError):
+            self.env["collection.case"].with_user(accountant).search([])
 
 
 @tagged("post_install", "-at_install")
