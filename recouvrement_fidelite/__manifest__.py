@@ -58,6 +58,7 @@
         "wizards/collection_case_write_off_views.xml",
         "reports/collection_case_small_claims_report.xml",
         "wizards/collection_case_agreement_views.xml",
+        "reports/collection_case_injunction_report.xml",
     ],
     "assets": {
         "web.assets_backend": ["recouvrement_fidelite/static/src/**/*"],

@@ -49,3 +49,5 @@ from . import report_collection_case_formal_notice
 from . import collection_case_write_off
 from . import collection_case_small_claims
 from . import report_collection_case_small_claims
+from . import collection_case_injunction
+from . import report_collection_case_injunction

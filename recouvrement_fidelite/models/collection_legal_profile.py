@@ -160,6 +160,18 @@ class CollectionLegalProfile(models.Model):
         "invitation in the simplified small-claims procedure (France: one "
         "month, CPCE R125-1 and following).",
     )
+    injunction_service_months = fields.Integer(
+        string="Injunction: service period (months)",
+        default=6,
+        help="An injunction to pay lapses when it is not served within this "
+        "many months of the order (France: 6 months, CPC 1411).",
+    )
+    injunction_opposition_months = fields.Integer(
+        string="Injunction: opposition period (months)",
+        default=1,
+        help="Months the debtor has to oppose the injunction to pay once "
+        "served (France: one month, CPC 1416).",
+    )
     interest_after_formal_notice = fields.Boolean(
         string="Interest runs from the formal notice",
         help="On: an escalation case claims late interest only from the "
@@ -190,6 +202,8 @@ class CollectionLegalProfile(models.Model):
         "formal_notice_days",
         "contractual_floor_multiple",
         "small_claims_answer_months",
+        "injunction_service_months",
+        "injunction_opposition_months",
     )
     def _check_figures(self):
         for profile in self:
@@ -204,6 +218,11 @@ class CollectionLegalProfile(models.Model):
                 problems.append(_("the warning cannot come after the prescription"))
             if profile.small_claims_threshold < 0:
                 problems.append(_("the threshold cannot be negative"))
+            if (
+                profile.injunction_service_months < 1
+                or profile.injunction_opposition_months < 1
+            ):
+                problems.append(_("the injunction periods last at least one month"))
             if profile.small_claims_answer_months < 1:
                 problems.append(_("the answer period lasts at least one month"))
             if profile.formal_notice_days < 1:

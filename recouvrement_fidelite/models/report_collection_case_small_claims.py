@@ -30,9 +30,13 @@ class ReportCollectionCaseSmallClaims(models.AbstractModel):
         }
 
     @api.model
-    def _request(self, case):
+    def _request(self, case, recipient=None):
+        """Everything the request shows, in ``recipient``'s language (the
+        commissaire de justice by default); the injunction to pay's request
+        (``report.recouvrement_fidelite.collection_case_injunction``) says
+        the same about the parties and the claim."""
         company = case.company_id.sudo()
-        bailiff = case.sc_bailiff_id
+        bailiff = recipient if recipient is not None else case.sc_bailiff_id
         lang = bailiff.lang or company.partner_id.lang or self.env.lang or "en_US"
         env = self.with_context(lang=lang).env
         case = case.with_env(env)
@@ -107,8 +111,11 @@ class ReportCollectionCaseSmallClaims(models.AbstractModel):
         ]
         b2b = customer.collection_customer_type == "b2b"
         return {
+            "env": env,
             "case": case,
             "lang": lang,
+            "lines": lines,
+            "profile": profile,
             "company": company,
             "bailiff": bailiff.with_env(env),
             "customer": customer,

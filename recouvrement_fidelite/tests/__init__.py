@@ -29,3 +29,4 @@ from . import test_escalation_case
 from . import test_formal_notice
 from . import test_write_off
 from . import test_small_claims
+from . import test_injunction
