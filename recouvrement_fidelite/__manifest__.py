@@ -59,6 +59,8 @@
         "reports/collection_case_small_claims_report.xml",
         "wizards/collection_case_agreement_views.xml",
         "reports/collection_case_injunction_report.xml",
+        "reports/collection_case_agency_mandate_report.xml",
+        "wizards/collection_case_agency_import_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["recouvrement_fidelite/static/src/**/*"],

@@ -51,3 +51,6 @@ from . import collection_case_small_claims
 from . import report_collection_case_small_claims
 from . import collection_case_injunction
 from . import report_collection_case_injunction
+from . import collection_case_agency
+from . import collection_case_agency_payment
+from . import report_collection_case_agency_mandate

@@ -4,6 +4,7 @@ email and registered post, the tracking number and delivery date, the
 deadline followed, and the refusals."""
 
 import re
+from html import unescape
 
 from freezegun import freeze_time
 
@@ -19,7 +20,8 @@ TODAY = "2026-03-20"
 def text_of(html):
     """The text of an HTML page, tags removed, spaces collapsed."""
     # Non-breaking spaces (in amounts) are kept as they are.
-    return re.sub(r"[ \t\r\n]+", " ", re.sub(r"<[^>]+>", " ", html.decode()))
+    text = re.sub(r"<[^>]+>", " ", html.decode())
+    return unescape(re.sub(r"[ \t\r\n]+", " ", text))
 
 
 @tagged("post_install", "-at_install")
