@@ -21,7 +21,7 @@ from odoo.exceptions import UserError
 NOTICE_STATES = [
     ("to_send", "To send"),
     ("to_post", "To post"),
-    ("sent", "Sent"),
+    ("sent", "Dispatched"),
     ("delivered", "Delivered"),
 ]
 

@@ -24,7 +24,7 @@ from .account_move import COLLECTION_MANAGER_GROUP
 
 WRITE_OFF_STATES = [
     ("requested", "Requested"),
-    ("approved", "Approved"),
+    ("approved", "Booked"),
     ("refused", "Refused"),
 ]
 
@@ -55,7 +55,7 @@ class CollectionCase(models.Model):
     write_off_decided_by = fields.Many2one(
         "res.users", string="Decided by", readonly=True, copy=False
     )
-    write_off_date = fields.Date(string="Decided on", readonly=True, copy=False)
+    write_off_date = fields.Date(string="Decision on", readonly=True, copy=False)
     write_off_move_id = fields.Many2one(
         "account.move", string="Write-off entry", readonly=True, copy=False
     )
