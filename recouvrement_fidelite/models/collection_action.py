@@ -271,6 +271,11 @@ class CollectionAction(models.Model):
 
     def action_approve(self):
         to_approve = self.filtered(lambda a: a.state == "proposed")
+        handlers = self.env["collection.action.kind"]._handlers()
+        for kind in set(to_approve.mapped("kind")):
+            handlers[kind]._check_approval(
+                to_approve.filtered(lambda a, k=kind: a.kind == k)
+            )
         to_approve.write({"state": "approved"})
         to_approve._dispatch()
         return True

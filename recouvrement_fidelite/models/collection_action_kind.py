@@ -20,7 +20,8 @@ the addon needs to know:
   the customer (``_customer_facing``: never for a customer who owes nothing)
   and whether it is a reminder step on the invoice (``_reminder_step``: it
   records the invoice's level and last reminder date, and counts once per
-  step).
+  step);
+- who approves it when it waits for approval (:meth:`_check_approval`).
 
 A capability that brings a new kind of action (a payment plan offer, an
 escalation stage) adds a handler model; nothing else is edited.
@@ -109,6 +110,14 @@ class CollectionActionKind(models.AbstractModel):
     @api.model
     def _digest(self, text):
         return hashlib.sha1(str(text).encode()).hexdigest()[:12]
+
+    # Approval
+
+    @api.model
+    def _check_approval(self, actions):
+        """Raise when the user may not approve ``actions`` (proposed, this
+        kind); by default whoever may write actions approves them."""
+        return None
 
     # Dispatch
 

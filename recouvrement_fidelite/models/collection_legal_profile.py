@@ -153,6 +153,40 @@ class CollectionLegalProfile(models.Model):
         help="On: a claim of exactly the threshold qualifies (up to and "
         "including). Whether it does is not settled in the texts: check it.",
     )
+    small_claims_answer_months = fields.Integer(
+        string="Simplified procedure answer period (months)",
+        default=1,
+        help="Months the debtor has to answer the commissaire de justice's "
+        "invitation in the simplified small-claims procedure (France: one "
+        "month, CPCE R125-1 and following).",
+    )
+    injunction_service_months = fields.Integer(
+        string="Injunction: service period (months)",
+        default=6,
+        help="An injunction to pay lapses when it is not served within this "
+        "many months of the order (France: 6 months, CPC 1411).",
+    )
+    injunction_opposition_months = fields.Integer(
+        string="Injunction: opposition period (months)",
+        default=1,
+        help="Months the debtor has to oppose the injunction to pay once "
+        "served (France: one month, CPC 1416).",
+    )
+    interest_after_formal_notice = fields.Boolean(
+        string="Interest runs from the formal notice",
+        help="On: an escalation case claims late interest only from the "
+        "formal notice (France, consumers: the legal interest rate runs from "
+        "the formal notice, Code civil 1231-6 and 1344-1). Off: from the day "
+        "after the due date (France, businesses: L441-10 Code de commerce).",
+    )
+    formal_notice_mention = fields.Text(
+        string="Formal notice mention",
+        translate=True,
+        help="Printed on the formal notice of an escalation case to these "
+        "customers: what the law says the notice does (e.g. France: a formal "
+        "notice within the meaning of article 1344 of the Civil Code, which "
+        "makes interest run). Empty: no mention.",
+    )
     formal_notice_days = fields.Integer(
         string="Formal notice deadline (days)",
         default=8,
@@ -167,6 +201,9 @@ class CollectionLegalProfile(models.Model):
         "small_claims_threshold",
         "formal_notice_days",
         "contractual_floor_multiple",
+        "small_claims_answer_months",
+        "injunction_service_months",
+        "injunction_opposition_months",
     )
     def _check_figures(self):
         for profile in self:
@@ -181,6 +218,13 @@ class CollectionLegalProfile(models.Model):
                 problems.append(_("the warning cannot come after the prescription"))
             if profile.small_claims_threshold < 0:
                 problems.append(_("the threshold cannot be negative"))
+            if (
+                profile.injunction_service_months < 1
+                or profile.injunction_opposition_months < 1
+            ):
+                problems.append(_("the injunction periods last at least one month"))
+            if profile.small_claims_answer_months < 1:
+                problems.append(_("the answer period lasts at least one month"))
             if profile.formal_notice_days < 1:
                 problems.append(_("a formal notice gives at least one day"))
             if profile.contractual_floor_multiple < 0:

@@ -75,6 +75,13 @@ class CollectionTypology(models.Model):
         help="Reminders to customers of this typology wait for a credit "
         "controller's approval, whatever their level.",
     )
+    escalation_requires_approval = fields.Boolean(
+        string="Escalations need a manager's approval",
+        help="When the rules escalate an invoice of a customer of this "
+        "typology (formal notice, small claims, agency, write-off), the "
+        "escalation waits for a collection manager's approval before the "
+        "escalation case is opened or moved forward.",
+    )
     auto_apply = fields.Boolean(
         string="Apply suggestion automatically",
         help="The monthly scheduled action sets this typology on the customers "

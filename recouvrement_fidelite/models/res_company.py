@@ -187,6 +187,21 @@ class ResCompany(models.Model):
         "of VAT). Empty: the sales journal's income account.",
     )
 
+    collection_write_off_account_id = fields.Many2one(
+        "account.account",
+        string="Bad debt account",
+        domain="[('account_type', 'in', ('expense', 'expense_other'))]",
+        help="The expense account a written-off claim is booked to (France: "
+        "654 Pertes sur créances irrécouvrables). Required to write off.",
+    )
+    collection_write_off_journal_id = fields.Many2one(
+        "account.journal",
+        string="Write-off journal",
+        domain="[('type', '=', 'general')]",
+        help="The journal of write-off entries. Empty: the first miscellaneous "
+        "operations journal of the company.",
+    )
+
     collection_plan_break_days = fields.Integer(
         string="Payment plan broken after (days late)",
         default=15,

@@ -29,6 +29,12 @@ class ResConfigSettings(models.TransientModel):
     collection_indemnity_account_id = fields.Many2one(
         related="company_id.collection_indemnity_account_id", readonly=False
     )
+    collection_write_off_account_id = fields.Many2one(
+        related="company_id.collection_write_off_account_id", readonly=False
+    )
+    collection_write_off_journal_id = fields.Many2one(
+        related="company_id.collection_write_off_journal_id", readonly=False
+    )
     collection_law_country_id = fields.Many2one(
         related="company_id.collection_law_country_id", readonly=False
     )

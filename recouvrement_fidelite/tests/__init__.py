@@ -30,3 +30,9 @@ from . import test_feedback_rules
 from . import test_portal_feedback
 from . import test_portal_forged
 from . import test_portal_tours
+from . import test_escalation_case
+from . import test_formal_notice
+from . import test_write_off
+from . import test_small_claims
+from . import test_injunction
+from . import test_agency

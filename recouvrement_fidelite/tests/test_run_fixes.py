@@ -586,7 +586,10 @@ class TestEscalationTitle(RunFixesCase):
         self.run_collection()
         escalation = self.actions(invoice_id=invoice.id, kind="escalation")
         self.assertEqual(escalation.state, "done")
-        self.assertEqual(escalation.activity_id.summary, "Escalade : Mise en demeure")
+        # The escalation opened a case; its note names the stage in the
+        # reader's language.
+        self.assertTrue(escalation.collection_case_id)
+        self.assertIn("Mise en demeure", escalation.with_context(lang="fr_FR").note)
 
     @freeze_time(TODAY)
     def test_escalation_activity_shows_the_stage_label_in_english(self):
@@ -600,4 +603,8 @@ class TestEscalationTitle(RunFixesCase):
         invoice = self.invoice(self.alice, 900.0, "2026-02-10")
         self.run_collection()
         escalation = self.actions(invoice_id=invoice.id, kind="escalation")
-        self.assertEqual(escalation.activity_id.summary, "Escalate: Collection agency")
+        self.assertIn("stage Collection agency", escalation.note)
+        self.assertEqual(
+            escalation.activity_id.summary,
+            "Hand the file over to the collection agency",
+        )
