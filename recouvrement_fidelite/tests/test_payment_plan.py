@@ -375,38 +375,9 @@ class TestPaymentPlan(AccountTestInvoicingCommon):
         self.assertIn("broken", self.customer.message_ids[0].body)
         self.assertEqual(plan.activity_ids.user_id, self.collector)
 
-    def test_installment_courtesy_email_and_reminder(self):
-        self.env.company.collection_plan_notice_days = 3
-        plan = self._active_plan()
-        first = plan.installment_ids[0]
-        Plan = self.env["collection.payment.plan"]
-
-        def emails():
-            return plan.message_ids.filtered(
-                lambda m: m.message_type == "comment" and m.subject
-            )
-
-        with freeze_time("2026-03-16"):
-            Plan._cron_check_plans()
-        self.assertFalse(emails(), "4 days before: nothing yet")
-        with freeze_time("2026-03-17"):
-            Plan._cron_check_plans()
-            Plan._cron_check_plans()
-        self.assertEqual(len(emails()), 1, "one courtesy email, once")
-        self.assertIn("next installment", emails().subject)
-        self.assertIn("333.33", emails().body)
-        self.assertTrue(first.notice_sent)
-        with freeze_time("2026-03-21"):
-            Plan._cron_check_plans()
-            Plan._cron_check_plans()
-        self.assertEqual(len(emails()), 2, "one reminder, once")
-        self.assertIn("unpaid installment", emails()[0].subject)
-        self.assertTrue(first.reminder_sent)
-        self.assertEqual(plan.state, "active")
-
     # Reminders and rules
 
-    def test_reminders_paused_while_active_and_on_schedule(self):
+    def test_reminders_paused_while_active(self):
         Move = self.env["account.move"].with_user(self.collector)
         plan = self._plan()
         self.assertFalse(Move.browse(self.invoice.id).collection_paused)
@@ -417,16 +388,31 @@ class TestPaymentPlan(AccountTestInvoicingCommon):
         invoice = Move.browse(self.invoice.id)
         self.assertTrue(invoice.collection_paused)
         self.assertIn(plan.name, invoice.collection_pause_info)
+        self.assertIn("installments are reminded", invoice.collection_pause_info)
         self.assertIn(invoice, Move.search([("collection_paused", "=", True)]))
         self.assertTrue(invoice.collection_in_plan)
         with freeze_time("2026-03-25"):
-            # The first installment is late: the rules take over again.
+            # The first installment is late: the plan reminds it; the
+            # invoice gets no reminder of its own until the plan breaks.
+            self.invoice.invalidate_recordset()
+            self.assertTrue(Move.browse(self.invoice.id).collection_paused)
+        with freeze_time("2026-05-01"):
+            plan._check_progress()
+            self.assertEqual(plan.state, "broken")
             self.invoice.invalidate_recordset()
             self.assertFalse(Move.browse(self.invoice.id).collection_paused)
             self.assertNotIn(invoice, Move.search([("collection_paused", "=", True)]))
+
+    def test_cancelled_plan_resumes_reminders(self):
+        plan = self._active_plan()
         plan.with_user(self.manager).action_cancel()
         self.invoice.invalidate_recordset()
-        self.assertFalse(Move.browse(self.invoice.id).collection_paused)
+        self.assertFalse(
+            self.env["account.move"]
+            .with_user(self.collector)
+            .browse(self.invoice.id)
+            .collection_paused
+        )
 
     def test_plan_status_facts(self):
         Engine = self.env["collection.engine"]
@@ -458,8 +444,9 @@ class TestPaymentPlan(AccountTestInvoicingCommon):
         self.assertEqual([f["payment_plan_status"] for f in facts], ["broken", "none"])
 
     def test_default_rules_on_plan_status(self):
-        """Active or requested: no reminder; broken: the late payers' path,
-        formal notice 8 days after the last reminder instead of 15."""
+        """Active: the installments are reminded, nothing else; requested:
+        no reminder; broken: the late payers' path, formal notice 8 days
+        after the last reminder instead of 15."""
         copies = give_default_configuration(self.env, self.env.company)
         engine = self.env["collection.engine"]
         evaluator = engine._evaluator(
@@ -481,9 +468,16 @@ class TestPaymentPlan(AccountTestInvoicingCommon):
                 [t.rule for t in result.triggered],
                 [d.action for d in result.decisions],
             )
-        quiet = "Payment plan asked for or on schedule: no reminder"
-        self.assertEqual(decided["active"], ([quiet], []))
-        self.assertEqual(decided["requested"], ([quiet], []))
+        self.assertEqual(
+            decided["active"],
+            (
+                ["Active payment plan: remind its installments, nothing else"],
+                ["remind_installments"],
+            ),
+        )
+        self.assertEqual(
+            decided["requested"], (["Payment plan asked for: no reminder"], [])
+        )
         self.assertEqual(decided["broken"][1], ["escalate"])
         self.assertNotIn("escalate", decided["none"][1])
 
