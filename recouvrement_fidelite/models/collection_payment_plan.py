@@ -125,7 +125,10 @@ class CollectionPaymentPlan(models.Model):
     currency_id = fields.Many2one(
         "res.currency",
         required=True,
-        default=lambda self: self.env.company.currency_id,
+        compute="_compute_currency_id",
+        store=True,
+        readonly=False,
+        precompute=True,
         help="The currency of the invoices covered.",
     )
     amount_owed = fields.Monetary(
@@ -249,6 +252,18 @@ class CollectionPaymentPlan(models.Model):
     )
 
     # Computations
+
+    @api.depends("invoice_ids", "company_id")
+    def _compute_currency_id(self):
+        # The invoices' currency (one: see ``_check_invoices``); a plan for
+        # an amount without invoices keeps the currency it was given.
+        for plan in self:
+            plan.currency_id = (
+                plan.invoice_ids.currency_id[:1]
+                or plan.currency_id
+                or plan.company_id.currency_id
+                or self.env.company.currency_id
+            )
 
     @api.depends("invoice_ids.amount_residual", "partner_id", "company_id")
     def _compute_amount_owed(self):
@@ -928,14 +943,7 @@ class CollectionPaymentPlan(models.Model):
                 vals["name"] = self.env["ir.sequence"].next_by_code(
                     "collection.payment.plan"
                 ) or _("New")
-        plans = super().create(vals_list)
-        for plan in plans:
-            if (
-                plan.invoice_ids
-                and plan.currency_id != plan.invoice_ids[:1].currency_id
-            ):
-                plan.currency_id = plan.invoice_ids[:1].currency_id
-        return plans
+        return super().create(vals_list)
 
     def write(self, vals):
         if SCHEDULE_FIELDS.intersection(vals) and not self.env.su:
@@ -946,11 +954,6 @@ class CollectionPaymentPlan(models.Model):
         if self.filtered(lambda p: p.state not in ("draft", "cancelled")):
             raise UserError(_("Only draft or cancelled plans may be deleted."))
         return super().unlink()
-
-    @api.onchange("invoice_ids")
-    def _onchange_invoice_ids(self):
-        if self.invoice_ids:
-            self.currency_id = self.invoice_ids[:1].currency_id
 
     def _get_report_base_filename(self):
         self.ensure_one()
