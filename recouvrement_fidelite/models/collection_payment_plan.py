@@ -1020,6 +1020,15 @@ class CollectionPaymentPlan(models.Model):
         action["context"] = {}
         return action
 
+    def _letter_date(self):
+        """Today, as a letter in the context's language dates it."""
+        date = format_date(
+            self.env, fields.Date.context_today(self), date_format="long"
+        )
+        if self.company_id.city:
+            return _("%(place)s, %(date)s", place=self.company_id.city, date=date)
+        return _("On %(date)s", date=date)
+
     def _portal_link(self):
         """The link the customer follows to see the plan (served by the portal)."""
         self.ensure_one()

@@ -219,6 +219,33 @@ class CollectionPaymentPlanInstallment(models.Model):
             **values,
         )
 
+    def _letter_texts(self):
+        """The words of the reminder letter, in the context's language:
+        ``subject`` and ``paragraphs`` (whole sentences, so that each
+        language orders them its own way)."""
+        self.ensure_one()
+        plan = self.plan_id
+        paragraphs = [self._portal_text_now()]
+        if self._is_past():
+            paragraphs.append(
+                _(
+                    "Please pay it as soon as possible, or tell us if something "
+                    "prevents you: an installment more than %(days)s days late "
+                    "ends the plan, and the remaining amount becomes due at once.",
+                    days=plan.company_id.collection_plan_break_days,
+                )
+            )
+        else:
+            paragraphs.append(
+                _("If you have already paid it, thank you, and please disregard this letter.")
+            )
+        return {
+            "subject": _(
+                "Subject: installment of your payment plan %(plan)s", plan=plan.name
+            ),
+            "paragraphs": paragraphs,
+        }
+
     def _remind(self, channel, recipient, author_values=None):
         """Send this installment's reminder to ``recipient`` on ``channel``
         (email, SMS, letter or portal message), on the plan's history, in
@@ -273,16 +300,6 @@ class CollectionPaymentPlanInstallment(models.Model):
         else:
             raise UserError(_("Unknown reminder channel %s.", channel))
         return message, letter
-
-    def _letter_date(self):
-        """Today, as a letter in the context's language dates it."""
-        company = self.plan_id.company_id
-        date = format_date(
-            self.env, fields.Date.context_today(self), date_format="long"
-        )
-        if company.city:
-            return _("%(place)s, %(date)s", place=company.city, date=date)
-        return _("On %(date)s", date=date)
 
     def _reminder_letter(self):
         """The reminder letter of this installment, as a PDF attached to the
