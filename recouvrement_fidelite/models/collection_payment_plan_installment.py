@@ -197,7 +197,9 @@ class CollectionPaymentPlanInstallment(models.Model):
         """The reminder posted to the customer on the portal, in their
         language."""
         self.ensure_one()
-        return self.with_context(lang=self.plan_id.partner_id.lang)._portal_text_now()
+        customer = self.plan_id.partner_id
+        recipient = customer.collection_contact_id or customer
+        return self.with_context(lang=recipient.lang)._portal_text_now()
 
     def _portal_text_now(self):
         # ``_`` words it in the language of ``self``'s context.
