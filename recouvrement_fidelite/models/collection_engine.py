@@ -445,7 +445,9 @@ class CollectionEngine(models.AbstractModel):
         # The invoice that carries each active plan's reminders: its first
         # due in the batch.
         leads = {}
-        for invoice in invoices.sorted(lambda i: (i.invoice_date_due, i.id)):
+        for invoice in invoices.sorted(
+            lambda i: (i.invoice_date_due or i.invoice_date or today, i.id)
+        ):
             plan = latest.get(invoice.id)
             if plan and plan.state == "active":
                 leads.setdefault(plan, invoice)

@@ -241,9 +241,12 @@ class CollectionPaymentPlan(models.Model):
         "payment_plan_id",
         string="Installment reminders",
         readonly=True,
+        groups=COLLECTION_USER_GROUP,
     )
     reminder_count = fields.Integer(
-        string="Reminders", compute="_compute_reminder_count"
+        string="Reminders",
+        compute="_compute_reminder_count",
+        groups=COLLECTION_USER_GROUP,
     )
     note = fields.Html(
         string="How to pay",

@@ -79,6 +79,7 @@ class CollectionPaymentPlanInstallment(models.Model):
         string="Reminders",
         help="The reminders of the installment, planned by the collection run "
         "through the levels of the customer's scenario.",
+        groups="recouvrement_fidelite.group_collection_user",
     )
     status = fields.Selection(
         INSTALLMENT_STATUSES,

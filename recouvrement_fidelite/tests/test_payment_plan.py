@@ -339,6 +339,13 @@ class TestPaymentPlan(AccountTestInvoicingCommon):
     def test_invoicing_user_reads_only(self):
         plan = self._plan()
         self.assertEqual(plan.with_user(self.clerk).name, plan.name)
+        # The form opens for them (what it shows of the collection actions
+        # is for collection users).
+        Plan = self.env["collection.payment.plan"].with_user(self.clerk)
+        views = Plan.get_views([(False, "form")])
+        shown = views["models"]["collection.payment.plan"]["fields"]
+        self.assertNotIn("reminder_count", shown)
+        plan.with_user(self.clerk).read(list(shown))
         with self.assertRaises(AccessError):
             self._plan(user=self.clerk, invoices=self._invoice(self.customer, 10.0))
         with self.assertRaises(AccessError):
