@@ -1,1 +1,3 @@
 from . import portal
+from . import portal_commitments
+from . import portal_feedback

@@ -57,20 +57,21 @@ class CollectionPortal(CustomerPortal):
             invoice: self._collection_invoice_status(invoice, data["today"])
             for invoice in data["invoices"]
         }
-        token = access.sudo().token if access else None
-        pdf_url = (
-            f"/my/collection/{token}/statement.pdf"
-            if token
-            else "/my/collection/statement.pdf"
-        )
+        base_url = self._collection_base_url(access)
         return dict(
             data,
             page_name="collection",
             statuses=statuses,
             access=access,
-            pdf_url=pdf_url,
+            base_url=base_url,
+            pdf_url=f"{base_url}/statement.pdf",
             logged_in=not access,
         )
+
+    def _collection_base_url(self, access=None):
+        """The path of the collection page, under which its forms live:
+        the token's page, or the logged-in customer's."""
+        return f"/my/collection/{access.sudo().token}" if access else "/my/collection"
 
     def _collection_lang(self, partner):
         lang = partner.commercial_partner_id.lang or partner.lang
@@ -90,6 +91,89 @@ class CollectionPortal(CustomerPortal):
             access = access.with_context(lang=lang)
         return access
 
+    def _collection_target(self, token=None):
+        """Whose collection page a request concerns, as a dict (``access``,
+        ``partner``: the commercial entity, ``company``, ``base_url``).
+
+        With a token: its link's customer and company (404 when the token is
+        wrong, revoked or expired). Without: the logged-in portal user's
+        commercial entity in the current company (404 for the public user).
+        Forms of the collection page (feedback, promises, plans, contact
+        preferences) start from here, so they all reach the same records.
+        """
+        if token:
+            access = self._collection_access(token)
+            partner, company = access.partner_id, access.company_id
+        else:
+            if request.env.user._is_public():
+                raise request.not_found()
+            access = None
+            partner, company = request.env.user.partner_id, request.env.company
+        return {
+            "access": access,
+            "partner": partner.commercial_partner_id.sudo(),
+            "company": company,
+            "base_url": self._collection_base_url(access),
+        }
+
+    def _collection_open_invoice(self, target, invoice_id):
+        """The posted, open customer invoice ``invoice_id`` of the target's
+        commercial entity and company, as superuser; 404 otherwise, the same
+        answer whether it does not exist or belongs to someone else."""
+        try:
+            invoice_id = int(invoice_id)
+        except (TypeError, ValueError):
+            raise request.not_found() from None
+        # Beyond PostgreSQL's integer, the query itself would fail (500).
+        if not 0 < invoice_id < 2**31:
+            raise request.not_found()
+        invoice = (
+            request.env["account.move"]
+            .sudo()
+            .search(
+                [
+                    ("id", "=", invoice_id),
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                    ("company_id", "=", target["company"].id),
+                    (
+                        "commercial_partner_id",
+                        "=",
+                        target["partner"].id,
+                    ),
+                ],
+                limit=1,
+            )
+        )
+        if not invoice:
+            raise request.not_found()
+        return invoice
+
+    def _collection_log(self, target, event_type, record=None):
+        return request.env["collection.portal.event"]._log(
+            target["partner"],
+            target["company"],
+            event_type,
+            access=target["access"],
+            record=record,
+        )
+
+    def _collection_may_post(self, target):
+        """False once the customer has sent the company's limit of forms in
+        the last hour (``collection_portal_post_limit``)."""
+        events = request.env["collection.portal.event"]
+        return events._posts_left(target["partner"], target["company"]) > 0
+
+    def _collection_try_later(self, target):
+        """The answer to a form sent over the hourly limit: HTTP 429 with a
+        page that says when to try again, nothing recorded."""
+        return request.render(
+            "recouvrement_fidelite.portal_collection_try_later",
+            {"base_url": target["base_url"], "page_name": "collection"},
+            status=429,
+        )
+
     # -- routes --------------------------------------------------------------
 
     @http.route(
@@ -101,11 +185,12 @@ class CollectionPortal(CustomerPortal):
         sitemap=False,
     )
     def collection_page_token(self, token, **kw):
-        access = self._collection_access(token)
-        access.sudo().last_visit = fields.Datetime.now()
+        target = self._collection_target(token)
+        target["access"].sudo().last_visit = fields.Datetime.now()
+        self._collection_log(target, "visit")
         return request.render(
             "recouvrement_fidelite.portal_collection_page",
-            self._collection_page_values(access),
+            self._collection_page_values(target["access"]),
         )
 
     @http.route(
@@ -123,6 +208,7 @@ class CollectionPortal(CustomerPortal):
         "/my/collection", type="http", auth="user", methods=["GET"], website=True
     )
     def collection_page(self, **kw):
+        self._collection_log(self._collection_target(), "visit")
         return request.render(
             "recouvrement_fidelite.portal_collection_page",
             self._collection_page_values(),

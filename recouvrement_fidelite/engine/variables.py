@@ -57,6 +57,20 @@ DEFAULT_TYPOLOGIES = [
 ]
 CUSTOMER_TYPE_OPTIONS = options(CUSTOMER_TYPES)
 DISPUTE_STATUSES = options(DISPUTE_STATES)
+#: The reasons a customer gives on the collection page, as the default data
+#: declares them; the Odoo side replaces them with its own reasons (codes
+#: and names of ``collection.feedback.reason``).
+DEFAULT_FEEDBACK_REASONS = [
+    {"name": "invoice_not_received", "label": _lt("Invoice not received")},
+    {"name": "billing_error", "label": _lt("Billing error")},
+    {"name": "delivery_problem", "label": _lt("Delivery problem")},
+    {"name": "non_conformity", "label": _lt("Non-conformity")},
+    {"name": "price_disagreement", "label": _lt("Price disagreement")},
+    {"name": "financial_difficulty", "label": _lt("Temporary financial difficulty")},
+    {"name": "payment_sent", "label": _lt("Payment already sent")},
+    {"name": "payment_method", "label": _lt("Payment method or bank details problem")},
+    {"name": "other", "label": _lt("Other")},
+]
 PAYMENT_PLAN_STATUSES = [
     {"name": "none", "label": _lt("No payment plan")},
     {"name": "requested", "label": _lt("Requested")},
@@ -68,6 +82,14 @@ PAYMENT_PLAN_STATUSES = [
 #: Statuses of an invoice covered by an active payment plan: the plan's
 #: installments are reminded instead of the invoice.
 ACTIVE_PLAN_STATUSES = ("active", "in_arrears")
+
+
+#: ``days_since_last_feedback`` when the customer never gave feedback on the
+#: invoice, so that "less than N days since the last feedback" never holds.
+NO_FEEDBACK_DAYS = 9999
+#: ``last_satisfaction_rating`` when the customer never rated the collection
+#: (ratings go from 1 to 5).
+NO_RATING = 0
 
 
 def _missing(value):
@@ -116,6 +138,13 @@ read_reminder_days.many = _numbers_as_they_are
 #: (or the customer has no scenario): below every level number, so that
 #: "at least level N due" never holds.
 NO_LEVEL_DUE = -1
+
+
+def read_feedback_days(name, value):
+    return read_number(name, value, default=NO_FEEDBACK_DAYS)
+
+
+read_feedback_days.many = _numbers_as_they_are
 
 
 def read_prescription_days(name, value):
@@ -473,6 +502,66 @@ class InvoiceFacts(BaseVariables):
         options=PAYMENT_PLAN_STATUSES,
     )
     def payment_plan_status(self): ...
+
+    # What the customer said on the collection page (portal)
+
+    @fact(
+        SelectType,
+        _lt("Last feedback reason"),
+        read_choices,
+        help=_lt(
+            "The reason the customer gave, on the collection page, in their "
+            "latest feedback on the invoice (empty when none)."
+        ),
+        options=DEFAULT_FEEDBACK_REASONS,
+    )
+    def last_feedback_reason(self): ...
+
+    @fact(
+        NumericType,
+        _lt("Days since the last feedback"),
+        read_feedback_days,
+        help=_lt(
+            "Days since the customer's latest feedback on the invoice (9999 when "
+            "none was given)."
+        ),
+        value_labels={NO_FEEDBACK_DAYS: _lt("never")},
+    )
+    def days_since_last_feedback(self): ...
+
+    @fact(
+        BooleanType,
+        _lt("Declared a financial difficulty"),
+        read_flag,
+        help=_lt(
+            "The customer declared a temporary financial difficulty on the "
+            "collection page, and that feedback is not closed yet."
+        ),
+    )
+    def declared_difficulty(self): ...
+
+    @fact(
+        BooleanType,
+        _lt("Visited the collection page since the last reminder"),
+        read_flag,
+        help=_lt(
+            "The customer opened their collection page after the last reminder "
+            "of the invoice was sent (false when no reminder was sent)."
+        ),
+    )
+    def portal_visit_since_last_reminder(self): ...
+
+    @fact(
+        NumericType,
+        _lt("Last satisfaction rating"),
+        read_number,
+        help=_lt(
+            "The customer's latest rating of the collection experience, from 1 "
+            "to 5 (0 when they never rated it)."
+        ),
+        value_labels={NO_RATING: _lt("none")},
+    )
+    def last_satisfaction_rating(self): ...
 
     @fact(
         StringType,

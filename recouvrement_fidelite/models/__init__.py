@@ -6,6 +6,7 @@ from . import collection_level
 from . import collection_rule_set
 from . import collection_rule
 from . import collection_portal_access
+from . import collection_portal_event
 from . import res_partner
 from . import account_move
 from . import account_move_line
@@ -40,3 +41,13 @@ from . import collection_promise
 from . import collection_payment_plan
 from . import collection_payment_plan_installment
 from . import report_collection_statement
+from . import collection_portal_commitment
+from . import collection_monthly_statement
+from . import res_company_feedback
+from . import res_config_settings_feedback
+from . import collection_feedback_reason
+from . import collection_feedback
+from . import collection_satisfaction
+from . import account_move_feedback
+from . import res_partner_feedback
+from . import collection_engine_feedback

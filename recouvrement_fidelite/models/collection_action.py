@@ -212,7 +212,9 @@ class CollectionAction(models.Model):
                 or ""
             )
             label = kinds.get(action.kind, "")
-            if action.channel != "none":
+            # A call's channel says nothing its kind does not ("Call (Phone
+            # call)"); the channel of other kinds tells them apart.
+            if action.channel not in ("none", "phone"):
                 label = f"{label} ({channels.get(action.channel, '')})"
             action.summary = f"{label} — {target}" if target else label
 

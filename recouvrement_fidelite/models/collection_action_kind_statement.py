@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-"""Grouping an invoice into the customer's next statement of account."""
+"""Grouping an invoice into the customer's next monthly statement."""
 
 from odoo import _, api, models
 from odoo.tools.translate import LazyTranslate
@@ -19,19 +19,17 @@ class CollectionActionKindStatement(models.AbstractModel):
 
     @api.model
     def _execute(self, actions, channel):
-        """Nothing can be sent yet: the statement of account does not exist.
+        """No separate reminder: the invoice goes into the customer's next
+        monthly statement of account (``collection.monthly.statement``).
 
-        The decision stays approved, not done (done would claim the invoice
-        went out in a statement), with a note that says what it waits for.
-        Its dedup key keeps the next runs from recording it again.
+        The action waits, pending ("to do"), for that statement, which sends
+        it at the month end and marks it done; its dedup key keeps the next
+        runs from recording it again meanwhile.
         """
-        actions.write(
-            {
-                "note": _(
-                    "Waiting: the statement of account does not exist yet. "
-                    "Nothing was sent; this invoice is to be grouped into the "
-                    "customer's next statement once statements can be sent."
-                )
-            }
+        actions._mark_pending(
+            note=_(
+                "Grouped into the customer's next monthly statement of "
+                "account, sent at the month end: no separate reminder. Done "
+                "when the statement is sent."
+            )
         )
-        actions._log_history()

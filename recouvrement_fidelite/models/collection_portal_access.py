@@ -8,11 +8,16 @@ controller answers 404 alike for a token that does not exist, is revoked or
 has expired (see ``controllers/portal.py``).
 """
 
+import re
 import secrets
 from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+
+#: What a token is made of (``secrets.token_urlsafe``): anything else, such as
+#: a NUL byte PostgreSQL refuses, is a forged token and never reaches SQL.
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,128}")
 
 #: Aged buckets of the statement: (key, first day late, last day late).
 AGED_BUCKETS = [
@@ -114,7 +119,7 @@ class CollectionPortalAccess(models.Model):
     def _find(self, token, short=False):
         """The valid access of ``token``, else an empty recordset (the same
         answer for a wrong, revoked or expired token)."""
-        if not token or not isinstance(token, str) or len(token) > 128:
+        if not isinstance(token, str) or not TOKEN_PATTERN.fullmatch(token):
             return self.sudo().browse()
         access = self.sudo().search(
             [("short_token" if short else "token", "=", token)], limit=1

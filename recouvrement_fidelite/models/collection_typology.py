@@ -150,6 +150,12 @@ class CollectionTypology(models.Model):
         "proposed: a collection manager may still propose a plan beyond them, "
         "which the plan's history records.",
     )
+    promise_max_days = fields.Integer(
+        string="Portal: latest promised date (days ahead)",
+        help="On their collection page, customers of this typology may promise "
+        "to pay, or start a payment plan, at most this many days from today. "
+        "0: the company's limit (Settings).",
+    )
     criteria_summary = fields.Char(
         string="Suggested when", compute="_compute_criteria_summary"
     )
@@ -369,6 +375,7 @@ class CollectionTypology(models.Model):
         "min_invoice_count",
         "max_invoice_count",
         "min_broken_promises",
+        "promise_max_days",
     )
     def _check_ranges(self):
         for typology in self:
@@ -396,6 +403,8 @@ class CollectionTypology(models.Model):
                 problems.append(_("the minimum amount invoiced cannot be negative"))
             if typology.min_broken_promises < 0:
                 problems.append(_("the number of broken promises cannot be negative"))
+            if typology.promise_max_days < 0:
+                problems.append(_("the latest promised date cannot be negative"))
             if typology.min_invoice_count < 0 or typology.max_invoice_count < 0:
                 problems.append(_("numbers of invoices cannot be negative"))
             elif (

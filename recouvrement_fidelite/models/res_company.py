@@ -32,6 +32,8 @@ SETTING_BOUNDS = {
     "collection_promise_grace_days": (0, 60),
     "collection_plan_break_days": (0, 365),
     "collection_portal_link_days": (1, 730),
+    "collection_portal_post_limit": (1, 1000),
+    "collection_portal_promise_days": (1, 365),
 }
 
 
@@ -98,6 +100,29 @@ class ResCompany(models.Model):
         help="The link to the customer's collection page that reminders carry "
         "works without logging in for this many days; a new reminder gives a "
         "new link when the former one has expired.",
+    )
+    collection_portal_post_limit = fields.Integer(
+        string="Forms a customer may send per hour",
+        default=20,
+        help="Beyond this many forms (feedback, promise, plan request, contact "
+        "preferences...) sent from a customer's collection page in one hour, the "
+        "page asks them to try again later: a script cannot flood the back "
+        "office.",
+    )
+    collection_portal_promise_days = fields.Integer(
+        string="Latest promised date on the collection page (days)",
+        default=30,
+        help="On their collection page, customers may promise to pay, or "
+        "start a payment plan, at most this many days from today; a "
+        "typology may set its own limit. Beyond it, they are asked to "
+        "choose an earlier date or to contact you.",
+    )
+    collection_statement_period = fields.Date(
+        string="Monthly statements sent for",
+        readonly=True,
+        copy=False,
+        help="The last day of the last month whose statements of account "
+        "were all sent (see the scheduled action of monthly statements).",
     )
     collection_history_months = fields.Integer(
         string="Payment history (months)",

@@ -102,3 +102,9 @@ class ResConfigSettings(models.TransientModel):
     collection_portal_link_days = fields.Integer(
         related="company_id.collection_portal_link_days", readonly=False
     )
+    collection_portal_post_limit = fields.Integer(
+        related="company_id.collection_portal_post_limit", readonly=False
+    )
+    collection_portal_promise_days = fields.Integer(
+        related="company_id.collection_portal_promise_days", readonly=False
+    )

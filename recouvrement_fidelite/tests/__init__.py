@@ -27,3 +27,7 @@ from . import test_promise
 from . import test_payment_plan
 from . import test_plan_installment_reminders
 from . import test_portal
+from . import test_portal_commitments
+from . import test_feedback_rules
+from . import test_portal_feedback
+from . import test_portal_forged

@@ -432,6 +432,11 @@ class TestCollectionRun(CollectionRunCase):
         self.assertFalse(self.env["collection.run"].search([]))
         self.assertEqual(self.env["mail.message"].search_count([]), messages)
         self.assertFalse(invoice.collection_level_id)
+        # Nobody approves a dry-run decision: it "would be carried out".
+        line = wizard.line_ids[0]
+        self.assertEqual(line.state, "approved")
+        labels = dict(line._fields["state"]._description_selection(self.env))
+        self.assertEqual(labels["approved"], "Carried out")
         with self.mockSMSGateway():
             wizard.action_run_for_real()
         self.assertEqual(wizard.state, "done")

@@ -344,10 +344,10 @@ class TestDefaultRules(AccountTestInvoicingCommon):
         ]
 
     def test_rule_set_is_valid(self):
-        self.assertEqual(len(self.rule_set.rule_ids), 26)
+        self.assertEqual(len(self.rule_set.rule_ids), 29)
         engine_rule_set = self.rule_set._to_engine()
         self.assertTrue(engine_rule_set.stop_on_first_trigger)
-        self.assertEqual(len(engine_rule_set.rules), 26)
+        self.assertEqual(len(engine_rule_set.rules), 29)
         for rule in self.rule_set.rule_ids:
             self.assertTrue(rule.note, f"rule {rule.name} explains itself")
         names = self.rule_set.rule_ids.sorted("sequence").mapped("name")

@@ -301,3 +301,58 @@ class TestPortalCollection(AccountTestInvoicingCommon, HttpCase):
         short_path = short[len(self.company.get_base_url()) :]
         response = self.url_open(short_path, allow_redirects=False)
         self.assertTrue(response.headers["Location"].endswith(path))
+
+    # -- events and the hourly limit ------------------------------------------
+
+    def _events(self, partner, event_type):
+        return self.env["collection.portal.event"].search_count(
+            [("partner_id", "=", partner.id), ("event_type", "=", event_type)]
+        )
+
+    def test_visits_are_recorded_per_customer(self):
+        url = self._url(self.customer_a)
+        self.url_open(url)
+        self.url_open(url)
+        self.assertEqual(self._events(self.customer_a, "visit"), 2)
+        self.assertEqual(self._events(self.customer_b, "visit"), 0)
+        self.authenticate("rf_portal_b", "rf_portal_b_pw")
+        self.url_open("/my/collection")
+        self.assertEqual(self._events(self.customer_b, "visit"), 1)
+        # A wrong token records nothing.
+        self.url_open("/my/collection/" + secrets.token_urlsafe(32))
+        self.assertEqual(
+            self.env["collection.portal.event"].search_count([]), 3
+        )
+
+    def test_forms_per_hour_are_limited_per_customer(self):
+        events = self.env["collection.portal.event"]
+        self.company.collection_portal_post_limit = 3
+        self.assertEqual(events._posts_left(self.customer_a, self.company), 3)
+        for __ in range(2):
+            events._log(self.contact_a, self.company, "feedback")
+        # Visits do not count; a contact's forms count for its company.
+        events._log(self.customer_a, self.company, "visit")
+        self.assertEqual(events._posts_left(self.customer_a, self.company), 1)
+        events._log(self.customer_a, self.company, "promise")
+        self.assertEqual(events._posts_left(self.customer_a, self.company), 0)
+        # Another customer, or the same customer in another company, is apart.
+        self.assertEqual(events._posts_left(self.customer_b, self.company), 3)
+        self.assertEqual(
+            events._posts_left(self.customer_a, self.other),
+            self.other.collection_portal_post_limit,
+        )
+        # Forms older than an hour no longer count.
+        self.env.cr.execute(
+            "UPDATE collection_portal_event SET create_date = now() - interval '2 hours'"
+        )
+        self.assertEqual(events._posts_left(self.customer_a, self.company), 3)
+
+    def test_malformed_tokens_never_reach_the_database(self):
+        Access = self.env["collection.portal.access"]
+        token = self._token(self.customer_a)
+        self.assertTrue(Access._find(token))
+        # A NUL byte would make PostgreSQL fail (a server error): refused
+        # before any query, as every token that is not made like ours.
+        for forged in (token + "\x00", "\x00", token[:-1] + "é", "a b", "", None, 42):
+            with self.assertQueryCount(0):
+                self.assertFalse(Access._find(forged))

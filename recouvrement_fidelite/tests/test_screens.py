@@ -352,6 +352,22 @@ class TestApproval(ScreensCase):
         self.assertIn("Failed: 1 × Reminder (Email).", result["params"]["message"])
         self.assertIn("Failures to fix", result["params"]["message"])
 
+    @freeze_time(TODAY)
+    def test_approval_names_calls_as_calls(self):
+        invoice = self.invoice(self.alice, 500.0, "2026-03-01")
+        call = self.action(
+            invoice, kind="call", state="proposed", channel="phone"
+        ).with_user(self.collector)
+        email = self.action(
+            invoice, state="proposed", channel="email", level_id=self.level_2.id
+        ).with_user(self.collector)
+        self.assertEqual(call.summary, f"Call — {invoice.name}")
+        self.assertEqual(email.summary, f"Reminder (Email) — {invoice.name}")
+        # A call sends nothing: its form says what will be done, not sent.
+        form = self.env.ref("recouvrement_fidelite.collection_action_view_form")
+        self.assertIn('string="What will be done"', form.arch)
+        self.assertIn(invoice.name, call.preview_body)
+
     def test_approval_list_is_not_grouped_into_empty_groups(self):
         approvals = self.env.ref(
             "recouvrement_fidelite.collection_action_action_to_approve"

@@ -1,7 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 """Defects found while reading the run (issue 9): planning failures recorded
 once, failure notices that are real HTML lists with data escaped, and
-"group in the statement" decisions that do not claim to be done."""
+"group in the statement" decisions that do not claim to be done before the
+monthly statement carries them."""
 
 import json
 from contextlib import contextmanager
@@ -121,7 +122,7 @@ class TestSeamsDefects(CollectionRunCase):
         self.assertIn("&lt;i&gt;nineteen&lt;/i&gt;", body)
         self.assertNotIn("<i>", body)
 
-    def test_a_statement_decision_is_not_done(self):
+    def test_a_statement_decision_waits_for_the_monthly_statement(self):
         self.rule_set.active = False
         self.env["collection.rule.set"].create(
             {
@@ -150,15 +151,17 @@ class TestSeamsDefects(CollectionRunCase):
             run = self.run_collection()
         statement = self.actions(invoice_id=small.id)
         self.assertEqual(statement.kind, "statement")
+        # Done only once the monthly statement carrying it is sent
+        # (collection.monthly.statement, tested with the portal).
         self.assertNotEqual(statement.state, "done")
-        self.assertEqual(statement.state, "approved")
+        self.assertEqual(statement.state, "pending")
         self.assertFalse(statement.done_at)
-        self.assertIn("statement of account does not exist yet", statement.note)
+        self.assertIn("next monthly statement", statement.note)
         self.assertEqual(run.done_count, 0)
         # Traceable from the invoice (its actions) and the customer (issue 9:
         # the customer's note replaces the one per invoice).
         self.assertIn(
-            "does not exist yet",
+            "next monthly statement",
             " ".join(
                 self.env["collection.action"]
                 .search(small.action_view_collection_actions()["domain"])
@@ -166,9 +169,19 @@ class TestSeamsDefects(CollectionRunCase):
             ),
         )
         self.assertIn(
-            "does not exist yet", " ".join(self.alice.message_ids.mapped("body"))
+            "next monthly statement", " ".join(self.alice.message_ids.mapped("body"))
         )
         # It does not pile up: the next run finds it waiting.
         with freeze_time(NEXT_DAY), self.mockSMSGateway():
             self.run_collection()
         self.assertEqual(self.actions(invoice_id=small.id), statement)
+        # At the month end, the statement carries it: done, with its email.
+        with freeze_time("2026-03-31"):
+            self.env["collection.monthly.statement"]._cron_send_monthly_statements()
+        sent = self.env["collection.monthly.statement"].search(
+            [("partner_id", "=", self.alice.id)]
+        )
+        self.assertEqual(sent.state, "sent")
+        self.assertEqual(statement.state, "done")
+        self.assertEqual(statement.message_id, sent.message_id)
+        self.assertIn(small.name, sent.message_id.body)

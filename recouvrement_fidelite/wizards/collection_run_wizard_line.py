@@ -3,6 +3,13 @@ from odoo import api, fields, models
 
 from ..models.collection_action import CHANNELS, STATES
 
+#: What a dry-run decision would become, in the dry run's words: an action
+#: the run records as approved is carried out at once, nobody approves it.
+DRY_RUN_STATES = [
+    (state, "Carried out" if state == "approved" else label)
+    for state, label in STATES
+]
+
 
 class CollectionRunWizardLine(models.TransientModel):
     _name = "collection.run.wizard.line"
@@ -22,7 +29,7 @@ class CollectionRunWizardLine(models.TransientModel):
     level_id = fields.Many2one("collection.level", string="Level")
     kind = fields.Selection(selection="_kind_selection")
     channel = fields.Selection(CHANNELS)
-    state = fields.Selection(STATES, string="Would be")
+    state = fields.Selection(DRY_RUN_STATES, string="Would be")
     rule = fields.Char()
     explanation = fields.Text()
     failure_reason = fields.Text(string="Problem")

@@ -40,6 +40,11 @@ REQUIRED_VARIABLES = {
     "broken_promises",
     "promise_kept_ratio",
     "payment_plan_status",
+    "last_feedback_reason",
+    "days_since_last_feedback",
+    "declared_difficulty",
+    "portal_visit_since_last_reminder",
+    "last_satisfaction_rating",
     "country",
 }
 REQUIRED_ACTIONS = {
