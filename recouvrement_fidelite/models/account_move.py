@@ -798,8 +798,9 @@ class AccountMove(models.Model):
         for move in self:
             move.collection_action_count = len(
                 actions.filtered(
-                    lambda a, m=move: a.invoice_id == m
-                    or m in a.payment_plan_id.invoice_ids
+                    lambda a, m=move: (
+                        a.invoice_id == m or m in a.payment_plan_id.invoice_ids
+                    )
                 )
             )
 

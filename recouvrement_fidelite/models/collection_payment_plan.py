@@ -179,8 +179,7 @@ class CollectionPaymentPlan(models.Model):
         readonly=True,
         copy=False,
         tracking=True,
-        help="When the plan was last sent to the customer by email, with its "
-        "schedule.",
+        help="When the plan was last sent to the customer by email, with its schedule.",
     )
     sent_by_id = fields.Many2one(
         "res.users",
@@ -870,7 +869,10 @@ class CollectionPaymentPlan(models.Model):
         ):
             return False
         self.write(
-            {"state": "completed", "date_closed": today or fields.Date.context_today(self)}
+            {
+                "state": "completed",
+                "date_closed": today or fields.Date.context_today(self),
+            }
         )
         self.partner_id._message_log(
             body=_("Payment plan %(plan)s completed.", plan=self.name)

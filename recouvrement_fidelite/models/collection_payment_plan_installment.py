@@ -240,7 +240,10 @@ class CollectionPaymentPlanInstallment(models.Model):
             )
         else:
             paragraphs.append(
-                _("If you have already paid it, thank you, and please disregard this letter.")
+                _(
+                    "If you have already paid it, thank you, and please disregard "
+                    "this letter."
+                )
             )
         return {
             "subject": _(
@@ -271,13 +274,9 @@ class CollectionPaymentPlanInstallment(models.Model):
             template = self._reminder_template("sms").with_context(
                 plan_installment_id=self.id
             )
-            body = template._render_field("body", plan.ids, compute_lang=True)[
-                plan.id
-            ]
+            body = template._render_field("body", plan.ids, compute_lang=True)[plan.id]
             customer = plan.partner_id.commercial_partner_id
-            number = (
-                recipient.collection_sms_number or customer.collection_sms_number
-            )
+            number = recipient.collection_sms_number or customer.collection_sms_number
             message = plan._message_sms(
                 body,
                 partner_ids=recipient.ids,
@@ -335,15 +334,16 @@ class CollectionPaymentPlanInstallment(models.Model):
                 plan_installment_id=self.id
             )
             if channel == "email":
-                rendered = template._render_field(
-                    "subject", plan.ids, compute_lang=True
-                )[plan.id], template._render_field(
-                    "body_html", plan.ids, compute_lang=True
-                )[plan.id]
+                rendered = (
+                    template._render_field("subject", plan.ids, compute_lang=True)[
+                        plan.id
+                    ],
+                    template._render_field("body_html", plan.ids, compute_lang=True)[
+                        plan.id
+                    ],
+                )
                 return rendered
-            body = template._render_field("body", plan.ids, compute_lang=True)[
-                plan.id
-            ]
+            body = template._render_field("body", plan.ids, compute_lang=True)[plan.id]
             return False, Markup("<p>%s</p>") % body
         if channel == "letter":
             url = f"/report/html/{self.env.ref(REMINDER_LETTER).report_name}/{self.id}"

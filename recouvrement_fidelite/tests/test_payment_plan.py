@@ -432,7 +432,7 @@ class TestPaymentPlan(AccountTestInvoicingCommon):
         )
         payment.action_post()
         line = payment.move_id.line_ids.filtered(
-            lambda l: l.account_id.account_type == "asset_receivable"
+            lambda line: line.account_id.account_type == "asset_receivable"
         )
         self.assertEqual(plan.state, "active", "not matched yet")
         self.invoice.js_assign_outstanding_line(line.id)
@@ -745,10 +745,14 @@ class TestPaymentPlan(AccountTestInvoicingCommon):
 
         with freeze_time("2026-03-10 09:00:00"):
             send()
-        self.assertEqual(fields.Datetime.to_string(plan.date_sent), "2026-03-10 09:00:00")
+        self.assertEqual(
+            fields.Datetime.to_string(plan.date_sent), "2026-03-10 09:00:00"
+        )
         self.assertEqual(plan.sent_by_id, self.collector)
         emails = plan.message_ids.filtered(
-            lambda m: m.message_type == "comment" and "your payment plan" in (m.subject or "")
+            lambda m: (
+                m.message_type == "comment" and "your payment plan" in (m.subject or "")
+            )
         )
         self.assertEqual(len(emails), 1)
         self.assertEqual(emails.author_id, self.collector.partner_id, "by whom")
@@ -762,7 +766,9 @@ class TestPaymentPlan(AccountTestInvoicingCommon):
         # Again, a few days later (the customer lost it).
         with freeze_time("2026-03-14 10:00:00"):
             send()
-        self.assertEqual(fields.Datetime.to_string(plan.date_sent), "2026-03-14 10:00:00")
+        self.assertEqual(
+            fields.Datetime.to_string(plan.date_sent), "2026-03-14 10:00:00"
+        )
         self.assertEqual(
             len(
                 plan.message_ids.filtered(

@@ -60,7 +60,10 @@ class TestPlanInstallmentReminders(InvoiceMixin, AccountTestInvoicingCommon, Moc
             {"name": "Installments scenario", "company_id": company.id}
         )
         Level = cls.env["collection.level"]
-        common = {"scenario_id": cls.scenario.id, "mail_template_id": invoice_template.id}
+        common = {
+            "scenario_id": cls.scenario.id,
+            "mail_template_id": invoice_template.id,
+        }
         cls.level_0 = Level.create(
             dict(common, name="Courtesy", level_number=0, delay_days=-3)
         )
@@ -369,7 +372,10 @@ class TestPlanInstallmentReminders(InvoiceMixin, AccountTestInvoicingCommon, Moc
                     {"all": [leaf("days_overdue", "greater_than_or_equal_to", 1)]},
                     [
                         {"name": "set_reminder_level", "params": {"level": 1}},
-                        {"name": "offer_payment_plan", "params": {"max_installments": 3}},
+                        {
+                            "name": "offer_payment_plan",
+                            "params": {"max_installments": 3},
+                        },
                         {"name": "escalate", "params": {"stage": "formal_notice"}},
                     ],
                 )
@@ -407,7 +413,9 @@ class TestPlanInstallmentReminders(InvoiceMixin, AccountTestInvoicingCommon, Moc
         self.assertEqual(plan.state, "broken")
         self._run("2026-04-06")
         self.assertFalse(
-            self._reminders(plan).filtered(lambda a: a.date == fields.Date.to_date("2026-04-06"))
+            self._reminders(plan).filtered(
+                lambda a: a.date == fields.Date.to_date("2026-04-06")
+            )
         )
         own = self.env["collection.action"].search(
             [("invoice_id", "=", self.plan_invoice.id), ("kind", "=", "reminder")]
@@ -428,7 +436,9 @@ class TestPlanInstallmentReminders(InvoiceMixin, AccountTestInvoicingCommon, Moc
             invoices |= invoice | self.invoice(customer, 50.0, "2026-03-01")
         planner = self.env["collection.planner"]
         with freeze_time("2026-03-22"):
-            session = planner._session(self.env.company, fields.Date.to_date("2026-03-22"))
+            session = planner._session(
+                self.env.company, fields.Date.to_date("2026-03-22")
+            )
 
             def queries_for(batch):
                 batch = self.env["account.move"].browse(batch.ids)
