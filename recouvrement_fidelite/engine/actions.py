@@ -150,6 +150,14 @@ class CollectionActions(BaseActions):
     def offer_payment_plan(self, max_installments):
         self._record("offer_payment_plan", max_installments=max_installments)
 
+    @rule_action(label=_lt("Remind the payment plan's installments"), params=[])
+    def remind_installments(self):
+        """On an invoice covered by an active payment plan: each installment
+        of the plan is reminded through the levels of the customer's
+        scenario, counted from the installment's date (a courtesy reminder
+        before it, reminders after it), on the levels' channels."""
+        self._record("remind_installments")
+
     @rule_action(
         label=_lt("Escalate"),
         params=[param("stage", _lt("Stage"), FIELD_SELECT, options=ESCALATION_STAGES)],

@@ -79,6 +79,9 @@ PAYMENT_PLAN_STATUSES = [
     {"name": "completed", "label": _lt("Completed")},
     {"name": "broken", "label": _lt("Broken")},
 ]
+#: Statuses of an invoice covered by an active payment plan: the plan's
+#: installments are reminded instead of the invoice.
+ACTIVE_PLAN_STATUSES = ("active", "in_arrears")
 
 
 #: ``days_since_last_feedback`` when the customer never gave feedback on the
@@ -456,6 +459,17 @@ class InvoiceFacts(BaseVariables):
         ),
     )
     def has_pending_promise(self): ...
+
+    @fact(
+        BooleanType,
+        _lt("Customer promised to pay"),
+        read_flag,
+        help=_lt(
+            "The customer has a pending promise to pay, on this invoice or on "
+            "another of its invoices."
+        ),
+    )
+    def customer_has_pending_promise(self): ...
 
     @fact(
         NumericType,

@@ -9,10 +9,12 @@ from . import collection_portal_access
 from . import collection_portal_event
 from . import res_partner
 from . import account_move
+from . import account_move_line
 from . import res_company
 from . import res_config_settings
 from . import collection_action_kind
 from . import collection_action_kind_reminder
+from . import collection_action_kind_installment
 from . import collection_action_kind_call
 from . import collection_action_kind_pause
 from . import collection_action_kind_payment_plan

@@ -308,8 +308,9 @@ class AccountMove(models.Model):
         )
         return [("id", "in", promises.invoice_ids.ids)]
 
-    # Payment plans: an active plan with no installment late pauses reminders
-    # of its invoices (a late installment brings the rules back).
+    # Payment plans: an active plan pauses the reminders of its invoices: its
+    # installments are reminded instead, through the levels of the customer's
+    # scenario (see collection.planner). A broken plan brings them back.
 
     def _collection_pauses_plan(self, today):
         paused = {}
@@ -321,20 +322,15 @@ class AccountMove(models.Model):
         for plan in plans:
             for move in plan.invoice_ids & self:
                 paused[move] = _(
-                    "Covered by the active payment plan %(plan)s.", plan=plan.name
+                    "Covered by the active payment plan %(plan)s: its "
+                    "installments are reminded instead.",
+                    plan=plan.name,
                 )
         return paused
 
     @api.model
     def _collection_paused_domain_plan_plans(self, today, move_ids=None):
-        domain = [
-            ("state", "=", "active"),
-            (
-                "installment_ids",
-                "not any",
-                [("date_due", "<", today), ("payment_state", "!=", "paid")],
-            ),
-        ]
+        domain = [("state", "=", "active")]
         if move_ids is not None:
             domain.append(("invoice_ids", "in", move_ids))
         return domain
@@ -348,6 +344,29 @@ class AccountMove(models.Model):
                 self._collection_paused_domain_plan_plans(today),
             )
         ]
+
+    @api.model
+    def _collection_paused_domain(self, today, sources=None):
+        """The invoices paused by ``sources`` (every pause source by default)."""
+        return expression.OR(
+            [
+                getattr(self, f"_collection_paused_domain_{source}")(today)
+                for source in sources or self._collection_pause_sources()
+            ]
+        )
+
+    @api.model
+    def _collection_installment_domain(self, today):
+        """Invoices whose reminders an active payment plan took over, and
+        that nothing else pauses: the collection run looks at them for the
+        plan's installments."""
+        others = [s for s in self._collection_pause_sources() if s != "plan"]
+        domain = self._collection_paused_domain_plan(today)
+        if others:
+            domain = expression.AND(
+                [domain, ["!", *self._collection_paused_domain(today, others)]]
+            )
+        return domain
 
     def _message_set_main_attachment_id(
         self, attachments, force=False, filter_xml=True
@@ -369,12 +388,7 @@ class AccountMove(models.Model):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise NotImplementedError(_("Unsupported search on paused reminders."))
         today = fields.Date.context_today(self)
-        paused = expression.OR(
-            [
-                getattr(self, f"_collection_paused_domain_{source}")(today)
-                for source in self._collection_pause_sources()
-            ]
-        )
+        paused = self._collection_paused_domain(today)
         if (operator == "=") == value:
             return paused
         return ["!", *paused]
@@ -778,13 +792,26 @@ class AccountMove(models.Model):
         return self._collection_dispute_wizard("reject", _("Reject the Dispute"))
 
     def _compute_collection_action_count(self):
-        counts = dict(
-            self.env["collection.action"]._read_group(
-                [("invoice_id", "in", self.ids)], ["invoice_id"], ["__count"]
-            )
+        actions = self.env["collection.action"].search_fetch(
+            self._collection_action_domain(), ["invoice_id", "payment_plan_id"]
         )
         for move in self:
-            move.collection_action_count = counts.get(move, 0)
+            move.collection_action_count = len(
+                actions.filtered(
+                    lambda a, m=move: (
+                        a.invoice_id == m or m in a.payment_plan_id.invoice_ids
+                    )
+                )
+            )
+
+    def _collection_action_domain(self):
+        """The collection actions of these invoices: their own, and the
+        reminders of the installments of the payment plans covering them."""
+        return [
+            "|",
+            ("invoice_id", "in", self.ids),
+            ("payment_plan_id.invoice_ids", "in", self.ids),
+        ]
 
     def action_view_collection_actions(self):
         """The collection history of the invoice: every decision and why."""
@@ -792,7 +819,7 @@ class AccountMove(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "recouvrement_fidelite.collection_action_action"
         )
-        action["domain"] = [("invoice_id", "=", self.id)]
+        action["domain"] = self._collection_action_domain()
         action["context"] = {}
         return action
 

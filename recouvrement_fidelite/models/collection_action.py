@@ -71,6 +71,24 @@ class CollectionAction(models.Model):
     level_id = fields.Many2one(
         "collection.level", string="Level", ondelete="set null", check_company=True
     )
+    installment_id = fields.Many2one(
+        "collection.payment.plan.installment",
+        string="Installment",
+        readonly=True,
+        ondelete="set null",
+        index="btree_not_null",
+        check_company=True,
+        help="The payment plan installment this reminder is about.",
+    )
+    payment_plan_id = fields.Many2one(
+        "collection.payment.plan",
+        string="Payment plan",
+        readonly=True,
+        ondelete="set null",
+        index="btree_not_null",
+        check_company=True,
+        help="The payment plan whose installment this reminder is about.",
+    )
     kind = fields.Selection(
         selection="_kind_selection", required=True, default="reminder"
     )
@@ -181,12 +199,18 @@ class CollectionAction(models.Model):
             .with_context(collection_recording=False)
         )
 
-    @api.depends("kind", "channel", "invoice_id", "partner_id")
+    @api.depends("kind", "channel", "invoice_id", "partner_id", "installment_id")
+    @api.depends_context("lang")
     def _compute_summary(self):
         kinds = dict(self._fields["kind"]._description_selection(self.env))
         channels = dict(self._fields["channel"]._description_selection(self.env))
         for action in self:
-            target = action.invoice_id.name or action.partner_id.display_name or ""
+            target = (
+                action.installment_id.display_name
+                or action.invoice_id.name
+                or action.partner_id.display_name
+                or ""
+            )
             label = kinds.get(action.kind, "")
             # A call's channel says nothing its kind does not ("Call (Phone
             # call)"); the channel of other kinds tells them apart.
@@ -1170,13 +1194,16 @@ class CollectionAction(models.Model):
     detail = fields.Char(
         compute="_compute_detail",
         help="What the action is about when its kind says it only in part: "
-        "the stage of an escalation.",
+        "the stage of an escalation, the installment of a payment plan.",
     )
 
-    @api.depends("kind", "params")
+    @api.depends("kind", "params", "installment_id")
+    @api.depends_context("lang")
     def _compute_detail(self):
         escalations = self.filtered(lambda a: a.kind == "escalation")
         (self - escalations).detail = False
+        for action in self.filtered("installment_id"):
+            action.detail = action.installment_id.display_name
         if not escalations:
             return
         handler = self.env["collection.action.kind"]._handler("escalation")
@@ -1185,12 +1212,23 @@ class CollectionAction(models.Model):
                 action._params().get("stage"), action.company_id
             )
 
-    @api.depends("invoice_id")
+    @api.depends("invoice_id", "installment_id")
     def _compute_amount_due(self):
         # Depends on the invoice only, not on its residual: the amount is
-        # the one of the day the action was decided.
+        # the one of the day the action was decided. An installment's
+        # reminder asks for what is left of the installment.
         for action in self:
-            action.amount_due = action.invoice_id.amount_residual_signed
+            installment = action.installment_id
+            if installment:
+                company = action.company_id
+                action.amount_due = installment.currency_id._convert(
+                    installment.remaining_amount,
+                    company.currency_id,
+                    company,
+                    action.date or fields.Date.context_today(action),
+                )
+            else:
+                action.amount_due = action.invoice_id.amount_residual_signed
 
     def _preview_siblings(self):
         """The actions this one would be sent with: those of its customer,
@@ -1228,6 +1266,10 @@ class CollectionAction(models.Model):
         makes for its invoices, the letter's button, or what an action that
         sends nothing will do."""
         self.ensure_one()
+        if self.installment_id:
+            subject, body = self.installment_id._reminder_preview(self.channel)
+            self.preview_subject, self.preview_body = subject, body
+            return
         actions = self._preview_siblings()
         main = actions._main_action()
         invoice = main.invoice_id

@@ -21,7 +21,10 @@ the addon needs to know:
   and whether it is a reminder step on the invoice (``_reminder_step``: it
   records the invoice's level and last reminder date, and counts once per
   step);
-- who approves it when it waits for approval (:meth:`_check_approval`).
+- who approves it when it waits for approval (:meth:`_check_approval`);
+- whether it acts on an invoice covered by an active payment plan
+  (``_while_in_plan``): the plan's reminders do, every other kind waits as
+  for a paused invoice.
 
 A capability that brings a new kind of action (a payment plan offer, an
 escalation stage) adds a handler model; nothing else is edited.
@@ -48,6 +51,7 @@ class CollectionActionKind(models.AbstractModel):
     _dispatch_sequence = 100
     _customer_facing = False
     _reminder_step = False
+    _while_in_plan = False
 
     # Registry
 

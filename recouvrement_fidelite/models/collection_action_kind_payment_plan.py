@@ -137,8 +137,15 @@ class CollectionActionKindPaymentPlan(models.AbstractModel):
             if limit
         ]
         count = max(1, min(limits, default=3))
-        minimum = typology.plan_min_installment
         total = sum(invoices.mapped("amount_residual"))
+        # The typology's minimum is in company currency, the invoices may
+        # be in another.
+        minimum = company.currency_id._convert(
+            typology.plan_min_installment,
+            invoices[:1].currency_id or company.currency_id,
+            company,
+            fields.Date.context_today(self),
+        )
         if minimum:
             count = max(1, min(count, int(total // minimum)))
         return count

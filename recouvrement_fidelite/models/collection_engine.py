@@ -17,11 +17,15 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
 from ..engine import Catalogue, Evaluator
+from ..engine.concepts import REMINDER_CHANNELS, codes
 from ..engine.variables import NO_LEVEL_DUE
 from .account_move import COLLECTION_USER_GROUP
 from .engine_texts import CatalogueWords
 
 _logger = logging.getLogger(__name__)
+
+#: Channels a reminder message leaves on (a call is an activity).
+REMINDER_CHANNEL_CODES = codes(REMINDER_CHANNELS)
 
 
 class CollectionEngine(models.AbstractModel):
@@ -212,34 +216,37 @@ class CollectionEngine(models.AbstractModel):
 
     @api.model
     def _promise_facts(self, invoices, today):
-        """Promises to pay: one pending on the invoice, and how the customer
-        kept theirs over the company's payment history period.
+        """Promises to pay: one pending on the invoice or on another invoice
+        of the customer, and how the customer kept theirs over the company's
+        payment history period.
 
-        Two queries for the batch: the pending promises covering these
-        invoices, and one grouped count of the customers' decided promises.
+        Two queries for the batch: the customers' pending promises (with the
+        invoices they cover), and one grouped count of their decided ones.
         """
         company = invoices.company_id[:1] or self.env.company
         Promise = self.env["collection.promise"].sudo()
+        customers = invoices.commercial_partner_id
         pending = Promise.search(
             [
                 ("state", "=", "pending"),
                 ("company_id", "=", company.id),
                 ("date_deadline", ">=", today),
-                ("invoice_ids", "in", invoices.ids),
+                ("partner_id", "in", customers.ids),
             ]
         )
         promised = set(pending.invoice_ids.ids)
+        promising = set(pending.partner_id.ids)
         date_from = today - relativedelta(months=company.collection_history_months)
-        history = Promise._history(
-            invoices.commercial_partner_id.ids, company, date_from
-        )
+        history = Promise._history(customers.ids, company, date_from)
         facts = []
         for invoice in invoices:
-            figures = history.get(invoice.commercial_partner_id.id, {})
+            customer_id = invoice.commercial_partner_id.id
+            figures = history.get(customer_id, {})
             decided = figures.get("decided", 0)
             facts.append(
                 {
                     "has_pending_promise": invoice.id in promised,
+                    "customer_has_pending_promise": customer_id in promising,
                     "has_broken_promise": bool(figures.get("broken")),
                     "broken_promises": figures.get("broken", 0),
                     "promise_kept_ratio": (
@@ -398,9 +405,20 @@ class CollectionEngine(models.AbstractModel):
     @api.model
     def _payment_plan_facts(self, invoices, today):
         """``payment_plan_status`` of each invoice, from its latest payment
-        plan that is not cancelled (two queries for the batch): a draft or
-        proposed plan is "requested"; an active one is "in_arrears" when an
-        installment's date has passed without it being paid in full."""
+        plan that is not cancelled: a draft or proposed plan is "requested";
+        an active one is "in_arrears" when an installment's date has passed
+        without it being paid in full.
+
+        With it, for the installment handler (``remind_installments``; not a
+        rule variable): ``installments_due``, the installments of each active
+        plan due for a reminder today, given on one invoice of the plan (the
+        first due of the batch: a run decides all of a customer's invoices in
+        one batch). See :meth:`_installments_due`.
+
+        A constant number of queries for the batch: the plans, their
+        invoices, their unpaid installments, and the levels of their
+        customers' scenarios.
+        """
         # sudo: the rules see every plan, whoever runs them.
         plans = (
             self.env["collection.payment.plan"]
@@ -410,26 +428,30 @@ class CollectionEngine(models.AbstractModel):
                 order="id desc",
             )
         )
-        late = set(
-            self.env["collection.payment.plan.installment"]
-            .sudo()
-            .search(
-                [
-                    (
-                        "plan_id",
-                        "in",
-                        plans.filtered(lambda p: p.state == "active").ids,
-                    ),
-                    ("date_due", "<", today),
-                    ("payment_state", "!=", "paid"),
-                ]
-            )
-            .plan_id.ids
-        )
         latest = {}
         for plan in plans:
             for invoice_id in plan.invoice_ids.ids:
                 latest.setdefault(invoice_id, plan)
+        active = plans.filtered(lambda p: p.state == "active")
+        unpaid = (
+            self.env["collection.payment.plan.installment"]
+            .sudo()
+            .search(
+                [("plan_id", "in", active.ids), ("payment_state", "!=", "paid")],
+                order="date_due, sequence, id",
+            )
+        )
+        late = {i.plan_id.id for i in unpaid if i.date_due < today}
+        # The invoice that carries each active plan's reminders: its first
+        # due in the batch.
+        leads = {}
+        for invoice in invoices.sorted(
+            lambda i: (i.invoice_date_due or i.invoice_date or today, i.id)
+        ):
+            plan = latest.get(invoice.id)
+            if plan and plan.state == "active":
+                leads.setdefault(plan, invoice)
+        due = self._installments_due(unpaid, leads, today)
         statuses = {
             "draft": "requested",
             "proposed": "requested",
@@ -446,8 +468,72 @@ class CollectionEngine(models.AbstractModel):
                 status = "in_arrears"
             else:
                 status = statuses[plan.state]
-            facts.append({"payment_plan_status": status})
+            invoice_facts = {"payment_plan_status": status}
+            if plan and leads.get(plan) == invoice:
+                invoice_facts["installments_due"] = due.get(plan.id, [])
+            facts.append(invoice_facts)
         return facts
+
+    @api.model
+    def _installments_due(self, installments, leads, today):
+        """The reminders due today for these unpaid ``installments`` of the
+        plans of ``leads`` (``{plan: invoice}``), ``{plan id: [reminder]}``.
+
+        An installment is reminded as an invoice is, through the levels of
+        its customer's scenario, their delays counted from the installment's
+        date: the last level whose delay is reached, a level before the date
+        (courtesy reminder) only until that date. Levels later than the
+        company's grace period for a late installment are left out: the plan
+        breaks then, and the invoices follow their own scenario again. Each
+        reminder is a dict: ``installment_id``, ``plan_id``, ``level_id``,
+        ``channels`` (the level's message channels: a call is not a message)
+        and ``requires_approval`` (the level's).
+        """
+        company = next(iter(leads.values())).company_id if leads else None
+        if not company:
+            return {}
+        Scenario = self.env["collection.scenario"]
+        scenario_of = {
+            plan.id: Scenario._scenario_for_partner(plan.partner_id, company).id
+            for plan in leads
+        }
+        # Every level of these scenarios at once (their fields in one read).
+        levels = self.env["collection.level"].search(
+            [("scenario_id", "in", [s for s in set(scenario_of.values()) if s])],
+            order="level_number",
+        )
+        by_scenario = defaultdict(list)
+        for level in levels:
+            by_scenario[level.scenario_id.id].append(level)
+        grace = company.collection_plan_break_days
+        due = defaultdict(list)
+        for installment in installments:
+            plan = installment.plan_id
+            if plan not in leads:
+                continue
+            days = (today - installment.date_due).days
+            reached = [
+                level
+                for level in by_scenario.get(scenario_of[plan.id], [])
+                if level.delay_days <= days
+                and level.delay_days <= grace
+                and (level.delay_days >= 0 or days <= 0)
+            ]
+            if not reached:
+                continue
+            level = reached[-1]
+            channels = [c for c in level._channels() if c in REMINDER_CHANNEL_CODES]
+            if channels:
+                due[plan.id].append(
+                    {
+                        "installment_id": installment.id,
+                        "plan_id": plan.id,
+                        "level_id": level.id,
+                        "channels": channels,
+                        "requires_approval": level.requires_approval,
+                    }
+                )
+        return due
 
     @api.model
     def _unanswered_calls(self, customer_ids, today, days=None):

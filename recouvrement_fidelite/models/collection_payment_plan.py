@@ -10,9 +10,16 @@ States: draft → proposed → active → completed, or broken, or cancelled.
   and takes a picture of what is left to pay on the covered invoices: every
   decrease of it afterwards is a payment received, allocated to the
   installments in date order (partial, early and over-payments included).
-- A daily scheduled action (and the "Check now" button) completes the plans
+- A plan is completed as soon as a payment reconciled with its invoices
+  pays it in full (``account.move.line._reconcile_plan``); a daily
+  scheduled action (and the "Check now" button) also completes the plans
   that are paid and breaks those with an installment late by more than the
   company's grace period (Settings).
+- While a plan is active its invoices get no reminder of their own: each
+  installment is reminded through the levels of the customer's scenario
+  (``collection.action.kind.installment``).
+- Sending a proposed plan to the customer (the email with the schedule as a
+  PDF) records when and by whom it was sent; it may be sent again.
 """
 
 from datetime import timedelta
@@ -112,13 +119,16 @@ class CollectionPaymentPlan(models.Model):
         " ('commercial_partner_id', '=', partner_id), ('company_id', '=', company_id)]",
         help="Open invoices of the customer the plan pays. Left empty, the "
         "plan covers the customer's oldest open invoices up to its amount "
-        "when it is proposed. Reminders of these invoices stop while the plan "
-        "is active and on schedule.",
+        "when it is proposed. While the plan is active these invoices get no "
+        "reminder of their own: its installments are reminded instead.",
     )
     currency_id = fields.Many2one(
         "res.currency",
         required=True,
-        default=lambda self: self.env.company.currency_id,
+        compute="_compute_currency_id",
+        store=True,
+        readonly=False,
+        precompute=True,
         help="The currency of the invoices covered.",
     )
     amount_owed = fields.Monetary(
@@ -164,6 +174,20 @@ class CollectionPaymentPlan(models.Model):
         "Editable while the plan is a draft.",
     )
     date_proposed = fields.Date(string="Proposed on", readonly=True, copy=False)
+    date_sent = fields.Datetime(
+        string="Sent on",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="When the plan was last sent to the customer by email, with its schedule.",
+    )
+    sent_by_id = fields.Many2one(
+        "res.users",
+        string="Sent by",
+        readonly=True,
+        copy=False,
+        tracking=True,
+    )
     date_accepted = fields.Date(
         string="Accepted by the customer on", readonly=True, copy=False
     )
@@ -211,6 +235,18 @@ class CollectionPaymentPlan(models.Model):
     next_date = fields.Date(
         string="Next installment", compute="_compute_late", store=False
     )
+    reminder_ids = fields.One2many(
+        "collection.action",
+        "payment_plan_id",
+        string="Installment reminders",
+        readonly=True,
+        groups=COLLECTION_USER_GROUP,
+    )
+    reminder_count = fields.Integer(
+        string="Reminders",
+        compute="_compute_reminder_count",
+        groups=COLLECTION_USER_GROUP,
+    )
     note = fields.Html(
         string="How to pay",
         help="Printed on the schedule sent to the customer: bank details, "
@@ -218,6 +254,18 @@ class CollectionPaymentPlan(models.Model):
     )
 
     # Computations
+
+    @api.depends("invoice_ids", "company_id")
+    def _compute_currency_id(self):
+        # The invoices' currency (one: see ``_check_invoices``); a plan for
+        # an amount without invoices keeps the currency it was given.
+        for plan in self:
+            plan.currency_id = (
+                plan.invoice_ids.currency_id[:1]
+                or plan.currency_id
+                or plan.company_id.currency_id
+                or self.env.company.currency_id
+            )
 
     @api.depends("invoice_ids.amount_residual", "partner_id", "company_id")
     def _compute_amount_owed(self):
@@ -289,6 +337,11 @@ class CollectionPaymentPlan(models.Model):
             )
             unpaid = plan.installment_ids.filtered(lambda i: i.status != "paid")
             plan.next_date = min(unpaid.mapped("date_due"), default=False)
+
+    @api.depends("reminder_ids")
+    def _compute_reminder_count(self):
+        for plan in self:
+            plan.reminder_count = len(plan.reminder_ids)
 
     @api.depends("name")
     def _compute_access_url(self):
@@ -579,7 +632,13 @@ class CollectionPaymentPlan(models.Model):
                         typology=name,
                     )
                 )
-        minimum = typology.plan_min_installment
+        # The typology's minimum is in company currency.
+        minimum = self.company_id.currency_id._convert(
+            typology.plan_min_installment,
+            self.currency_id,
+            self.company_id,
+            self.date_proposed or fields.Date.context_today(self),
+        )
         if minimum and any(
             float_compare(
                 i.amount, minimum, precision_rounding=self.currency_id.rounding
@@ -591,9 +650,7 @@ class CollectionPaymentPlan(models.Model):
                 _(
                     "An installment is below %(minimum)s, the minimum for "
                     "%(typology)s.",
-                    minimum=format_amount(
-                        self.env, minimum, self.company_id.currency_id
-                    ),
+                    minimum=format_amount(self.env, minimum, self.currency_id),
                     typology=name,
                 )
             )
@@ -768,6 +825,8 @@ class CollectionPaymentPlan(models.Model):
                 {
                     "state": "draft",
                     "date_proposed": False,
+                    "date_sent": False,
+                    "sent_by_id": False,
                     "date_accepted": False,
                     "date_closed": False,
                     "residual_at_start": 0.0,
@@ -784,65 +843,14 @@ class CollectionPaymentPlan(models.Model):
 
     @api.model
     def _cron_check_plans(self):
-        plans = self.search([("state", "=", "active")])
-        plans._check_progress()
-        plans.filtered(lambda p: p.state == "active")._send_installment_emails()
-
-    def _send_installment_emails(self, today=None):
-        """A courtesy email a few days before each installment (company
-        setting), a reminder the day after one left unpaid; each installment
-        gets each at most once, posted on the plan's history."""
-        today = today or fields.Date.context_today(self)
-        notice = self.env.ref(
-            "recouvrement_fidelite.mail_template_collection_plan_installment_notice",
-            raise_if_not_found=False,
-        )
-        late = self.env.ref(
-            "recouvrement_fidelite.mail_template_collection_plan_installment_late",
-            raise_if_not_found=False,
-        )
-        for plan in self:
-            days = plan.company_id.collection_plan_notice_days
-            for installment in plan.installment_ids:
-                if installment.status == "paid":
-                    continue
-                if (
-                    notice
-                    and days
-                    and not installment.notice_sent
-                    and today <= installment.date_due
-                    and (installment.date_due - today).days <= days
-                ):
-                    plan._post_installment_email(notice, installment)
-                    installment.sudo().notice_sent = True
-                elif (
-                    late
-                    and not installment.reminder_sent
-                    and installment.date_due < today
-                ):
-                    plan._post_installment_email(late, installment)
-                    installment.sudo().reminder_sent = True
-
-    def _post_installment_email(self, template, installment):
-        self.ensure_one()
-        self.with_context(plan_installment_id=installment.id).message_post_with_source(
-            template,
-            subtype_xmlid="mail.mt_comment",
-            message_type="comment",
-        )
+        self.search([("state", "=", "active")])._check_progress()
 
     def _check_progress(self, today=None):
         """Complete the active plans that are paid, break those with an
         installment late by more than the company's grace period."""
         today = today or fields.Date.context_today(self)
         for plan in self.filtered(lambda p: p.state == "active"):
-            if float_is_zero(
-                plan.remaining_amount, precision_rounding=plan.currency_id.rounding
-            ):
-                plan.write({"state": "completed", "date_closed": today})
-                plan.partner_id._message_log(
-                    body=_("Payment plan %(plan)s completed.", plan=plan.name)
-                )
+            if plan._complete_if_paid(today):
                 continue
             grace = plan.company_id.collection_plan_break_days
             late = plan.installment_ids.filtered(
@@ -852,6 +860,39 @@ class CollectionPaymentPlan(models.Model):
             )
             if late:
                 plan._break(late[0], today)
+
+    def _complete_if_paid(self, today=None):
+        """Complete this active plan when it is paid in full; True if so."""
+        self.ensure_one()
+        if self.state != "active" or not float_is_zero(
+            self.remaining_amount, precision_rounding=self.currency_id.rounding
+        ):
+            return False
+        self.write(
+            {
+                "state": "completed",
+                "date_closed": today or fields.Date.context_today(self),
+            }
+        )
+        self.partner_id._message_log(
+            body=_("Payment plan %(plan)s completed.", plan=self.name)
+        )
+        return True
+
+    @api.model
+    def _complete_paid_plans(self, moves):
+        """Complete the active plans of these invoices that are now paid (a
+        payment was just reconciled with them)."""
+        invoices = moves.filtered(lambda move: move.move_type == "out_invoice")
+        if not invoices:
+            return
+        # sudo: completing a plan is the record of a payment, whoever
+        # reconciled it.
+        plans = self.sudo().search(
+            [("state", "=", "active"), ("invoice_ids", "in", invoices.ids)]
+        )
+        for plan in plans:
+            plan._complete_if_paid()
 
     def _break(self, installment, today):
         self.ensure_one()
@@ -907,14 +948,7 @@ class CollectionPaymentPlan(models.Model):
                 vals["name"] = self.env["ir.sequence"].next_by_code(
                     "collection.payment.plan"
                 ) or _("New")
-        plans = super().create(vals_list)
-        for plan in plans:
-            if (
-                plan.invoice_ids
-                and plan.currency_id != plan.invoice_ids[:1].currency_id
-            ):
-                plan.currency_id = plan.invoice_ids[:1].currency_id
-        return plans
+        return super().create(vals_list)
 
     def write(self, vals):
         if SCHEDULE_FIELDS.intersection(vals) and not self.env.su:
@@ -925,11 +959,6 @@ class CollectionPaymentPlan(models.Model):
         if self.filtered(lambda p: p.state not in ("draft", "cancelled")):
             raise UserError(_("Only draft or cancelled plans may be deleted."))
         return super().unlink()
-
-    @api.onchange("invoice_ids")
-    def _onchange_invoice_ids(self):
-        if self.invoice_ids:
-            self.currency_id = self.invoice_ids[:1].currency_id
 
     def _get_report_base_filename(self):
         self.ensure_one()
@@ -953,10 +982,11 @@ class CollectionPaymentPlan(models.Model):
         ).report_action(self)
 
     def action_send(self):
-        """Open the email to the customer, with the schedule as a PDF."""
+        """Open the email to the customer, with the schedule as a PDF; once
+        sent, the plan records when and by whom. It may be sent again."""
         self.ensure_one()
         self._check_user()
-        self._check_state("proposed")
+        self._check_state("proposed", "active")
         template = self.env.ref(
             "recouvrement_fidelite.mail_template_collection_payment_plan",
             raise_if_not_found=False,
@@ -974,8 +1004,35 @@ class CollectionPaymentPlan(models.Model):
                 "default_composition_mode": "comment",
                 "default_email_layout_xmlid": "mail.mail_notification_light",
                 "force_email": True,
+                "mark_plan_as_sent": True,
             },
         }
+
+    def message_post(self, **kwargs):
+        if self.env.context.get("mark_plan_as_sent"):
+            # The email of ``action_send``: the plan was sent to the customer.
+            self.filtered(lambda p: p.state in ("proposed", "active")).write(
+                {"date_sent": fields.Datetime.now(), "sent_by_id": self.env.uid}
+            )
+        return super().message_post(**kwargs)
+
+    def action_view_reminders(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "recouvrement_fidelite.collection_action_action"
+        )
+        action["domain"] = [("payment_plan_id", "=", self.id)]
+        action["context"] = {}
+        return action
+
+    def _letter_date(self):
+        """Today, as a letter in the context's language dates it."""
+        date = format_date(
+            self.env, fields.Date.context_today(self), date_format="long"
+        )
+        if self.company_id.city:
+            return _("%(place)s, %(date)s", place=self.company_id.city, date=date)
+        return _("On %(date)s", date=date)
 
     def _portal_link(self):
         """The link the customer follows to see the plan (served by the portal)."""

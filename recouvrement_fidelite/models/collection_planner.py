@@ -13,14 +13,22 @@ handlers of the action kinds and the templates the rules name. The actions
 of each decision are planned by the handler of their kind
 (``collection.action.kind``); the planner only owns the reminder step: which
 level the invoice reaches, and whether its actions wait for approval.
+
+An invoice covered by an active payment plan is reminded through the plan:
+its reminders are paused (``account.move._collection_pauses_plan``), but the
+run still looks at it so that the plan's installments are reminded
+(``remind_installments``); only the kinds that act while a plan is active
+(``_while_in_plan``) plan anything for it.
 """
 
 import json
 
 from odoo import _, api, fields, models
+from odoo.osv import expression
 from odoo.tools import format_date
 from odoo.tools.translate import LazyTranslate
 
+from ..engine.variables import ACTIVE_PLAN_STATUSES
 from ..engine.wording import explanation_data
 from .engine_texts import CatalogueWords
 from .failure_messages import message, render
@@ -164,12 +172,22 @@ class CollectionPlanner(models.AbstractModel):
 
     @api.model
     def _candidate_domain(self, company, today):
-        """Invoices the collection acts on: open, due (or within the courtesy
-        window), not paused."""
-        return self.env["collection.engine"]._open_invoice_domain(company) + [
-            ("invoice_date_due", "<=", self._horizon(company, today)),
-            ("collection_paused", "=", False),
-        ]
+        """Invoices the collection acts on: open, and either due (or within
+        the courtesy window) and not paused, or covered by an active payment
+        plan and not paused for another reason (the plan's installments are
+        reminded)."""
+        Move = self.env["account.move"]
+        return self.env["collection.engine"]._open_invoice_domain(
+            company
+        ) + expression.OR(
+            [
+                [
+                    ("invoice_date_due", "<=", self._horizon(company, today)),
+                    ("collection_paused", "=", False),
+                ],
+                Move._collection_installment_domain(today),
+            ]
+        )
 
     @api.model
     def _candidates(self, company, today, customer_ids=None):
@@ -275,8 +293,14 @@ class CollectionPlanner(models.AbstractModel):
             )
         customer = invoice.commercial_partner_id
         company = session.company
+        facts = result.facts if isinstance(result.facts, dict) else {}
+        # Covered by an active payment plan: its reminders are the plan's
+        # (see the module's docstring); the invoice reaches no level.
+        in_plan = facts.get("payment_plan_status") in ACTIVE_PLAN_STATUSES
         level_decisions = [
-            d for d in result.decisions if d.action == "set_reminder_level"
+            d
+            for d in result.decisions
+            if d.action == "set_reminder_level" and not in_plan
         ]
         level = invoice.collection_level_id
         level_decision = None
@@ -313,6 +337,8 @@ class CollectionPlanner(models.AbstractModel):
         )
         planned = []
         for handler in session.handlers.values():
+            if in_plan and not handler._while_in_plan:
+                continue
             decisions = [
                 d for d in result.decisions if d.action in handler._engine_actions
             ]

@@ -31,7 +31,6 @@ SETTING_BOUNDS = {
     "collection_campaign_quiet_days": (1, 365),
     "collection_promise_grace_days": (0, 60),
     "collection_plan_break_days": (0, 365),
-    "collection_plan_notice_days": (0, 60),
     "collection_portal_link_days": (1, 730),
     "collection_portal_post_limit": (1, 1000),
     "collection_portal_promise_days": (1, 365),
@@ -207,14 +206,9 @@ class ResCompany(models.Model):
         default=15,
         help="An installment of an active payment plan late by more than this "
         "many days breaks the plan: reminders of its invoices resume and the "
-        "responsible is told.",
-    )
-    collection_plan_notice_days = fields.Integer(
-        string="Installment notice (days before)",
-        default=3,
-        help="This many days before each installment of an active payment "
-        "plan, the customer gets a courtesy email; the day after an "
-        "installment left unpaid, a reminder. 0: no courtesy email.",
+        "responsible is told. Until then each installment is reminded through "
+        "the levels of the customer's scenario whose delay is within this "
+        "period.",
     )
     collection_campaign_quiet_days = fields.Integer(
         string="No campaign after a reminder (days)",

@@ -68,9 +68,6 @@ class ResConfigSettings(models.TransientModel):
     collection_plan_break_days = fields.Integer(
         related="company_id.collection_plan_break_days", readonly=False
     )
-    collection_plan_notice_days = fields.Integer(
-        related="company_id.collection_plan_notice_days", readonly=False
-    )
     collection_campaign_quiet_days = fields.Integer(
         related="company_id.collection_campaign_quiet_days", readonly=False
     )

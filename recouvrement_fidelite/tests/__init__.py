@@ -24,6 +24,8 @@ from . import test_reminder_contact
 from . import test_demo_data
 from . import test_screens
 from . import test_promise
+from . import test_payment_plan
+from . import test_plan_installment_reminders
 from . import test_portal
 from . import test_portal_commitments
 from . import test_feedback_rules

@@ -24,6 +24,7 @@ class TestActionKinds(CollectionRunCase):
             list(handlers),
             [
                 "reminder",
+                "installment",
                 "call",
                 "pause",
                 "payment_plan",

@@ -344,10 +344,10 @@ class TestDefaultRules(AccountTestInvoicingCommon):
         ]
 
     def test_rule_set_is_valid(self):
-        self.assertEqual(len(self.rule_set.rule_ids), 28)
+        self.assertEqual(len(self.rule_set.rule_ids), 29)
         engine_rule_set = self.rule_set._to_engine()
         self.assertTrue(engine_rule_set.stop_on_first_trigger)
-        self.assertEqual(len(engine_rule_set.rules), 28)
+        self.assertEqual(len(engine_rule_set.rules), 29)
         for rule in self.rule_set.rule_ids:
             self.assertTrue(rule.note, f"rule {rule.name} explains itself")
         names = self.rule_set.rule_ids.sorted("sequence").mapped("name")
@@ -489,8 +489,15 @@ class TestDefaultRules(AccountTestInvoicingCommon):
         rules, decisions = self.decide_facts(
             days_overdue=40, residual_amount=900.0, payment_plan_status="active"
         )
+        self.assertEqual(decisions, [("remind_installments", {})])
+        self.assertEqual(
+            rules, ["Active payment plan: remind its installments, nothing else"]
+        )
+        rules, decisions = self.decide_facts(
+            days_overdue=40, residual_amount=900.0, payment_plan_status="requested"
+        )
         self.assertEqual(decisions, [])
-        self.assertEqual(rules, ["Payment plan asked for or on schedule: no reminder"])
+        self.assertEqual(rules, ["Payment plan asked for: no reminder"])
         rules, decisions = self.decide_facts(
             days_overdue=70,
             residual_amount=900.0,

@@ -367,7 +367,7 @@ class TestFeedbackRules(InvoiceMixin, AccountTestInvoicingCommon, MockSMS):
         self.assertIn(invoice, plan.invoice_ids)
         self.assertEqual(
             self.decide(invoice)[0][0],
-            ["Payment plan asked for or on schedule: no reminder"],
+            ["Payment plan asked for: no reminder"],
         )
         # The plan is broken and the last reminder was sent long ago: no
         # formal notice while the difficulty is open.

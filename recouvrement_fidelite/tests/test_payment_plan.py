@@ -207,6 +207,44 @@ class TestPaymentPlan(AccountTestInvoicingCommon):
             self._plan(self.invoice | dollars)
         self.assertEqual(Plan.search_count([]), count, "nothing half-written")
 
+    def test_bad_schedule_edits_refused_at_proposal(self):
+        """A schedule edited by hand is checked when proposed: a date in the
+        past, an installment of zero or less, a down payment of the whole
+        total; the plan stays a draft, nothing else written."""
+        plan = self._plan()
+        plan.action_compute_schedule()
+        first = plan.installment_ids[0]
+        first.date_due = "2026-03-01"
+        with self.refused(UserError, "falls in the past"):
+            plan.action_propose()
+        first.date_due = "2026-03-20"
+        first.amount, plan.installment_ids[1].amount = 0.0, 666.66
+        with self.refused(UserError, "positive amount"):
+            plan.action_propose()
+        first.amount, plan.installment_ids[1].amount = -10.0, 676.66
+        with self.refused(UserError, "positive amount"):
+            plan.action_propose()
+        self.assertEqual(plan.state, "draft")
+        self.assertFalse(plan.date_proposed)
+        self.assertFalse(plan.residual_at_start)
+        plan.down_payment = 1000.0
+        with self.refused(UserError, "down payment must be less"):
+            plan.action_compute_schedule()
+        plan.down_payment = 0.0
+        plan.action_compute_schedule()
+        plan.action_propose()
+        self.assertEqual(plan.state, "proposed")
+
+    def test_plan_for_an_amount_checked_before_covering_invoices(self):
+        """Without invoices, proposing covers the oldest ones; refused, it
+        covers none (nothing half-written)."""
+        plan = self._plan(self.env["account.move"], amount=5000.0)
+        plan.invoice_ids = False
+        with self.refused(UserError, "cannot ask for more than is owed"):
+            plan.action_compute_schedule()
+        self.assertFalse(plan.invoice_ids)
+        self.assertFalse(plan.installment_ids)
+
     def test_amount_above_owed_refused(self):
         plan = self._plan(amount=1000.01)
         with self.refused(UserError, "cannot ask for more than is owed"):
@@ -226,8 +264,11 @@ class TestPaymentPlan(AccountTestInvoicingCommon):
             post=True,
             company=other_company,
         )
-        with self.assertRaises(UserError):
+        Plan = self.env["collection.payment.plan"]
+        count = Plan.search_count([])
+        with self.refused(UserError, "belongs to|compan"):
             self._plan(self.invoice | foreign, user=self.env.user)
+        self.assertEqual(Plan.search_count([]), count, "nothing half-written")
 
     def test_overlapping_plans_refused(self):
         self._plan()
@@ -298,6 +339,13 @@ class TestPaymentPlan(AccountTestInvoicingCommon):
     def test_invoicing_user_reads_only(self):
         plan = self._plan()
         self.assertEqual(plan.with_user(self.clerk).name, plan.name)
+        # The form opens for them (what it shows of the collection actions
+        # is for collection users).
+        Plan = self.env["collection.payment.plan"].with_user(self.clerk)
+        views = Plan.get_views([(False, "form")])
+        shown = views["models"]["collection.payment.plan"]["fields"]
+        self.assertNotIn("reminder_count", shown)
+        plan.with_user(self.clerk).read(list(shown))
         with self.assertRaises(AccessError):
             self._plan(user=self.clerk, invoices=self._invoice(self.customer, 10.0))
         with self.assertRaises(AccessError):
@@ -362,6 +410,96 @@ class TestPaymentPlan(AccountTestInvoicingCommon):
         self.assertEqual(plan.overpaid_amount, 100.0)
         self.assertEqual(plan.installment_ids.mapped("status"), ["paid", "paid"])
 
+    def test_completed_when_the_payment_is_reconciled(self):
+        """No need to wait for the daily check: the payment that pays the
+        plan in full completes it, and each installment shows paid at once."""
+        plan = self._active_plan()
+        first, second, third = plan.installment_ids
+        self._pay(self.invoice, 333.33)
+        self.assertEqual(first.payment_state, "paid")
+        self.assertEqual(first.status, "paid")
+        self.assertEqual(plan.state, "active")
+        # A payment recorded on its own, then added to the invoice from its
+        # outstanding credits, as an accountant does.
+        payment = self.env["account.payment"].create(
+            {
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": self.customer.id,
+                "amount": 666.67,
+                "date": "2026-03-10",
+            }
+        )
+        payment.action_post()
+        line = payment.move_id.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        self.assertEqual(plan.state, "active", "not matched yet")
+        self.invoice.js_assign_outstanding_line(line.id)
+        self.assertEqual(plan.state, "completed")
+        self.assertEqual(plan.date_closed, date(2026, 3, 10))
+        self.assertEqual((second | third).mapped("status"), ["paid", "paid"])
+        self.assertIn("completed", self.customer.message_ids[0].body)
+
+    def test_partial_payment_does_not_complete(self):
+        plan = self._active_plan(amount=600.0, installment_count=2)
+        self._pay(self.invoice, 599.99)
+        self.assertEqual(plan.state, "active")
+        self._pay(self.invoice, 0.01)
+        self.assertEqual(plan.state, "completed", "600 paid: the plan's total")
+
+    def test_plan_in_a_foreign_currency_with_real_payments(self):
+        """A plan in the invoices' currency counts what the payments paid in
+        that currency, whatever they were made in; the typology's minimum
+        (company currency) is converted."""
+        company_currency = self.env.company.currency_id
+        currency = self.setup_other_currency("EUR", rates=[("2020-01-01", 2.0)])
+        invoice = self._invoice(self.customer, 900.0, currency=currency)
+        self.assertEqual(invoice.currency_id, currency)
+        plan = self._plan(invoice)
+        self.assertEqual(plan.currency_id, currency)
+        self.assertEqual(plan.amount_owed, 900.0)
+        plan.action_compute_schedule()
+        self.assertEqual(plan.installment_ids.mapped("amount"), [300.0] * 3)
+        # 50 in company currency is 100 EUR: 300 EUR installments are fine,
+        # 90 EUR ones are not.
+        self.assertEqual(self.typology.plan_min_installment, 50.0)
+        self.typology.plan_min_installment = 160.0  # 320 EUR
+        self.assertIn("320.00", " ".join(plan._limit_breaches()))
+        self.typology.plan_min_installment = 50.0
+        self.assertFalse(plan._limit_breaches())
+        plan.action_propose()
+        plan.with_user(self.manager).action_activate()
+        first, second, third = plan.installment_ids
+        # 200 EUR in euros, then 150 in company currency (300 EUR).
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create(
+            {"amount": 200.0, "currency_id": currency.id, "payment_date": "2026-03-10"}
+        )._create_payments()
+        self.assertEqual(plan.paid_amount, 200.0)
+        self.assertEqual(first.status, "partial")
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create(
+            {
+                "amount": 150.0,
+                "currency_id": company_currency.id,
+                "payment_date": "2026-03-10",
+            }
+        )._create_payments()
+        self.assertAlmostEqual(plan.paid_amount, 500.0)
+        self.assertEqual(first.status, "paid")
+        self.assertAlmostEqual(second.paid_amount, 200.0)
+        self.assertEqual(plan.state, "active")
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create(
+            {"amount": 400.0, "currency_id": currency.id, "payment_date": "2026-03-10"}
+        )._create_payments()
+        self.assertEqual(third.status, "paid")
+        self.assertEqual(plan.state, "completed")
+
     def test_late_installment_breaks_plan(self):
         self.env.company.collection_plan_break_days = 10
         plan = self._active_plan()
@@ -375,38 +513,9 @@ class TestPaymentPlan(AccountTestInvoicingCommon):
         self.assertIn("broken", self.customer.message_ids[0].body)
         self.assertEqual(plan.activity_ids.user_id, self.collector)
 
-    def test_installment_courtesy_email_and_reminder(self):
-        self.env.company.collection_plan_notice_days = 3
-        plan = self._active_plan()
-        first = plan.installment_ids[0]
-        Plan = self.env["collection.payment.plan"]
-
-        def emails():
-            return plan.message_ids.filtered(
-                lambda m: m.message_type == "comment" and m.subject
-            )
-
-        with freeze_time("2026-03-16"):
-            Plan._cron_check_plans()
-        self.assertFalse(emails(), "4 days before: nothing yet")
-        with freeze_time("2026-03-17"):
-            Plan._cron_check_plans()
-            Plan._cron_check_plans()
-        self.assertEqual(len(emails()), 1, "one courtesy email, once")
-        self.assertIn("next installment", emails().subject)
-        self.assertIn("333.33", emails().body)
-        self.assertTrue(first.notice_sent)
-        with freeze_time("2026-03-21"):
-            Plan._cron_check_plans()
-            Plan._cron_check_plans()
-        self.assertEqual(len(emails()), 2, "one reminder, once")
-        self.assertIn("unpaid installment", emails()[0].subject)
-        self.assertTrue(first.reminder_sent)
-        self.assertEqual(plan.state, "active")
-
     # Reminders and rules
 
-    def test_reminders_paused_while_active_and_on_schedule(self):
+    def test_reminders_paused_while_active(self):
         Move = self.env["account.move"].with_user(self.collector)
         plan = self._plan()
         self.assertFalse(Move.browse(self.invoice.id).collection_paused)
@@ -417,16 +526,31 @@ class TestPaymentPlan(AccountTestInvoicingCommon):
         invoice = Move.browse(self.invoice.id)
         self.assertTrue(invoice.collection_paused)
         self.assertIn(plan.name, invoice.collection_pause_info)
+        self.assertIn("installments are reminded", invoice.collection_pause_info)
         self.assertIn(invoice, Move.search([("collection_paused", "=", True)]))
         self.assertTrue(invoice.collection_in_plan)
         with freeze_time("2026-03-25"):
-            # The first installment is late: the rules take over again.
+            # The first installment is late: the plan reminds it; the
+            # invoice gets no reminder of its own until the plan breaks.
+            self.invoice.invalidate_recordset()
+            self.assertTrue(Move.browse(self.invoice.id).collection_paused)
+        with freeze_time("2026-05-01"):
+            plan._check_progress()
+            self.assertEqual(plan.state, "broken")
             self.invoice.invalidate_recordset()
             self.assertFalse(Move.browse(self.invoice.id).collection_paused)
             self.assertNotIn(invoice, Move.search([("collection_paused", "=", True)]))
+
+    def test_cancelled_plan_resumes_reminders(self):
+        plan = self._active_plan()
         plan.with_user(self.manager).action_cancel()
         self.invoice.invalidate_recordset()
-        self.assertFalse(Move.browse(self.invoice.id).collection_paused)
+        self.assertFalse(
+            self.env["account.move"]
+            .with_user(self.collector)
+            .browse(self.invoice.id)
+            .collection_paused
+        )
 
     def test_plan_status_facts(self):
         Engine = self.env["collection.engine"]
@@ -458,8 +582,9 @@ class TestPaymentPlan(AccountTestInvoicingCommon):
         self.assertEqual([f["payment_plan_status"] for f in facts], ["broken", "none"])
 
     def test_default_rules_on_plan_status(self):
-        """Active or requested: no reminder; broken: the late payers' path,
-        formal notice 8 days after the last reminder instead of 15."""
+        """Active: the installments are reminded, nothing else; requested:
+        no reminder; broken: the late payers' path, formal notice 8 days
+        after the last reminder instead of 15."""
         copies = give_default_configuration(self.env, self.env.company)
         engine = self.env["collection.engine"]
         evaluator = engine._evaluator(
@@ -481,9 +606,16 @@ class TestPaymentPlan(AccountTestInvoicingCommon):
                 [t.rule for t in result.triggered],
                 [d.action for d in result.decisions],
             )
-        quiet = "Payment plan asked for or on schedule: no reminder"
-        self.assertEqual(decided["active"], ([quiet], []))
-        self.assertEqual(decided["requested"], ([quiet], []))
+        self.assertEqual(
+            decided["active"],
+            (
+                ["Active payment plan: remind its installments, nothing else"],
+                ["remind_installments"],
+            ),
+        )
+        self.assertEqual(
+            decided["requested"], (["Payment plan asked for: no reminder"], [])
+        )
         self.assertEqual(decided["broken"][1], ["escalate"])
         self.assertNotIn("escalate", decided["none"][1])
 
@@ -588,6 +720,71 @@ class TestPaymentPlan(AccountTestInvoicingCommon):
         )
 
     # Sending
+
+    def test_sent_is_recorded_and_may_be_sent_again(self):
+        plan = self._plan()
+        plan.action_compute_schedule()
+        with self.refused(UserError, "this step is not possible"):
+            plan.action_send()
+        plan.action_propose()
+        self.assertFalse(plan.date_sent)
+
+        def send():
+            action = plan.action_send()
+            # (The test class turns tracking off; the chatter is the point.)
+            composer = (
+                self.env["mail.compose.message"]
+                .with_user(self.collector)
+                .with_context(action["context"], tracking_disable=False)
+                .create({})
+            )
+            composer._action_send_mail()
+            # Tracking is written when the transaction commits.
+            self.env.flush_all()
+            self.env.cr.precommit.run()
+
+        with freeze_time("2026-03-10 09:00:00"):
+            send()
+        self.assertEqual(
+            fields.Datetime.to_string(plan.date_sent), "2026-03-10 09:00:00"
+        )
+        self.assertEqual(plan.sent_by_id, self.collector)
+        emails = plan.message_ids.filtered(
+            lambda m: (
+                m.message_type == "comment" and "your payment plan" in (m.subject or "")
+            )
+        )
+        self.assertEqual(len(emails), 1)
+        self.assertEqual(emails.author_id, self.collector.partner_id, "by whom")
+        self.assertTrue(emails.attachment_ids, "the schedule as a PDF")
+        self.assertIn(self.customer, emails.partner_ids)
+        self.assertIn("no longer reminded", emails.body)
+        tracked = plan.message_ids.tracking_value_ids.filtered(
+            lambda t: t.field_id.name == "sent_by_id"
+        )
+        self.assertTrue(tracked, "the chatter says who sent it")
+        # Again, a few days later (the customer lost it).
+        with freeze_time("2026-03-14 10:00:00"):
+            send()
+        self.assertEqual(
+            fields.Datetime.to_string(plan.date_sent), "2026-03-14 10:00:00"
+        )
+        self.assertEqual(
+            len(
+                plan.message_ids.filtered(
+                    lambda m: "your payment plan" in (m.subject or "")
+                )
+            ),
+            2,
+        )
+        # Back to draft to correct it: not sent any more.
+        plan.action_draft()
+        self.assertFalse(plan.date_sent)
+        self.assertFalse(plan.sent_by_id)
+        # An ordinary message on the plan does not count as sending it.
+        plan.action_propose()
+        plan.message_post(body="Called the customer.")
+        self.assertFalse(plan.date_sent)
 
     def test_send_and_print(self):
         plan = self._plan()

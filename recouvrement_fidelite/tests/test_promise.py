@@ -311,6 +311,134 @@ class TestPromise(InvoiceMixin, AccountTestInvoicingCommon):
             [t.rule for t in result.triggered], ["Payment promised: no reminder"]
         )
 
+    def test_customer_level_pending_promise_fact(self):
+        """``has_pending_promise`` is the invoice's; the customer's view
+        (a promise on any of its invoices) is a variable of its own, in the
+        catalogue the rule editor reads."""
+        engine = self.env["collection.engine"]
+        promised = self.overdue(days=20)
+        sibling = self.overdue(days=30)
+        stranger = self.overdue(self.customer.copy({"name": "Autre client"}))
+        facts = engine._facts(promised | sibling | stranger)
+        self.assertEqual(
+            [f["customer_has_pending_promise"] for f in facts], [False] * 3
+        )
+        promise = self.promise(promised, 300.0, TODAY + timedelta(days=4))
+        facts = engine._facts(promised | sibling | stranger)
+        self.assertEqual(
+            [f["has_pending_promise"] for f in facts], [True, False, False]
+        )
+        self.assertEqual(
+            [f["customer_has_pending_promise"] for f in facts], [True, True, False]
+        )
+        # Once decided (broken), nothing is pending any more.
+        with freeze_time(promise.date_deadline + timedelta(days=1)):
+            self.env["collection.promise"]._cron_check_promises()
+            self.assertFalse(engine._facts(sibling)[0]["customer_has_pending_promise"])
+        variables = {
+            v["name"]: v
+            for v in engine.with_user(self.collector).get_catalogue()["variables"]
+        }
+        self.assertEqual(
+            variables["customer_has_pending_promise"]["label"],
+            "Customer promised to pay",
+        )
+        # A rule may use it: a business customer who promised to pay one
+        # invoice is not escalated on the others.
+        rule_set = self.env["collection.rule.set"].create(
+            {
+                "name": "Promised elsewhere",
+                "priority": 1,
+                "stop_on_first_trigger": True,
+                "company_id": self.env.company.id,
+                "rule_ids": [
+                    Command.create(
+                        {
+                            "name": "Promised: wait",
+                            "conditions": '{"all": [{"name": '
+                            '"customer_has_pending_promise", "operator": "is_true"}]}',
+                            "actions": "[]",
+                        }
+                    )
+                ],
+            }
+        )
+        evaluator = engine._evaluator(self.env.company, rule_set)
+        self.promise(sibling, 100.0, TODAY + timedelta(days=4))
+        result = evaluator.evaluate_many(engine._facts(stranger | promised))
+        self.assertEqual(
+            [[t.rule for t in r.triggered] for r in result], [[], ["Promised: wait"]]
+        )
+
+    def test_promise_in_a_foreign_currency_with_real_payments(self):
+        """A promise in the invoice's currency counts what the payments paid
+        in that currency, whatever the currency they were made in."""
+        currency = self.setup_other_currency("EUR", rates=[("2020-01-01", 2.0)])
+        self.assertNotEqual(currency, self.env.company.currency_id)
+        invoice = self.init_invoice(
+            "out_invoice",
+            partner=self.customer,
+            amounts=[1000.0],
+            taxes=[],
+            currency=currency,
+            invoice_date=TODAY - timedelta(days=30),
+            post=True,
+        )
+        promise = self.promise(invoice, 600.0, TODAY + timedelta(days=5))
+        self.assertEqual(promise.currency_id, currency)
+        self.assertEqual(promise.amount_owed, 1000.0)
+        # 200 EUR paid in euros, then 100 in company currency (200 EUR).
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create(
+            {"amount": 200.0, "currency_id": currency.id, "payment_date": TODAY}
+        )._create_payments()
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create(
+            {
+                "amount": 100.0,
+                "currency_id": self.env.company.currency_id.id,
+                "payment_date": TODAY,
+            }
+        )._create_payments()
+        promise.invalidate_recordset()
+        self.assertAlmostEqual(promise.amount_received, 400.0)
+        self.assertAlmostEqual(promise.amount_owed, 600.0)
+        with freeze_time(promise.date_deadline + timedelta(days=1)):
+            self.env["collection.promise"]._cron_check_promises()
+        self.assertEqual(promise.state, "partial")
+        self.assertAlmostEqual(promise.amount_decided, 400.0)
+        log = self.customer.message_ids.filtered(
+            lambda m: "partially kept" in (m.body or "")
+        )[:1]
+        self.assertIn("€", log.body, "amounts in the promise's currency")
+        self.assertIn("200.00", log.body, "what is missing")
+        # 200 in company currency (400 EUR) keep a promise of 400 EUR.
+        kept_invoice = self.init_invoice(
+            "out_invoice",
+            partner=self.customer,
+            amounts=[500.0],
+            taxes=[],
+            currency=currency,
+            invoice_date=TODAY - timedelta(days=30),
+            post=True,
+        )
+        kept = self.promise(kept_invoice, 400.0, TODAY + timedelta(days=2))
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=kept_invoice.ids
+        ).create(
+            {
+                "amount": 200.0,
+                "currency_id": self.env.company.currency_id.id,
+                "payment_date": TODAY,
+            }
+        )._create_payments()
+        with freeze_time(kept.date_deadline + timedelta(days=1)):
+            kept.with_user(self.collector).action_check()
+        self.assertEqual(kept.state, "kept")
+        self.assertAlmostEqual(kept.amount_decided, 400.0)
+
     def test_promise_facts_take_a_constant_number_of_queries(self):
         engine = self.env["collection.engine"]
 

@@ -36,6 +36,7 @@ REQUIRED_VARIABLES = {
     "preferred_channel",
     "has_broken_promise",
     "has_pending_promise",
+    "customer_has_pending_promise",
     "broken_promises",
     "promise_kept_ratio",
     "payment_plan_status",
@@ -52,6 +53,7 @@ REQUIRED_ACTIONS = {
     "schedule_call",
     "pause_reminders",
     "offer_payment_plan",
+    "remind_installments",
     "escalate",
     "notify_responsible",
 }
