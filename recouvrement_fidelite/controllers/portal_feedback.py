@@ -42,7 +42,8 @@ class CollectionFeedbackPortal(CollectionPortal):
     # -- Tell us why -------------------------------------------------------------
 
     @http.route(
-        "/my/collection/<string:token>/feedback/<int(min=1, max=2147483647):invoice_id>",
+        "/my/collection/<string:token>/feedback/"
+        "<int(min=1, max=2147483647):invoice_id>",
         type="http",
         auth="public",
         methods=["GET", "POST"],
@@ -132,7 +133,8 @@ class CollectionFeedbackPortal(CollectionPortal):
         )
 
     @http.route(
-        "/my/collection/<string:token>/feedback-sent/<int(min=1, max=2147483647):feedback_id>",
+        "/my/collection/<string:token>/feedback-sent/"
+        "<int(min=1, max=2147483647):feedback_id>",
         type="http",
         auth="public",
         methods=["GET"],
@@ -192,7 +194,8 @@ class CollectionFeedbackPortal(CollectionPortal):
     # -- Courtesy reminder: did everything go well? ------------------------------
 
     @http.route(
-        "/my/collection/courtesy/<int(min=1, max=2147483647):invoice_id>/<string:answer>/<string:signature>",
+        "/my/collection/courtesy/<int(min=1, max=2147483647):invoice_id>/"
+        "<string:answer>/<string:signature>",
         type="http",
         auth="public",
         methods=["GET"],

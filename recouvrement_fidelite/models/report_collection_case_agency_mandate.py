@@ -11,17 +11,13 @@ from odoo.tools import formatLang
 
 class ReportCollectionCaseAgencyMandate(models.AbstractModel):
     _name = "report.recouvrement_fidelite.collection_case_agency_mandate"
+    _inherit = "collection.case.report"
     _description = "Collection mandate"
+    _case_documents_key = "mandates"
 
     @api.model
-    def _get_report_values(self, docids, data=None):
-        cases = self.env["collection.case"].browse(docids).exists()
-        return {
-            "doc_ids": cases.ids,
-            "doc_model": "collection.case",
-            "docs": cases,
-            "mandates": [self._mandate(case) for case in cases],
-        }
+    def _case_document(self, case):
+        return self._mandate(case)
 
     @api.model
     def _mandate(self, case):

@@ -22,17 +22,13 @@ from .report_collection_letter import IBAN_PATTERN
 
 class ReportCollectionCaseFormalNotice(models.AbstractModel):
     _name = "report.recouvrement_fidelite.collection_case_formal_notice"
+    _inherit = "collection.case.report"
     _description = "Formal notice"
+    _case_documents_key = "notices"
 
     @api.model
-    def _get_report_values(self, docids, data=None):
-        cases = self.env["collection.case"].browse(docids).exists()
-        return {
-            "doc_ids": cases.ids,
-            "doc_model": "collection.case",
-            "docs": cases,
-            "notices": [self._notice(case) for case in cases],
-        }
+    def _case_document(self, case):
+        return self._notice(case)
 
     @api.model
     def _notice(self, case):

@@ -9,17 +9,13 @@ from odoo import api, models
 
 class ReportCollectionCaseInjunction(models.AbstractModel):
     _name = "report.recouvrement_fidelite.collection_case_injunction"
+    _inherit = "collection.case.report"
     _description = "Request for an injunction to pay"
+    _case_documents_key = "requests"
 
     @api.model
-    def _get_report_values(self, docids, data=None):
-        cases = self.env["collection.case"].browse(docids).exists()
-        return {
-            "doc_ids": cases.ids,
-            "doc_model": "collection.case",
-            "docs": cases,
-            "requests": [self._request(case) for case in cases],
-        }
+    def _case_document(self, case):
+        return self._request(case)
 
     @api.model
     def _request(self, case):

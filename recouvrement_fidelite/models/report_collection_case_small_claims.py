@@ -17,17 +17,13 @@ from odoo.tools import format_amount, format_date
 
 class ReportCollectionCaseSmallClaims(models.AbstractModel):
     _name = "report.recouvrement_fidelite.collection_case_small_claims"
+    _inherit = "collection.case.report"
     _description = "Request for the simplified small-claims procedure"
+    _case_documents_key = "requests"
 
     @api.model
-    def _get_report_values(self, docids, data=None):
-        cases = self.env["collection.case"].browse(docids).exists()
-        return {
-            "doc_ids": cases.ids,
-            "doc_model": "collection.case",
-            "docs": cases,
-            "requests": [self._request(case) for case in cases],
-        }
+    def _case_document(self, case):
+        return self._request(case)
 
     @api.model
     def _request(self, case, recipient=None):

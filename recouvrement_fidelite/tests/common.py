@@ -1,6 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 """Test data shared by the collection tests."""
 
+from datetime import timedelta
+
+from odoo import Command
+
 
 class InvoiceMixin:
     """Posted customer invoices with a given amount and due date."""
@@ -34,6 +38,45 @@ class InvoiceMixin:
                     )
                 ],
             }
+        )
+        move.action_post()
+        return move
+
+    # Days between an invoice of ``invoice_due_in`` and its due date's
+    # reference day: old enough for the ages a test needs.
+    invoice_issued_days_ago = 60
+    invoice_label = "Service"
+
+    @classmethod
+    def invoice_due_in(
+        cls, partner, amount, due_in, move_type="out_invoice", company=None
+    ):
+        """A posted invoice of ``company`` (the current one by default), due
+        ``due_in`` days from ``cls.today`` (negative: overdue)."""
+        company = company or cls.env.company
+        move = (
+            cls.env["account.move"]
+            .with_company(company)
+            .create(
+                {
+                    "move_type": move_type,
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                    "invoice_date": cls.today
+                    - timedelta(days=cls.invoice_issued_days_ago),
+                    "invoice_date_due": cls.today + timedelta(days=due_in),
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": cls.invoice_label,
+                                "quantity": 1,
+                                "price_unit": amount,
+                                "tax_ids": [],
+                            }
+                        )
+                    ],
+                }
+            )
         )
         move.action_post()
         return move

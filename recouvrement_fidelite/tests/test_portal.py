@@ -11,9 +11,13 @@ from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
+from .common import InvoiceMixin
+
 
 @tagged("post_install", "-at_install")
-class TestPortalCollection(AccountTestInvoicingCommon, HttpCase):
+class TestPortalCollection(InvoiceMixin, AccountTestInvoicingCommon, HttpCase):
+    invoice_issued_days_ago = 150
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -28,14 +32,14 @@ class TestPortalCollection(AccountTestInvoicingCommon, HttpCase):
         cls.customer_b = cls.env["res.partner"].create(
             {"name": "Garage Dupont", "is_company": True}
         )
-        cls.inv_a_overdue = cls._invoice(cls.customer_a, 1000.0, -45)
-        cls.inv_a_contact = cls._invoice(cls.contact_a, 200.0, -5)
-        cls.inv_a_due = cls._invoice(cls.customer_a, 300.0, 10)
-        cls.inv_a_old = cls._invoice(cls.customer_a, 50.0, -120)
-        cls.refund_a = cls._invoice(cls.customer_a, 80.0, 0, "out_refund")
-        cls.inv_b = cls._invoice(cls.customer_b, 777.0, -20)
+        cls.inv_a_overdue = cls.invoice_due_in(cls.customer_a, 1000.0, -45)
+        cls.inv_a_contact = cls.invoice_due_in(cls.contact_a, 200.0, -5)
+        cls.inv_a_due = cls.invoice_due_in(cls.customer_a, 300.0, 10)
+        cls.inv_a_old = cls.invoice_due_in(cls.customer_a, 50.0, -120)
+        cls.refund_a = cls.invoice_due_in(cls.customer_a, 80.0, 0, "out_refund")
+        cls.inv_b = cls.invoice_due_in(cls.customer_b, 777.0, -20)
         cls.other = cls.setup_other_company(name="Other Company")["company"]
-        cls.inv_a_other_company = cls._invoice(
+        cls.inv_a_other_company = cls.invoice_due_in(
             cls.customer_a, 999.0, -20, company=cls.other
         )
         cls.collector = new_test_user(
@@ -70,35 +74,6 @@ class TestPortalCollection(AccountTestInvoicingCommon, HttpCase):
             company_ids=[Command.set(cls.company.ids)],
         )
         cls.portal_b.partner_id.parent_id = cls.customer_b
-
-    @classmethod
-    def _invoice(cls, partner, amount, due_in, move_type="out_invoice", company=None):
-        company = company or cls.env.company
-        move = (
-            cls.env["account.move"]
-            .with_company(company)
-            .create(
-                {
-                    "move_type": move_type,
-                    "partner_id": partner.id,
-                    "company_id": company.id,
-                    "invoice_date": cls.today - timedelta(days=150),
-                    "invoice_date_due": cls.today + timedelta(days=due_in),
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "name": "Service",
-                                "quantity": 1,
-                                "price_unit": amount,
-                                "tax_ids": [],
-                            }
-                        )
-                    ],
-                }
-            )
-        )
-        move.action_post()
-        return move
 
     def _url(self, partner, company=None, short=False):
         url = (
@@ -320,9 +295,7 @@ class TestPortalCollection(AccountTestInvoicingCommon, HttpCase):
         self.assertEqual(self._events(self.customer_b, "visit"), 1)
         # A wrong token records nothing.
         self.url_open("/my/collection/" + secrets.token_urlsafe(32))
-        self.assertEqual(
-            self.env["collection.portal.event"].search_count([]), 3
-        )
+        self.assertEqual(self.env["collection.portal.event"].search_count([]), 3)
 
     def test_forms_per_hour_are_limited_per_customer(self):
         events = self.env["collection.portal.event"]
@@ -343,7 +316,8 @@ class TestPortalCollection(AccountTestInvoicingCommon, HttpCase):
         )
         # Forms older than an hour no longer count.
         self.env.cr.execute(
-            "UPDATE collection_portal_event SET create_date = now() - interval '2 hours'"
+            "UPDATE collection_portal_event "
+            "SET create_date = now() - interval '2 hours'"
         )
         self.assertEqual(events._posts_left(self.customer_a, self.company), 3)
 

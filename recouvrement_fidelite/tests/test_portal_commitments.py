@@ -21,11 +21,15 @@ from odoo.tools import mute_logger
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
+from .common import InvoiceMixin
+
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @tagged("post_install", "-at_install")
-class TestPortalCommitments(AccountTestInvoicingCommon, HttpCase):
+class TestPortalCommitments(InvoiceMixin, AccountTestInvoicingCommon, HttpCase):
+    invoice_issued_days_ago = 60
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -84,12 +88,14 @@ class TestPortalCommitments(AccountTestInvoicingCommon, HttpCase):
         cls.contact_b = Partner.create(
             {"name": "Jean Dupont", "parent_id": cls.customer_b.id}
         )
-        cls.inv_a1 = cls._invoice(cls.customer_a, 1000.0, -45)
-        cls.inv_a2 = cls._invoice(cls.customer_a, 300.0, -10)
-        cls.inv_a3 = cls._invoice(cls.customer_a, 200.0, 10)
-        cls.inv_b = cls._invoice(cls.customer_b, 777.0, -20)
+        cls.inv_a1 = cls.invoice_due_in(cls.customer_a, 1000.0, -45)
+        cls.inv_a2 = cls.invoice_due_in(cls.customer_a, 300.0, -10)
+        cls.inv_a3 = cls.invoice_due_in(cls.customer_a, 200.0, 10)
+        cls.inv_b = cls.invoice_due_in(cls.customer_b, 777.0, -20)
         cls.other = cls.setup_other_company(name="Other Company")["company"]
-        cls.inv_a_other = cls._invoice(cls.customer_a, 999.0, -20, company=cls.other)
+        cls.inv_a_other = cls.invoice_due_in(
+            cls.customer_a, 999.0, -20, company=cls.other
+        )
         values = {
             "company_id": cls.company.id,
             "company_ids": [Command.set(cls.company.ids)],
@@ -129,35 +135,6 @@ class TestPortalCommitments(AccountTestInvoicingCommon, HttpCase):
         cls.other_provider = demo.copy({"company_id": cls.other.id})
         cls.other_provider.write({"state": "test", "is_published": True})
         cls.payment_method = cls.provider.payment_method_ids[:1]
-
-    @classmethod
-    def _invoice(cls, partner, amount, due_in, company=None):
-        company = company or cls.env.company
-        move = (
-            cls.env["account.move"]
-            .with_company(company)
-            .create(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": partner.id,
-                    "company_id": company.id,
-                    "invoice_date": cls.today - timedelta(days=60),
-                    "invoice_date_due": cls.today + timedelta(days=due_in),
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "name": "Service",
-                                "quantity": 1,
-                                "price_unit": amount,
-                                "tax_ids": [],
-                            }
-                        )
-                    ],
-                }
-            )
-        )
-        move.action_post()
-        return move
 
     # -- as a browser --------------------------------------------------------
 

@@ -16,6 +16,8 @@ from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
+from .common import InvoiceMixin
+
 PDF = (
     b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 )
@@ -27,7 +29,9 @@ HOSTILE = "<script>alert('x')</script><b>bold</b>'; DROP TABLE res_partner; --"
 
 
 @tagged("post_install", "-at_install")
-class TestPortalFeedback(AccountTestInvoicingCommon, HttpCase):
+class TestPortalFeedback(InvoiceMixin, AccountTestInvoicingCommon, HttpCase):
+    invoice_issued_days_ago = 60
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -56,11 +60,13 @@ class TestPortalFeedback(AccountTestInvoicingCommon, HttpCase):
         cls.customer_b = cls.env["res.partner"].create(
             {"name": "Garage Dupont", "is_company": True, "email": "dupont@example.com"}
         )
-        cls.inv_a = cls._invoice(cls.customer_a, 1000.0, -20)
-        cls.inv_a2 = cls._invoice(cls.customer_a, 300.0, 10)
-        cls.inv_b = cls._invoice(cls.customer_b, 777.0, -20)
+        cls.inv_a = cls.invoice_due_in(cls.customer_a, 1000.0, -20)
+        cls.inv_a2 = cls.invoice_due_in(cls.customer_a, 300.0, 10)
+        cls.inv_b = cls.invoice_due_in(cls.customer_b, 777.0, -20)
         cls.other = cls.setup_other_company(name="Other Company")["company"]
-        cls.inv_a_other = cls._invoice(cls.customer_a, 999.0, -20, company=cls.other)
+        cls.inv_a_other = cls.invoice_due_in(
+            cls.customer_a, 999.0, -20, company=cls.other
+        )
         cls.portal_a = new_test_user(
             cls.env,
             login="rf_fb_portal_a",
@@ -75,35 +81,6 @@ class TestPortalFeedback(AccountTestInvoicingCommon, HttpCase):
                 cls.company
             )
         }
-
-    @classmethod
-    def _invoice(cls, partner, amount, due_in, company=None):
-        company = company or cls.env.company
-        move = (
-            cls.env["account.move"]
-            .with_company(company)
-            .create(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": partner.id,
-                    "company_id": company.id,
-                    "invoice_date": cls.today - timedelta(days=60),
-                    "invoice_date_due": cls.today + timedelta(days=due_in),
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "name": "Service",
-                                "quantity": 1,
-                                "price_unit": amount,
-                                "tax_ids": [],
-                            }
-                        )
-                    ],
-                }
-            )
-        )
-        move.action_post()
-        return move
 
     # -- helpers -------------------------------------------------------------------
 
@@ -248,7 +225,7 @@ class TestPortalFeedback(AccountTestInvoicingCommon, HttpCase):
         self.assertEqual(set(expected), set(self.reasons))
         self.company.collection_portal_post_limit = 100
         for code, (follow_up, dispute, pause) in expected.items():
-            invoice = self._invoice(self.customer_a, 100.0, -15)
+            invoice = self.invoice_due_in(self.customer_a, 100.0, -15)
             response = self.tell(code, invoice, comment=f"About {code}")
             self.assertEqual(response.status_code, 303, code)
             feedback = self.feedback(invoice_id=invoice.id)

@@ -26,6 +26,8 @@ from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
+from .common import InvoiceMixin
+
 #: URL arguments, as the routing map writes them (``<int:invoice_id>``).
 ARGUMENT = re.compile(r"<(?:(?P<converter>\w+)(?:\([^)]*\))?:)?(?P<name>\w+)>")
 
@@ -34,7 +36,7 @@ SCRIPT = "<script>alert('rf')</script>"
 TEXT_PAYLOADS = [
     SCRIPT + "<b>bold</b>",
     "'; DROP TABLE account_move; --",
-    "\" onmouseover=\"alert(1)",
+    '" onmouseover="alert(1)',
     "%s%s%n{0}${{7*7}}",
     "x" * 200_000,
     "",
@@ -44,7 +46,9 @@ DATE_PAYLOADS = ["1900-01-01", "2999-12-31", "31/02/2026", "not a date"]
 
 
 @tagged("post_install", "-at_install")
-class TestPortalForgedRequests(AccountTestInvoicingCommon, HttpCase):
+class TestPortalForgedRequests(InvoiceMixin, AccountTestInvoicingCommon, HttpCase):
+    invoice_issued_days_ago = 90
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -67,11 +71,13 @@ class TestPortalForgedRequests(AccountTestInvoicingCommon, HttpCase):
             {"name": "Victim Charlie", "is_company": True, "email": "c@example.com"}
         )
         cls.other = cls.setup_other_company(name="Other Company")["company"]
-        cls.inv_a = cls._invoice(cls.customer_a, 1000.0, -45)
-        cls.inv_a_due = cls._invoice(cls.customer_a, 300.0, 10)
-        cls.inv_b = cls._invoice(cls.customer_b, 777.0, -20)
-        cls.inv_c = cls._invoice(cls.customer_c, 555.0, -30, company=cls.other)
-        cls.inv_a_other = cls._invoice(cls.customer_a, 999.0, -20, company=cls.other)
+        cls.inv_a = cls.invoice_due_in(cls.customer_a, 1000.0, -45)
+        cls.inv_a_due = cls.invoice_due_in(cls.customer_a, 300.0, 10)
+        cls.inv_b = cls.invoice_due_in(cls.customer_b, 777.0, -20)
+        cls.inv_c = cls.invoice_due_in(cls.customer_c, 555.0, -30, company=cls.other)
+        cls.inv_a_other = cls.invoice_due_in(
+            cls.customer_a, 999.0, -20, company=cls.other
+        )
         cls.collector = new_test_user(
             cls.env,
             login="rf_forged_collector",
@@ -112,35 +118,6 @@ class TestPortalForgedRequests(AccountTestInvoicingCommon, HttpCase):
             for name in (cls.inv_b | cls.inv_c | cls.inv_a_other).sudo().mapped("name")
             if name not in own
         ]
-
-    @classmethod
-    def _invoice(cls, partner, amount, due_in, company=None):
-        company = company or cls.env.company
-        move = (
-            cls.env["account.move"]
-            .with_company(company)
-            .create(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": partner.id,
-                    "company_id": company.id,
-                    "invoice_date": cls.today - timedelta(days=90),
-                    "invoice_date_due": cls.today + timedelta(days=due_in),
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "name": "Service",
-                                "quantity": 1,
-                                "price_unit": amount,
-                                "tax_ids": [],
-                            }
-                        )
-                    ],
-                }
-            )
-        )
-        move.action_post()
-        return move
 
     # -- the routes ------------------------------------------------------------
 
@@ -202,18 +179,24 @@ class TestPortalForgedRequests(AccountTestInvoicingCommon, HttpCase):
             field = model._fields["partner_id"]
             if field.type != "many2one" or field.comodel_name != "res.partner":
                 continue
-            counts[name] = env[name].sudo().search_count([("partner_id", "in", victims)])
+            counts[name] = (
+                env[name].sudo().search_count([("partner_id", "in", victims)])
+            )
         invoices = (self.inv_b | self.inv_c).ids
-        counts["mail.message"] = env["mail.message"].sudo().search_count(
-            [
-                "|",
-                "&",
-                ("model", "=", "account.move"),
-                ("res_id", "in", invoices),
-                "&",
-                ("model", "=", "res.partner"),
-                ("res_id", "in", victims),
-            ]
+        counts["mail.message"] = (
+            env["mail.message"]
+            .sudo()
+            .search_count(
+                [
+                    "|",
+                    "&",
+                    ("model", "=", "account.move"),
+                    ("res_id", "in", invoices),
+                    "&",
+                    ("model", "=", "res.partner"),
+                    ("res_id", "in", victims),
+                ]
+            )
         )
         counts["write_dates"] = tuple(
             env["res.partner"].sudo().browse(victims).mapped("write_date")
@@ -224,7 +207,9 @@ class TestPortalForgedRequests(AccountTestInvoicingCommon, HttpCase):
         self.sent += 1
         self.assertLess(response.status_code, 500, what)
         self.assertIn(response.status_code, allowed, what)
-        body = response.text if "text" in response.headers.get("Content-Type", "") else ""
+        body = (
+            response.text if "text" in response.headers.get("Content-Type", "") else ""
+        )
         for name in self.forbidden_names:
             self.assertNotIn(name, body, what)
         self.assertNotIn(SCRIPT, body, f"{what}: what was typed is served unescaped")
@@ -268,22 +253,28 @@ class TestPortalForgedRequests(AccountTestInvoicingCommon, HttpCase):
                 for record_id in forged_ids:
                     url = self._fill(pattern, dict(valid, id=record_id))
                     response = self._request(method, url)
-                    self._check(response, f"{method} {url}", allowed=(303, 400, 403, 404))
+                    self._check(
+                        response, f"{method} {url}", allowed=(303, 400, 403, 404)
+                    )
             # 3. Methods the route does not take.
             url = self._fill(pattern, valid)
             for wrong in ("PUT", "DELETE", "PATCH"):
                 if routing.get("methods") and wrong not in routing["methods"]:
                     self._check(self._request(wrong, url), f"{wrong} {url}", (405,))
             # 4. A form sent without its CSRF token, or with a forged one.
-            if "POST" in methods and routing.get("csrf", True) and routing.get(
-                "type"
-            ) == "http":
+            if (
+                "POST" in methods
+                and routing.get("csrf", True)
+                and routing.get("type") == "http"
+            ):
                 for csrf in (None, "forged", "0" * 40 + "o" + "1" * 10):
                     data = {"comment": "no csrf"}
                     if csrf:
                         data["csrf_token"] = csrf
                     response = self._request("POST", url, data=data)
-                    self._check(response, f"POST {url} csrf={csrf}", (303, 400, 403, 404))
+                    self._check(
+                        response, f"POST {url} csrf={csrf}", (303, 400, 403, 404)
+                    )
         self.assertEqual(self._snapshot(), before, "nothing written across customers")
         # 5. Every form the pages show, filled with what a script would send.
         self._fuzz_forms(routes, valid)
@@ -310,7 +301,11 @@ class TestPortalForgedRequests(AccountTestInvoicingCommon, HttpCase):
                     response = self._request("POST", url, data=data)
                     self._check(response, f"POST {url} csrf={csrf}", (400, 403, 404))
         self._fuzz_forms(
-            [(pattern, routing) for pattern, routing in routes if "token>" not in pattern],
+            [
+                (pattern, routing)
+                for pattern, routing in routes
+                if "token>" not in pattern
+            ],
             valid,
         )
         self.assertEqual(self._snapshot(), before, "nothing written across customers")
@@ -430,10 +425,12 @@ class TestPortalForgedRequests(AccountTestInvoicingCommon, HttpCase):
                 self._check(response, f"POST {action} {name}={payload[:30]!r}")
         # What was typed, once stored, is shown escaped on the page and in
         # the back office's messages.
-        page = self._request("GET", self._fill("/my/collection/<token>", self._valid_values()))
+        page = self._request(
+            "GET", self._fill("/my/collection/<token>", self._valid_values())
+        )
         self.assertNotIn(SCRIPT, page.text)
-        messages = self.env["mail.message"].sudo().search(
-            [("body", "ilike", "alert('rf')")]
+        messages = (
+            self.env["mail.message"].sudo().search([("body", "ilike", "alert('rf')")])
         )
         for message in messages:
             self.assertNotIn(SCRIPT, str(message.body))
