@@ -38,3 +38,4 @@ from . import test_write_off
 from . import test_small_claims
 from . import test_injunction
 from . import test_agency
+from . import test_dashboard

@@ -21,6 +21,7 @@ from .test_collection_run import TODAY, CollectionRunCase
 from .test_security import invoice_in
 
 COLLECTION_USER = "base.group_user,recouvrement_fidelite.group_collection_user"
+ACTION_LISTS = ["to_approve", "calls_today", "letters", "failures"]
 
 
 class ScreensCase(CollectionRunCase):
@@ -119,10 +120,14 @@ class TestWorkLists(ScreensCase):
             | cancelled
         )
 
-        lists = self.env["collection.work.list"].with_user(self.collector).search([])
+        lists = (
+            self.env["collection.work.list"]
+            .with_user(self.collector)
+            .search([("code", "in", ACTION_LISTS)])
+        )
         self.assertEqual(
             lists.mapped("code"),
-            ["to_approve", "calls_today", "letters", "failures"],
+            ACTION_LISTS,
             "the day's work, in the order of the day",
         )
         expected = {
@@ -144,10 +149,10 @@ class TestWorkLists(ScreensCase):
         for work_list in lists:
             shown, mine = expected[work_list.code]
             with self.subTest(work_list=work_list.code):
-                found = Action.search(work_list._action_domain()) & everything
+                found = Action.search(work_list._record_domain()) & everything
                 self.assertEqual(found, shown)
                 self.assertEqual(
-                    Action.search(work_list._action_domain(mine=True)) & everything,
+                    Action.search(work_list._record_domain(mine=True)) & everything,
                     mine,
                 )
                 self.assertEqual(work_list.count, len(shown))
