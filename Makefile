@@ -8,6 +8,8 @@
 #   make test-odoo    Odoo tests only
 #   make lint         ruff check
 #   make bench        engine benchmark
+#   make bench-analytics  time the dashboard and every analysis view on
+#                     100,000 invoices (database recouvrement_bench_analytics)
 #   make clean        remove the venv, caches, var/ (test artefacts, the
 #                     project's own PostgreSQL data)
 #
@@ -32,7 +34,7 @@ PYTHON := $(VENV)/bin/python
 
 export ODOO_PYTHON ODOO_SOURCE PYTEST_ARGS
 
-.PHONY: venv test test-setup test-engine test-odoo lint bench bench-run demo demo-stop clean
+.PHONY: venv test test-setup test-engine test-odoo lint bench bench-run bench-analytics demo demo-stop clean
 
 # Quick when .venv is up to date: it is rebuilt when ODOO_PYTHON, ODOO_SOURCE
 # or a requirements file changes (never under a running demo server).
@@ -68,6 +70,16 @@ bench-run: venv
 		ensure_postgres && \
 		trap release_postgres EXIT && \
 		"$$PYTHON" scripts/bench_run.py $(BENCH_ARGS)'
+
+bench-analytics: venv
+	@bash -c 'source scripts/common.sh && \
+		if ! odoo_importable; then \
+			echo "bench-analytics: $$ODOO_MESSAGE" >&2; \
+			exit 1; \
+		fi && \
+		ensure_postgres && \
+		trap release_postgres EXIT && \
+		"$$PYTHON" scripts/bench_analytics.py $(BENCH_ARGS)'
 
 demo: venv
 	scripts/demo

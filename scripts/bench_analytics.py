@@ -1,0 +1,345 @@
+#!/usr/bin/env python3
+"""Benchmark of the Collection dashboard and analyses on 100,000 invoices.
+
+Usage: ``make bench-analytics`` (options through ``BENCH_ARGS``), or::
+
+    .venv/bin/python scripts/bench_analytics.py [--reset] [--update]
+        [--db recouvrement_bench_analytics] [--repeat 3]
+
+What it does
+------------
+1. Database. Its own database (``--db``, default
+   ``recouvrement_bench_analytics``), so that the history it adds never
+   changes what ``make bench-run`` measures. The addon is installed (or
+   updated when its code has columns the database lacks, or with
+   ``--update``) and the run benchmark's data are generated in it the same
+   way (``scripts/bench_data.py``: 20,000 customers, 100,000 invoices).
+2. History. What the analyses read, laid by SQL at every start (the rows of
+   the previous start are removed first, so the figures are repeatable):
+   the reminder steps done on each overdue invoice, one per level of the
+   default scenario whose delay has passed, rotating email, SMS and letter;
+   a payment received on about a third of the invoices (a partial
+   reconciliation dated between the due date and today; the invoices stay
+   open, as the run benchmark expects); portal visits after a fifth of the
+   steps.
+3. Timing. Every window action under Collection > Analysis, and the
+   dashboard, is opened the way the web client does, as the administrator
+   (record rules apply): the action's default filters from its search view,
+   then for each of its views (pivot, graph, list, kanban) the reads the
+   client makes — pivot: the totals, the rows, the columns and the cells;
+   graph: its groups; list: the first 80 records and the count; kanban:
+   the first 40 records with their fields (the dashboard's tiles count
+   their lists). Each is run ``--repeat`` times after one warm-up; the
+   best time is printed with the number of rows the view read. The target
+   is under 2 seconds each.
+"""
+
+import argparse
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from bench_common import (  # noqa: E402
+    ROOT,
+    addons_path,
+    environment,
+    heading,
+    load_registry,
+    log,
+    missing_columns,
+    prepare_database,
+    run_odoo_cli,
+)
+from bench_data import ensure_data  # noqa: E402
+
+#: Marks the history rows this benchmark lays, to remove them at the next start.
+HISTORY_TAG = "bench-analytics"
+TARGET_SECONDS = 2.0
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", default="recouvrement_bench_analytics")
+    parser.add_argument("--customers", type=int, default=20_000)
+    parser.add_argument("--invoices", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--reset", action="store_true")
+    parser.add_argument("--update", action="store_true")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--var-dir", default=os.path.join(ROOT, "var", "bench-analytics")
+    )
+    args = parser.parse_args()
+    args.data_dir = os.path.join(args.var_dir, "data")
+    return args
+
+
+def lay_history(env):
+    """The steps, payments and visits the analyses read (see the docstring)."""
+    cr = env.cr
+    started = time.perf_counter()
+    cr.execute("DELETE FROM collection_action WHERE rule_set = %s", [HISTORY_TAG])
+    cr.execute(
+        "SELECT l.id FROM account_move_line l JOIN account_move m ON m.id = l.move_id"
+        " JOIN account_journal j ON j.id = m.journal_id"
+        " WHERE j.code = 'BENCH' AND l.credit > 0 ORDER BY l.id LIMIT 1"
+    )
+    credit_line = cr.fetchone()[0]
+    cr.execute(
+        "DELETE FROM account_partial_reconcile WHERE credit_move_id = %s",
+        [credit_line],
+    )
+    scenario = env.ref("recouvrement_fidelite.collection_scenario_standard", False)
+    scenario_id = scenario.id if scenario else None
+    # One done step per level whose delay has passed, channels in turn.
+    cr.execute(
+        """
+        INSERT INTO collection_action (
+            company_id, invoice_id, partner_id, level_id, kind, channel,
+            state, date, done_at, rule_set, amount_due, create_uid,
+            write_uid, create_date, write_date)
+        SELECT m.company_id, m.id, m.commercial_partner_id, lvl.id, 'reminder',
+               (ARRAY['email', 'sms', 'letter'])[1 + (m.id + lvl.level_number) %% 3],
+               'done', m.invoice_date_due + lvl.delay_days,
+               m.invoice_date_due + lvl.delay_days, %(tag)s, m.amount_residual,
+               1, 1, now(), now()
+          FROM account_move m
+          JOIN account_journal j ON j.id = m.journal_id AND j.code = 'BENCH'
+          JOIN collection_level lvl
+            ON lvl.scenario_id = COALESCE(%(scenario)s, lvl.scenario_id)
+           AND lvl.level_number > 0
+         WHERE m.invoice_date_due + lvl.delay_days <= CURRENT_DATE
+        """,
+        {"tag": HISTORY_TAG, "scenario": scenario_id},
+    )
+    steps = cr.rowcount
+    # A payment on a third of the invoices, between their due date and today.
+    cr.execute(
+        """
+        INSERT INTO account_partial_reconcile (
+            debit_move_id, credit_move_id, amount, debit_amount_currency,
+            credit_amount_currency, debit_currency_id, credit_currency_id,
+            company_id, max_date, create_uid, write_uid, create_date, write_date)
+        SELECT l.id, %(credit)s, l.balance, l.balance, l.balance,
+               l.currency_id, l.currency_id, l.company_id,
+               LEAST(CURRENT_DATE, m.invoice_date_due + (m.id %% 60)),
+               1, 1, now(), now()
+          FROM account_move m
+          JOIN account_journal j ON j.id = m.journal_id AND j.code = 'BENCH'
+          JOIN account_move_line l ON l.move_id = m.id
+          JOIN account_account a ON a.id = l.account_id
+               AND a.account_type = 'asset_receivable'
+         WHERE m.id %% 3 = 0
+        """,
+        {"credit": credit_line},
+    )
+    payments = cr.rowcount
+    visits = lay_portal_visits(env)
+    env.invalidate_all()
+    log(
+        f"  history laid in {time.perf_counter() - started:.1f} s: {steps:,} steps"
+        f" done, {payments:,} payments, {visits:,} portal visits"
+    )
+
+
+def lay_portal_visits(env):
+    cr = env.cr
+    cr.execute(
+        "SELECT column_name FROM information_schema.columns"
+        " WHERE table_name = 'collection_portal_event'"
+        " AND is_nullable = 'NO' AND column_default IS NULL"
+    )
+    required = {name for (name,) in cr.fetchall()} - {"id"}
+    if not required <= {"partner_id", "company_id", "event_type", "create_date"}:
+        log(f"  no portal visits laid: collection_portal_event needs {required}")
+        return 0
+    cr.execute(
+        "DELETE FROM collection_portal_event WHERE res_model = %s", [HISTORY_TAG]
+    )
+    cr.execute(
+        """
+        INSERT INTO collection_portal_event (
+            partner_id, company_id, event_type, res_model, create_uid,
+            write_uid, create_date, write_date)
+        SELECT a.partner_id, a.company_id, 'visit', %s, 1, 1,
+               a.date + 2 + (a.id %% 10), a.date + 2 + (a.id %% 10)
+          FROM collection_action a
+         WHERE a.rule_set = %s AND a.id %% 5 = 0
+        """,
+        [HISTORY_TAG, HISTORY_TAG],
+    )
+    return cr.rowcount
+
+
+# Opening a view as the web client does
+
+
+def action_domain(env, action, model):
+    """The action's domain and the default filters of its search view."""
+    from odoo.osv import expression
+    from odoo.tools.safe_eval import datetime as safe_datetime
+    from odoo.tools.safe_eval import dateutil, safe_eval
+    from odoo.tools.safe_eval import time as safe_time
+
+    context = dict(env.context, uid=env.uid)
+    eval_context = {
+        "uid": env.uid,
+        "context_today": lambda: __import__("odoo").fields.Date.context_today(model),
+        "datetime": safe_datetime,
+        "time": safe_time,
+        "relativedelta": dateutil.relativedelta.relativedelta,
+        "current_date": time.strftime("%Y-%m-%d"),
+        "allowed_company_ids": env.companies.ids,
+        "company_ids": env.companies.ids,
+        "context": context,
+    }
+    domains = [safe_eval(action.domain or "[]", eval_context)]
+    action_context = safe_eval(action.context or "{}", eval_context)
+    groupby = []
+    if action_context:
+        from lxml import etree
+
+        view_id = action.search_view_id.id or None
+        arch = etree.fromstring(model.get_view(view_id, "search")["arch"])
+        for key, value in action_context.items():
+            if not (key.startswith("search_default_") and value):
+                continue
+            name = key[len("search_default_") :]
+            for node in arch.xpath(f"//filter[@name='{name}']"):
+                if node.get("domain"):
+                    domains.append(safe_eval(node.get("domain"), eval_context))
+                if node.get("context"):
+                    group = safe_eval(node.get("context"), eval_context).get("group_by")
+                    if group:
+                        groupby.append(group)
+    return expression.AND(domains), groupby
+
+
+def arch_fields(model, view_type, view_id=None):
+    from lxml import etree
+
+    arch = etree.fromstring(model.get_view(view_id, view_type)["arch"])
+    rows = [
+        f.get("name") + (f"{':' + f.get('interval')}" if f.get("interval") else "")
+        for f in arch.xpath("//field[@type='row']")
+    ]
+    cols = [
+        f.get("name") + (f"{':' + f.get('interval')}" if f.get("interval") else "")
+        for f in arch.xpath("//field[@type='col']")
+    ]
+    measures = [f.get("name") for f in arch.xpath("//field[@type='measure']")]
+    fields = [f.get("name") for f in arch.xpath("//field") if f.get("name")]
+    return rows, cols, measures, fields
+
+
+def measure_specs(model, measures):
+    specs = []
+    for name in measures or ["__count"]:
+        if name == "__count":
+            specs.append("__count")
+            continue
+        field = model._fields[name]
+        specs.append(f"{name}:{field.aggregator or 'sum'}")
+    return specs
+
+
+def open_view(model, view_type, view_id, domain, groupby):
+    """The reads the web client makes to show one view; returns rows read."""
+    rows, cols, measures, names = arch_fields(model, view_type, view_id)
+    if view_type == "pivot":
+        specs = measure_specs(model, measures)
+        count = 0
+        for group in ([], rows[:1], cols[:1], rows[:1] + cols[:1]):
+            count += len(model.read_group(domain, specs, group, lazy=False))
+        return count
+    if view_type == "graph":
+        specs = measure_specs(model, measures)
+        return len(model.read_group(domain, specs, rows + cols, lazy=False))
+    if view_type in ("list", "kanban"):
+        if groupby:
+            return len(model.read_group(domain, ["__count"], groupby[:1], lazy=False))
+        specification = {name: {} for name in names if name in model._fields}
+        limit = 80 if view_type == "list" else 40
+        records = model.web_search_read(domain, specification, limit=limit)
+        model.search_count(domain)
+        return records["length"]
+    return 0
+
+
+def time_action(env, action, repeat):
+    model = env[action.res_model]
+    domain, groupby = action_domain(env, action, model)
+    views = [(view.view_id.id or None, view.view_mode) for view in action.view_ids]
+    known = {mode for _view, mode in views}
+    views += [
+        (action.view_id.id if action.view_id.type == mode else None, mode)
+        for mode in action.view_mode.split(",")
+        if mode not in known
+    ]
+    results = []
+    for view_id, view_type in views:
+        if view_type not in ("pivot", "graph", "list", "kanban"):
+            continue
+        open_view(model, view_type, view_id, domain, groupby)  # warm-up
+        best = None
+        for _round in range(repeat):
+            env.invalidate_all()
+            started = time.perf_counter()
+            count = open_view(model, view_type, view_id, domain, groupby)
+            elapsed = time.perf_counter() - started
+            best = elapsed if best is None else min(best, elapsed)
+        results.append((view_type, best, count))
+    return results
+
+
+def analysis_actions(env):
+    root = env.ref("recouvrement_fidelite.collection_analysis_menu")
+    menus = env["ir.ui.menu"].search([("id", "child_of", root.id)])
+    actions = [
+        menu.action
+        for menu in menus.sorted(lambda m: (m.parent_path, m.sequence))
+        if menu.action and menu.action._name == "ir.actions.act_window"
+    ]
+    dashboard = env.ref("recouvrement_fidelite.collection_work_list_action")
+    return [dashboard, *actions]
+
+
+def main():
+    args = parse_args()
+    addons_path()
+    prepare_database(args)
+    registry = load_registry(args)
+    if missing_columns(registry):
+        log("the addon's code changed since the database was set up: updating it")
+        run_odoo_cli(args, "-u", os.path.join(args.var_dir, "install.log"))
+        registry = load_registry(args)
+    ensure_data(registry, args)
+    heading("history")
+    with environment(registry) as env:
+        lay_history(env)
+    heading(f"opening each view (best of {args.repeat}, as the administrator)")
+    slow = 0
+    with environment(registry) as env:
+        admin = env.ref("base.user_admin")
+        env = env(user=admin.id, context={"lang": "en_US", "tz": "UTC"})
+        for action in analysis_actions(env):
+            for view_type, best, count in time_action(env, action, args.repeat):
+                flag = "" if best < TARGET_SECONDS else "  SLOW"
+                slow += best >= TARGET_SECONDS
+                log(
+                    f"  {action.name[:46]:<46} {view_type:<7} {best:6.3f} s"
+                    f"  {count:>7,} rows{flag}"
+                )
+        env.cr.rollback()
+    log()
+    log(
+        f"{'every view opened' if not slow else f'{slow} views did not open'}"
+        f" in under {TARGET_SECONDS:.0f} s"
+    )
+    return 1 if slow else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
