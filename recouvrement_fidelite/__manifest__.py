@@ -71,6 +71,8 @@
         "reports/collection_case_injunction_report.xml",
         "reports/collection_case_agency_mandate_report.xml",
         "wizards/collection_case_agency_import_views.xml",
+        "security/collection_report_security.xml",
+        "views/collection_report_cash_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["recouvrement_fidelite/static/src/**/*"],

@@ -39,3 +39,4 @@ from . import test_small_claims
 from . import test_injunction
 from . import test_agency
 from . import test_dashboard
+from . import test_analytics_cash

@@ -1,0 +1,246 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""Cash indicators per company and month: DSO, CEI, recovery rate.
+
+One row per company and month, from the month of the company's first
+customer invoice to the current one, with the formulas of ``LEGAL.md``
+(Metrics), all amounts in the company's currency:
+
+- receivables at a date: the balance of the receivable lines of posted
+  customer entries dated up to then (invoices, credit notes, payments,
+  write-offs); ``opening`` is the previous month's ``closing``;
+- credit sales: customer invoices minus credit notes dated in the month;
+- collected: what left the receivables in the month,
+  ``opening + credit sales - closing``;
+- closing current: what was not yet due at the month's end, the invoice
+  lines due later less what had been reconciled with them by then
+  (``account_partial_reconcile.max_date``), so that a past month reads as
+  it was, not as today;
+- DSO (simple) = closing / credit sales x days of the month;
+- DSO (countback): walking back month by month through the credit sales
+  until the closing receivables are used up, each month used in full
+  counting all its days, the last one its share;
+- CEI = (opening + credit sales - closing) / (opening + credit sales -
+  closing current) x 100;
+- recovery rate = collected / (opening + credit sales) x 100: the share of
+  what could be collected in the month (what was owed at its start and what
+  was invoiced during it) that was. ``LEGAL.md``'s "collected /
+  outstanding", with the outstanding of the month.
+
+Ratios are worked out per month; over several months the pivot shows their
+average (``aggregator="avg"``), not a ratio of sums.
+"""
+
+from odoo import fields, models, tools
+
+
+class CollectionReportPeriod(models.Model):
+    _name = "collection.report.period"
+    _description = "Cash indicators by month"
+    _auto = False
+    _order = "month desc, company_id"
+    _rec_name = "month"
+
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    month = fields.Date(readonly=True, help="The first day of the month.")
+    days = fields.Integer(string="Days in the month", readonly=True, aggregator="sum")
+    opening = fields.Monetary(
+        string="Opening receivables", readonly=True, aggregator="avg"
+    )
+    credit_sales = fields.Monetary(string="Credit sales", readonly=True)
+    collected = fields.Monetary(readonly=True)
+    closing = fields.Monetary(
+        string="Closing receivables", readonly=True, aggregator="avg"
+    )
+    closing_current = fields.Monetary(
+        string="Closing current",
+        readonly=True,
+        aggregator="avg",
+        help="Receivables not yet due at the month's end.",
+    )
+    dso = fields.Float(
+        string="DSO (days)",
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 1),
+        help="Days sales outstanding: closing receivables / credit sales x "
+        "days of the month. Over several months, their average.",
+    )
+    dso_countback = fields.Float(
+        string="DSO countback (days)",
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 1),
+        help="The days of sales, counted back month by month, that the "
+        "closing receivables represent. Over several months, their average.",
+    )
+    cei = fields.Float(
+        string="CEI (%)",
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 1),
+        help="Collection effectiveness index: (opening + credit sales - "
+        "closing) / (opening + credit sales - closing current) x 100. "
+        "Over several months, their average.",
+    )
+    recovery_rate = fields.Float(
+        string="Recovery rate (%)",
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 1),
+        help="Collected / (opening receivables + credit sales) x 100. Over "
+        "several months, their average.",
+    )
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            f"""
+            CREATE OR REPLACE VIEW {self._table} AS (
+            WITH receivable AS (
+                SELECT line.id, line.company_id, line.date, line.balance,
+                       line.date_maturity, move.move_type
+                  FROM account_move_line line
+                  JOIN account_move move ON move.id = line.move_id
+                  JOIN account_account account ON account.id = line.account_id
+                 WHERE move.state = 'posted'
+                   AND account.account_type = 'asset_receivable'
+            ),
+            months AS (
+                SELECT company_id, month::date AS month,
+                       (month + interval '1 month - 1 day')::date AS month_end
+                  FROM (
+                      SELECT company_id, min(invoice_date) AS first_date
+                        FROM account_move
+                       WHERE state = 'posted'
+                         AND move_type IN ('out_invoice', 'out_refund')
+                       GROUP BY company_id
+                  ) firsts,
+                  generate_series(date_trunc('month', firsts.first_date),
+                                  date_trunc('month', CURRENT_DATE),
+                                  interval '1 month') AS month
+            ),
+            movements AS (
+                SELECT company_id, date_trunc('month', date)::date AS month,
+                       sum(balance) AS net
+                  FROM receivable
+                 GROUP BY 1, 2
+            ),
+            sales AS (
+                SELECT company_id, date_trunc('month', invoice_date)::date AS month,
+                       sum(amount_total_signed) AS amount
+                  FROM account_move
+                 WHERE state = 'posted'
+                   AND move_type IN ('out_invoice', 'out_refund')
+                 GROUP BY 1, 2
+            ),
+            current_lines AS (
+                -- Invoice lines not yet due at a month's end, less what was
+                -- reconciled with them by then.
+                SELECT months.company_id, months.month,
+                       sum(receivable.balance - COALESCE((
+                           SELECT sum(partial.amount)
+                             FROM account_partial_reconcile partial
+                            WHERE partial.debit_move_id = receivable.id
+                              AND partial.max_date <= months.month_end
+                       ), 0)) AS amount
+                  FROM receivable
+                  JOIN months
+                    ON months.company_id = receivable.company_id
+                   AND receivable.date <= months.month_end
+                   AND receivable.date_maturity > months.month_end
+                 WHERE receivable.balance > 0
+                   AND receivable.move_type = 'out_invoice'
+                 GROUP BY 1, 2
+            ),
+            balances AS (
+                SELECT months.company_id, months.month, months.month_end,
+                       (months.month_end - months.month + 1) AS days,
+                       COALESCE(sales.amount, 0) AS credit_sales,
+                       COALESCE(current_lines.amount, 0) AS closing_current,
+                       COALESCE((
+                           SELECT sum(before.net) FROM movements before
+                            WHERE before.company_id = months.company_id
+                              AND before.month < months.month
+                       ), 0) AS opening,
+                       COALESCE((
+                           SELECT sum(before.net) FROM movements before
+                            WHERE before.company_id = months.company_id
+                              AND before.month <= months.month
+                       ), 0) AS closing
+                  FROM months
+                  LEFT JOIN sales
+                    ON sales.company_id = months.company_id
+                   AND sales.month = months.month
+                  LEFT JOIN current_lines
+                    ON current_lines.company_id = months.company_id
+                   AND current_lines.month = months.month
+            ),
+            countback AS (
+                -- For each month, the months back from it with the credit
+                -- sales counted from it down to each (``upto``) and before
+                -- each (``above``).
+                SELECT this.company_id, this.month,
+                       sum(CASE
+                               WHEN back.upto <= this.closing THEN back.days
+                               WHEN back.above < this.closing
+                                   THEN (this.closing - back.above)
+                                        / back.credit_sales * back.days
+                               ELSE 0
+                           END) AS days
+                  FROM balances this
+                  JOIN (
+                      SELECT b.company_id, b.month AS back_month, m.month,
+                             b.days, b.credit_sales,
+                             sum(b.credit_sales) OVER walk AS upto,
+                             sum(b.credit_sales) OVER walk - b.credit_sales
+                                 AS above
+                        FROM balances m
+                        JOIN balances b
+                          ON b.company_id = m.company_id AND b.month <= m.month
+                      WINDOW walk AS (PARTITION BY m.company_id, m.month
+                                      ORDER BY b.month DESC)
+                  ) back
+                    ON back.company_id = this.company_id
+                   AND back.month = this.month
+                   AND back.credit_sales > 0
+                 WHERE this.closing > 0
+                 GROUP BY this.company_id, this.month
+            )
+            SELECT row_number() OVER (ORDER BY balances.company_id, balances.month)
+                       AS id,
+                   balances.company_id,
+                   company.currency_id,
+                   balances.month,
+                   balances.days,
+                   balances.opening,
+                   balances.credit_sales,
+                   balances.opening + balances.credit_sales - balances.closing
+                       AS collected,
+                   balances.closing,
+                   balances.closing_current,
+                   CASE WHEN balances.credit_sales > 0
+                        THEN balances.closing / balances.credit_sales
+                             * balances.days
+                   END AS dso,
+                   COALESCE(countback.days, 0) AS dso_countback,
+                   CASE WHEN balances.opening + balances.credit_sales
+                             - balances.closing_current != 0
+                        THEN (balances.opening + balances.credit_sales
+                              - balances.closing)
+                             / (balances.opening + balances.credit_sales
+                                - balances.closing_current) * 100
+                   END AS cei,
+                   CASE WHEN balances.opening + balances.credit_sales != 0
+                        THEN (balances.opening + balances.credit_sales
+                              - balances.closing)
+                             / (balances.opening + balances.credit_sales) * 100
+                   END AS recovery_rate
+              FROM balances
+              JOIN res_company company ON company.id = balances.company_id
+              LEFT JOIN countback
+                ON countback.company_id = balances.company_id
+               AND countback.month = balances.month
+            )
+            """
+        )
