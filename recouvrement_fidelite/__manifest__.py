@@ -73,6 +73,7 @@
         "wizards/collection_case_agency_import_views.xml",
         "security/collection_report_security.xml",
         "views/collection_report_cash_views.xml",
+        "views/collection_report_rate_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["recouvrement_fidelite/static/src/**/*"],

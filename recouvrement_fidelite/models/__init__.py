@@ -70,3 +70,8 @@ from . import collection_case_agency_payment
 from . import report_collection_case_agency_mandate
 from . import collection_report_aged_balance
 from . import collection_report_period
+from . import collection_report_dispute
+from . import collection_report_promise
+from . import collection_report_payment_plan
+from . import collection_report_level_payment
+from . import collection_report_agency
