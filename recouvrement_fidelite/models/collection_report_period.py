@@ -99,11 +99,10 @@ class CollectionReportPeriod(models.Model):
             CREATE OR REPLACE VIEW {self._table} AS (
             WITH receivable AS (
                 SELECT line.id, line.company_id, line.date, line.balance,
-                       line.date_maturity, move.move_type
+                       line.date_maturity
                   FROM account_move_line line
-                  JOIN account_move move ON move.id = line.move_id
                   JOIN account_account account ON account.id = line.account_id
-                 WHERE move.state = 'posted'
+                 WHERE line.parent_state = 'posted'
                    AND account.account_type = 'asset_receivable'
             ),
             months AS (
@@ -135,29 +134,39 @@ class CollectionReportPeriod(models.Model):
                  GROUP BY 1, 2
             ),
             current_lines AS (
-                -- Invoice lines not yet due at a month's end, less what was
-                -- reconciled with them by then.
+                -- Invoice lines not yet due at a month's end...
                 SELECT months.company_id, months.month,
-                       sum(receivable.balance - COALESCE((
-                           SELECT sum(partial.amount)
-                             FROM account_partial_reconcile partial
-                            WHERE partial.debit_move_id = receivable.id
-                              AND partial.max_date <= months.month_end
-                       ), 0)) AS amount
+                       sum(receivable.balance) AS amount
                   FROM receivable
                   JOIN months
                     ON months.company_id = receivable.company_id
                    AND receivable.date <= months.month_end
                    AND receivable.date_maturity > months.month_end
                  WHERE receivable.balance > 0
-                   AND receivable.move_type = 'out_invoice'
+                 GROUP BY 1, 2
+            ),
+            current_reconciled AS (
+                -- ... less what was reconciled with them by then.
+                SELECT months.company_id, months.month,
+                       sum(partial.amount) AS amount
+                  FROM receivable
+                  JOIN months
+                    ON months.company_id = receivable.company_id
+                   AND receivable.date <= months.month_end
+                   AND receivable.date_maturity > months.month_end
+                  JOIN account_partial_reconcile partial
+                    ON partial.debit_move_id = receivable.id
+                   AND partial.max_date <= months.month_end
+                 WHERE receivable.balance > 0
                  GROUP BY 1, 2
             ),
             balances AS (
                 SELECT months.company_id, months.month, months.month_end,
                        (months.month_end - months.month + 1) AS days,
                        COALESCE(sales.amount, 0) AS credit_sales,
-                       COALESCE(current_lines.amount, 0) AS closing_current,
+                       COALESCE(current_lines.amount, 0)
+                           - COALESCE(current_reconciled.amount, 0)
+                           AS closing_current,
                        COALESCE((
                            SELECT sum(before.net) FROM movements before
                             WHERE before.company_id = months.company_id
@@ -175,6 +184,9 @@ class CollectionReportPeriod(models.Model):
                   LEFT JOIN current_lines
                     ON current_lines.company_id = months.company_id
                    AND current_lines.month = months.month
+                  LEFT JOIN current_reconciled
+                    ON current_reconciled.company_id = months.company_id
+                   AND current_reconciled.month = months.month
             ),
             countback AS (
                 -- For each month, the months back from it with the credit
