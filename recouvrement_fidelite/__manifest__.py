@@ -74,6 +74,8 @@
         "security/collection_report_security.xml",
         "views/collection_report_cash_views.xml",
         "views/collection_report_rate_views.xml",
+        "views/collection_report_step_views.xml",
+        "views/res_config_settings_analytics_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["recouvrement_fidelite/static/src/**/*"],

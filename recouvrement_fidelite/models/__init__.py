@@ -75,3 +75,8 @@ from . import collection_report_promise
 from . import collection_report_payment_plan
 from . import collection_report_level_payment
 from . import collection_report_agency
+from . import res_company_analytics
+from . import res_config_settings_analytics
+from . import collection_report_step
+from . import collection_report_step_summary
+from . import collection_report_late_reason

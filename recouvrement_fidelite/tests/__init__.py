@@ -41,3 +41,4 @@ from . import test_agency
 from . import test_dashboard
 from . import test_analytics_cash
 from . import test_analytics_rates
+from . import test_analytics_steps
