@@ -75,6 +75,7 @@
         "views/collection_report_cash_views.xml",
         "views/collection_report_rate_views.xml",
         "views/collection_report_step_views.xml",
+        "views/collection_report_customer_views.xml",
         "views/res_config_settings_analytics_views.xml",
     ],
     "assets": {

@@ -80,3 +80,5 @@ from . import res_config_settings_analytics
 from . import collection_report_step
 from . import collection_report_step_summary
 from . import collection_report_late_reason
+from . import collection_report_retention
+from . import collection_report_satisfaction

@@ -42,3 +42,4 @@ from . import test_dashboard
 from . import test_analytics_cash
 from . import test_analytics_rates
 from . import test_analytics_steps
+from . import test_analytics_customer
