@@ -3,6 +3,7 @@ from . import collection_engine
 from . import collection_typology
 from . import collection_scenario
 from . import collection_level
+from . import collection_level_variant
 from . import collection_rule_set
 from . import collection_rule
 from . import collection_portal_access

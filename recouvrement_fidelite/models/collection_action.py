@@ -119,6 +119,13 @@ class CollectionAction(models.Model):
     explanation = fields.Text(compute="_compute_explanation")
     params = fields.Text(string="Parameters", help="The decision's parameters (JSON).")
     mail_template_id = fields.Many2one("mail.template", string="Email template")
+    variant_id = fields.Many2one(
+        "collection.level.variant",
+        string="Variant",
+        readonly=True,
+        index="btree_not_null",
+        help="The level's variant whose wording this reminder used.",
+    )
     sms_template_id = fields.Many2one("sms.template", string="SMS template")
     user_id = fields.Many2one("res.users", string="Responsible")
     dedup_key = fields.Char(
@@ -1095,6 +1102,8 @@ class CollectionAction(models.Model):
         """The letter of this reminder and the context to render it with:
         the level's letter, else the campaign's (with its tone)."""
         main = self._main_action()
+        if main.variant_id.letter_report_id:
+            return main.variant_id.letter_report_id, {}
         if main.level_id.letter_report_id:
             return main.level_id.letter_report_id, {}
         campaign = main.campaign_id

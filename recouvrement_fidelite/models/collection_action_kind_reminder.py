@@ -36,7 +36,12 @@ class CollectionActionKindReminder(models.AbstractModel):
             if not planning.level_decision:
                 return []
             return [
-                planning.action(self._kind, channel, planning.level_decision)
+                planning.action(
+                    self._kind,
+                    channel,
+                    planning.level_decision,
+                    **self._variant_values(planning, channel),
+                )
                 for channel in planning.level._channels()
                 if channel != "phone"
             ]
@@ -48,6 +53,10 @@ class CollectionActionKindReminder(models.AbstractModel):
                 values["mail_template_id"] = template.id
             elif template and template._name == "sms.template":
                 values["sms_template_id"] = template.id
+            else:
+                # A rule that names no template leaves the wording to the
+                # level, and so to its variants.
+                values = self._variant_values(planning, decision.params["channel"])
             planned.append(
                 planning.action(
                     self._kind, decision.params["channel"], decision, **values
@@ -56,11 +65,20 @@ class CollectionActionKindReminder(models.AbstractModel):
         return planned
 
     @api.model
+    def _variant_values(self, planning, channel):
+        """The wording of the level's variant this invoice gets, if any."""
+        if not planning.level:
+            return {}
+        variant = planning.level._variant_for(planning.invoice)
+        return variant._action_values(channel) if variant else {}
+
+    @api.model
     def _group_key(self, action):
         # An invoice joins a grouped reminder only at a wording that fits it:
         # a 6-day-old invoice never rides in a mail that warns of penalties.
         # A campaign's actions share the campaign's wording.
-        return (action.level_id.id, action.campaign_id.id)
+        # Variants are worded differently: each goes in a mail of its own.
+        return (action.level_id.id, action.campaign_id.id, action.variant_id.id)
 
     @api.model
     def _execute(self, actions, channel):

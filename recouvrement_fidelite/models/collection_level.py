@@ -60,6 +60,14 @@ class CollectionLevel(models.Model):
         string="Letter template",
         domain="[('model', '=', 'account.move'), ('report_type', '=', 'qweb-pdf')]",
     )
+    variant_ids = fields.One2many(
+        "collection.level.variant",
+        "level_id",
+        string="Variants",
+        help="Other wordings of this level, shared out between the invoices "
+        "that reach it so that the Step effectiveness analysis can compare "
+        "them.",
+    )
     activity_type_id = fields.Many2one(
         "mail.activity.type",
         string="Call activity",
@@ -237,6 +245,18 @@ class CollectionLevel(models.Model):
                 level.delay_description = _("%s days after the due date", days)
             else:
                 level.delay_description = _("On the due date")
+
+    def _variant_for(self, invoice):
+        """The variant ``invoice``'s customer gets at this level (empty
+        without any): all the customer's invoices at a level share one, so
+        that they still go out together."""
+        self.ensure_one()
+        variants = self.variant_ids.filtered("active").sorted(
+            lambda v: (v.sequence, v.id)
+        )
+        if not variants:
+            return variants
+        return variants[invoice.commercial_partner_id.id % len(variants)]
 
     def _channels(self):
         """Channel codes of the level, as the engine names them."""

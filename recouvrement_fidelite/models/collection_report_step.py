@@ -46,7 +46,7 @@ STEP_OUTCOMES_SQL = """
     steps AS (
         SELECT step.id, step.company_id, step.partner_id, step.invoice_id,
                step.level_id, step.channel, step.mail_template_id,
-               step.sms_template_id, step.date,
+               step.sms_template_id, step.variant_id, step.date,
                company.collection_analysis_window_days AS window_days
           FROM collection_action step
           JOIN res_company company ON company.id = step.company_id
@@ -98,6 +98,9 @@ class CollectionReportStep(models.Model):
     sms_template_id = fields.Many2one(
         "sms.template", string="SMS template", readonly=True
     )
+    variant_id = fields.Many2one(
+        "collection.level.variant", string="Variant", readonly=True
+    )
     date = fields.Date(string="Step on", readonly=True)
     paid_rate = fields.Float(
         string="Paid within the window (%)",
@@ -131,6 +134,7 @@ class CollectionReportStep(models.Model):
                    outcomes.channel,
                    outcomes.mail_template_id,
                    outcomes.sms_template_id,
+                   outcomes.variant_id,
                    outcomes.date,
                    outcomes.paid_rate,
                    outcomes.reacted_rate

@@ -43,3 +43,4 @@ from . import test_analytics_cash
 from . import test_analytics_rates
 from . import test_analytics_steps
 from . import test_analytics_customer
+from . import test_level_variants

@@ -206,9 +206,7 @@ class TestDashboardLists(ScreensCase):
                     "company_id": invoice.company_id.id,
                     "reason_id": reason.id,
                     "state": state,
-                    "date": datetime.datetime.combine(
-                        ago(days_ago), datetime.time(10)
-                    ),
+                    "date": datetime.datetime.combine(ago(days_ago), datetime.time(10)),
                     "source": "portal",
                 }
             )

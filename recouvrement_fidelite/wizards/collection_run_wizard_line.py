@@ -6,8 +6,7 @@ from ..models.collection_action import CHANNELS, STATES
 #: What a dry-run decision would become, in the dry run's words: an action
 #: the run records as approved is carried out at once, nobody approves it.
 DRY_RUN_STATES = [
-    (state, "Carried out" if state == "approved" else label)
-    for state, label in STATES
+    (state, "Carried out" if state == "approved" else label) for state, label in STATES
 ]
 
 
