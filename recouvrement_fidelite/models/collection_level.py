@@ -64,8 +64,8 @@ class CollectionLevel(models.Model):
         "collection.level.variant",
         "level_id",
         string="Variants",
-        help="Other wordings of this level, shared out between the invoices "
-        "that reach it so that the Step effectiveness analysis can compare "
+        help="Other wordings of this level, shared out between the customers "
+        "who reach it so that the Step effectiveness analysis can compare "
         "them.",
     )
     activity_type_id = fields.Many2one(
