@@ -8,7 +8,7 @@ reasons grow; a reason that is your own (a billing error, a delivery) is
 the first to fix.
 """
 
-from odoo import fields, models, tools
+from odoo import api, fields, models, tools
 
 from .account_move import DISPUTE_REASONS
 
@@ -30,6 +30,11 @@ class CollectionReportLateReason(models.Model):
         "collection.typology", string="Typology", readonly=True
     )
     move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
+    reason = fields.Selection(
+        "_reason_selection",
+        readonly=True,
+        help="The feedback reason the customer chose, or the dispute's reason.",
+    )
     feedback_reason_id = fields.Many2one(
         "collection.feedback.reason", string="Feedback reason", readonly=True
     )
@@ -40,6 +45,26 @@ class CollectionReportLateReason(models.Model):
         help="The dispute's reason, or the one the customer's feedback reason "
         "opens a dispute with.",
     )
+
+    @api.model
+    def _reason_selection(self):
+        # Feedback reasons are records, dispute reasons a selection: one list
+        # of both, in the reader's language, so that a graph stacks them.
+        reasons = (
+            self.env["collection.feedback.reason"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([])
+        )
+        labels = dict(
+            self.env["account.move"]
+            ._fields["collection_dispute_reason"]
+            ._description_selection(self.env)
+        )
+        return [(f"feedback_{reason.id}", reason.name) for reason in reasons] + [
+            (f"dispute_{code}", labels.get(code, code))
+            for code, _label in DISPUTE_REASONS
+        ]
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
@@ -54,6 +79,7 @@ class CollectionReportLateReason(models.Model):
                    feedback.partner_id,
                    partner.collection_typology_id AS typology_id,
                    feedback.invoice_id AS move_id,
+                   'feedback_' || feedback.reason_id AS reason,
                    feedback.reason_id AS feedback_reason_id,
                    reason.dispute_reason
               FROM collection_feedback feedback
@@ -68,6 +94,7 @@ class CollectionReportLateReason(models.Model):
                    move.commercial_partner_id,
                    partner.collection_typology_id,
                    move.id,
+                   'dispute_' || move.collection_dispute_reason,
                    NULL,
                    move.collection_dispute_reason
               FROM account_move move

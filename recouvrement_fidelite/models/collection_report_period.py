@@ -43,6 +43,7 @@ class CollectionReportPeriod(models.Model):
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     month = fields.Date(readonly=True, help="The first day of the month.")
+    period = fields.Char(string="Month", readonly=True, help="Year and month.")
     days = fields.Integer(string="Days in the month", readonly=True, aggregator="sum")
     opening = fields.Monetary(
         string="Opening receivables", readonly=True, aggregator="avg"
@@ -224,6 +225,7 @@ class CollectionReportPeriod(models.Model):
                    balances.company_id,
                    company.currency_id,
                    balances.month,
+                   to_char(balances.month, 'YYYY-MM') AS period,
                    balances.days,
                    balances.opening,
                    balances.credit_sales,

@@ -203,6 +203,21 @@ class TestStepAnalytics(AccountTestInvoicingCommon):
                 ]
             ),
         )
+        self.assertEqual(
+            {row.source: row.reason for row in rows},
+            {
+                "feedback": f"feedback_{self.reason.id}",
+                "dispute": "dispute_billing_error",
+            },
+        )
+        labels = dict(
+            self.env["collection.report.late.reason"]
+            .with_user(self.user)
+            ._fields["reason"]
+            ._description_selection(self.env(user=self.user))
+        )
+        self.assertEqual(labels[f"feedback_{self.reason.id}"], self.reason.name)
+        self.assertEqual(labels["dispute_billing_error"], "Billing error")
         by_month = (
             self.env["collection.report.late.reason"]
             .with_user(self.user)
