@@ -86,6 +86,7 @@
         "demo/collection_demo.xml",
         "demo/collection_promise_demo.xml",
         "demo/collection_payment_plan_demo.xml",
+        "demo/collection_analytics_demo.xml",
     ],
     "installable": True,
     "application": True,
