@@ -14,6 +14,7 @@ from datetime import datetime, time, timedelta
 
 from odoo import Command, api, fields, models
 
+DEMO_MONTHS = 8
 #: Per demo customer: monthly amount, the reminder levels reached (level
 #: number, days after the due date, channel), the day of payment after the
 #: due date, and the last month (counted back from today) it bought in.
@@ -34,6 +35,13 @@ DEMO_BEHAVIOURS = {
         48,
         5,
     ),
+    # Reached the last level on its only invoice, paid late, never came back.
+    "demo_partner_lost": (
+        1750.0,
+        [(1, 5, "email"), (2, 15, "sms"), (3, 30, "letter")],
+        52,
+        DEMO_MONTHS,
+    ),
 }
 #: Ratings given once a case ended, by customer.
 DEMO_RATINGS = {
@@ -41,14 +49,15 @@ DEMO_RATINGS = {
     "demo_partner_occasional": 4,
     "demo_partner_late_payer": 3,
     "demo_partner_at_risk": 2,
+    "demo_partner_lost": 1,
 }
 #: What the customers said on their collection page, and when (days after due).
 DEMO_FEEDBACK = {
     "demo_partner_late_payer": ("financial_difficulty", 16),
     "demo_partner_at_risk": ("billing_error", 18),
+    "demo_partner_lost": ("delivery_problem", 17),
     "demo_partner_occasional": ("invoice_not_received", 6),
 }
-DEMO_MONTHS = 8
 
 
 class CollectionDemoHistory(models.AbstractModel):
@@ -83,7 +92,7 @@ class CollectionDemoHistory(models.AbstractModel):
                 paid_on = due + timedelta(days=paid_after)
                 if paid_on < today:
                     self._demo_pay(invoice, paid_on)
-                    if xmlid in DEMO_RATINGS and months_ago in (4, 6):
+                    if xmlid in DEMO_RATINGS and months_ago in (4, 6, 8):
                         self._demo_rating(invoice, DEMO_RATINGS[xmlid], paid_on)
 
     def _demo_invoice(self, customer, amount, invoice_date, due):

@@ -63,3 +63,38 @@ class TestDemoData(TransactionCase):
         self.assertIn("Sophie Garnier", emails[0].body)
         self.assertNotIn("OdooBot", emails[0].body)
         self.assertEqual(emails[0].author_id, controller.partner_id)
+
+    def test_the_demo_history_gives_the_analyses_something_to_show(self):
+        for name in ("collection_demo.xml", "collection_analytics_demo.xml"):
+            convert_file(
+                self.env, MODULE, f"demo/{name}", {}, mode="init", noupdate=False
+            )
+        self.env.flush_all()
+        lost = self.env.ref(f"{MODULE}.demo_partner_lost")
+        late_payer = self.env.ref(f"{MODULE}.demo_partner_late_payer")
+        retention = self.env["collection.report.retention"].search([])
+        # The lost customer reached the last level and never bought again;
+        # the late payer reached it too, and kept buying every month.
+        self.assertEqual(
+            retention.filtered(
+                lambda r: r.partner_id == lost and r.level_reached == "3"
+            ).bought_again,
+            0,
+        )
+        self.assertEqual(
+            retention.filtered(
+                lambda r: r.partner_id == late_payer and r.level_reached == "3"
+            ).bought_again,
+            100,
+        )
+        ratings = self.env["collection.report.satisfaction"].search([])
+        self.assertEqual(
+            set(ratings.mapped("rating")), {1.0, 2.0, 3.0, 4.0, 5.0}, "every mood"
+        )
+        steps = self.env["collection.report.step"].search([])
+        self.assertEqual(set(steps.mapped("channel")), {"email", "sms", "letter"})
+        self.assertTrue(self.env["collection.report.late.reason"].search([]))
+        paid = self.env["collection.report.level.payment"].search(
+            [("date_paid", "!=", False)]
+        )
+        self.assertTrue(paid)
