@@ -168,6 +168,27 @@ def lay_history(env):
     )
 
 
+def vacuum(args):
+    """Vacuum and analyse what the generator and the history rewrote, as
+    autovacuum would in a database in use: the generator rewrites every
+    invoice each day, leaving far more dead rows than real use does."""
+    from bench_common import pg_connect
+
+    conn = pg_connect(args.db)
+    conn.autocommit = True
+    started = time.perf_counter()
+    try:
+        with conn.cursor() as cr:
+            cr.execute(
+                "VACUUM ANALYZE res_partner, account_move, account_move_line,"
+                " account_partial_reconcile, collection_action,"
+                " collection_portal_event"
+            )
+    finally:
+        conn.close()
+    log(f"  vacuumed and analysed in {time.perf_counter() - started:.1f} s")
+
+
 def lay_portal_visits(env):
     cr = env.cr
     cr.execute(
@@ -275,8 +296,16 @@ def open_view(model, view_type, view_id, domain, groupby):
     if view_type == "pivot":
         specs = measure_specs(model, measures)
         count = 0
-        for group in ([], rows[:1], cols[:1], rows[:1] + cols[:1]):
-            count += len(model.read_group(domain, specs, group, lazy=False))
+        # The web client reads each combination of the first row and column
+        # groupings once: the total, the rows, the columns, the cells.
+        combinations = {
+            (),
+            tuple(rows[:1]),
+            tuple(cols[:1]),
+            tuple(rows[:1] + cols[:1]),
+        }
+        for group in sorted(combinations, key=len):
+            count += len(model.read_group(domain, specs, list(group), lazy=False))
         return count
     if view_type == "graph":
         specs = measure_specs(model, measures)
@@ -343,6 +372,7 @@ def main():
     heading("history")
     with environment(registry) as env:
         lay_history(env)
+    vacuum(args)
     heading(f"opening each view (best of {args.repeat}, as the administrator)")
     slow = 0
     with environment(registry) as env:

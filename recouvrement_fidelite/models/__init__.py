@@ -84,3 +84,4 @@ from . import collection_report_late_reason
 from . import collection_report_retention
 from . import collection_report_satisfaction
 from . import collection_demo_history
+from . import collection_report_period_typology

@@ -57,12 +57,9 @@ class CollectionReportLevelPayment(models.Model):
             CREATE OR REPLACE VIEW {self._table} AS (
             WITH paid AS (
                 SELECT line.move_id, max(partial.max_date) AS date_paid
-                  FROM account_move_line line
-                  JOIN account_account account ON account.id = line.account_id
-                  JOIN account_partial_reconcile partial
-                    ON partial.debit_move_id = line.id
-                 WHERE account.account_type = 'asset_receivable'
-                   AND line.reconciled
+                  FROM account_partial_reconcile partial
+                  JOIN account_move_line line ON line.id = partial.debit_move_id
+                 WHERE line.reconciled
                  GROUP BY line.move_id
             )
             SELECT step.id,

@@ -32,6 +32,188 @@ average (``aggregator="avg"``), not a ratio of sums.
 
 from odoo import fields, models, tools
 
+#: The view, split by company and by a segment of customers (``segment``,
+#: 0 for none): see ``_period_segment``.
+PERIOD_SQL = """
+            CREATE OR REPLACE VIEW {table} AS (
+            WITH receivable AS (
+                SELECT line.id, line.company_id, line.date, line.balance,
+                       line.date_maturity, {line_segment} AS segment
+                  FROM account_move_line line
+                  JOIN account_account account ON account.id = line.account_id
+                  {line_join}
+                 WHERE line.parent_state = 'posted'
+                   AND account.account_type = 'asset_receivable'
+            ),
+            months AS (
+                SELECT company_id, segment, month::date AS month,
+                       (month + interval '1 month - 1 day')::date AS month_end
+                  FROM (
+                      SELECT move.company_id, {move_segment} AS segment,
+                             min(move.invoice_date) AS first_date
+                        FROM account_move move
+                        {move_join}
+                       WHERE move.state = 'posted'
+                         AND move.move_type IN ('out_invoice', 'out_refund')
+                       GROUP BY 1, 2
+                  ) firsts,
+                  generate_series(date_trunc('month', firsts.first_date),
+                                  date_trunc('month', CURRENT_DATE),
+                                  interval '1 month') AS month
+            ),
+            movements AS (
+                SELECT company_id, segment,
+                       date_trunc('month', date)::date AS month,
+                       sum(balance) AS net
+                  FROM receivable
+                 GROUP BY 1, 2, 3
+            ),
+            sales AS (
+                SELECT move.company_id, {move_segment} AS segment,
+                       date_trunc('month', move.invoice_date)::date AS month,
+                       sum(move.amount_total_signed) AS amount
+                  FROM account_move move
+                  {move_join}
+                 WHERE move.state = 'posted'
+                   AND move.move_type IN ('out_invoice', 'out_refund')
+                 GROUP BY 1, 2, 3
+            ),
+            current_lines AS (
+                -- Invoice lines not yet due at a month's end...
+                SELECT months.company_id, months.segment, months.month,
+                       sum(receivable.balance) AS amount
+                  FROM receivable
+                  JOIN months
+                    ON months.company_id = receivable.company_id
+                   AND months.segment = receivable.segment
+                   AND receivable.date <= months.month_end
+                   AND receivable.date_maturity > months.month_end
+                 WHERE receivable.balance > 0
+                 GROUP BY 1, 2, 3
+            ),
+            current_reconciled AS (
+                -- ... less what was reconciled with them by then.
+                SELECT months.company_id, months.segment, months.month,
+                       sum(partial.amount) AS amount
+                  FROM receivable
+                  JOIN months
+                    ON months.company_id = receivable.company_id
+                   AND months.segment = receivable.segment
+                   AND receivable.date <= months.month_end
+                   AND receivable.date_maturity > months.month_end
+                  JOIN account_partial_reconcile partial
+                    ON partial.debit_move_id = receivable.id
+                   AND partial.max_date <= months.month_end
+                 WHERE receivable.balance > 0
+                 GROUP BY 1, 2, 3
+            ),
+            balances AS (
+                SELECT months.company_id, months.segment, months.month,
+                       months.month_end,
+                       (months.month_end - months.month + 1) AS days,
+                       COALESCE(sales.amount, 0) AS credit_sales,
+                       COALESCE(current_lines.amount, 0)
+                           - COALESCE(current_reconciled.amount, 0)
+                           AS closing_current,
+                       COALESCE((
+                           SELECT sum(before.net) FROM movements before
+                            WHERE before.company_id = months.company_id
+                              AND before.segment = months.segment
+                              AND before.month < months.month
+                       ), 0) AS opening,
+                       COALESCE((
+                           SELECT sum(before.net) FROM movements before
+                            WHERE before.company_id = months.company_id
+                              AND before.segment = months.segment
+                              AND before.month <= months.month
+                       ), 0) AS closing
+                  FROM months
+                  LEFT JOIN sales
+                    ON sales.company_id = months.company_id
+                   AND sales.segment = months.segment
+                   AND sales.month = months.month
+                  LEFT JOIN current_lines
+                    ON current_lines.company_id = months.company_id
+                   AND current_lines.segment = months.segment
+                   AND current_lines.month = months.month
+                  LEFT JOIN current_reconciled
+                    ON current_reconciled.company_id = months.company_id
+                   AND current_reconciled.segment = months.segment
+                   AND current_reconciled.month = months.month
+            ),
+            countback AS (
+                -- For each month, the months back from it with the credit
+                -- sales counted from it down to each (``upto``) and before
+                -- each (``above``).
+                SELECT this.company_id, this.segment, this.month,
+                       sum(CASE
+                               WHEN back.upto <= this.closing THEN back.days
+                               WHEN back.above < this.closing
+                                   THEN (this.closing - back.above)
+                                        / back.credit_sales * back.days
+                               ELSE 0
+                           END) AS days
+                  FROM balances this
+                  JOIN (
+                      SELECT b.company_id, b.segment, b.month AS back_month, m.month,
+                             b.days, b.credit_sales,
+                             sum(b.credit_sales) OVER walk AS upto,
+                             sum(b.credit_sales) OVER walk - b.credit_sales
+                                 AS above
+                        FROM balances m
+                        JOIN balances b
+                          ON b.company_id = m.company_id AND b.segment = m.segment
+                         AND b.month <= m.month
+                      WINDOW walk AS (PARTITION BY m.company_id, m.segment, m.month
+                                      ORDER BY b.month DESC)
+                  ) back
+                    ON back.company_id = this.company_id
+                   AND back.segment = this.segment
+                   AND back.month = this.month
+                   AND back.credit_sales > 0
+                 WHERE this.closing > 0
+                 GROUP BY this.company_id, this.segment, this.month
+            )
+            SELECT row_number() OVER (ORDER BY balances.company_id,
+                                             balances.segment, balances.month)
+                       AS id,
+                   balances.company_id,{segment_select}
+                   company.currency_id,
+                   balances.month,
+                   to_char(balances.month, 'YYYY-MM') AS period,
+                   balances.days,
+                   balances.opening,
+                   balances.credit_sales,
+                   balances.opening + balances.credit_sales - balances.closing
+                       AS collected,
+                   balances.closing,
+                   balances.closing_current,
+                   CASE WHEN balances.credit_sales > 0
+                        THEN balances.closing / balances.credit_sales
+                             * balances.days
+                   END AS dso,
+                   COALESCE(countback.days, 0) AS dso_countback,
+                   CASE WHEN balances.opening + balances.credit_sales
+                             - balances.closing_current != 0
+                        THEN (balances.opening + balances.credit_sales
+                              - balances.closing)
+                             / (balances.opening + balances.credit_sales
+                                - balances.closing_current) * 100
+                   END AS cei,
+                   CASE WHEN balances.opening + balances.credit_sales != 0
+                        THEN (balances.opening + balances.credit_sales
+                              - balances.closing)
+                             / (balances.opening + balances.credit_sales) * 100
+                   END AS recovery_rate
+              FROM balances
+              JOIN res_company company ON company.id = balances.company_id
+              LEFT JOIN countback
+                ON countback.company_id = balances.company_id
+               AND countback.segment = balances.segment
+               AND countback.month = balances.month
+            )
+            """
+
 
 class CollectionReportPeriod(models.Model):
     _name = "collection.report.period"
@@ -93,168 +275,17 @@ class CollectionReportPeriod(models.Model):
         "several months, their average.",
     )
 
+    #: How the rows are split beyond the company: no split here.
+    _period_segment = {
+        "line_segment": "0",
+        "line_join": "",
+        "move_segment": "0",
+        "move_join": "",
+        "segment_select": "",
+    }
+
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
-            f"""
-            CREATE OR REPLACE VIEW {self._table} AS (
-            WITH receivable AS (
-                SELECT line.id, line.company_id, line.date, line.balance,
-                       line.date_maturity
-                  FROM account_move_line line
-                  JOIN account_account account ON account.id = line.account_id
-                 WHERE line.parent_state = 'posted'
-                   AND account.account_type = 'asset_receivable'
-            ),
-            months AS (
-                SELECT company_id, month::date AS month,
-                       (month + interval '1 month - 1 day')::date AS month_end
-                  FROM (
-                      SELECT company_id, min(invoice_date) AS first_date
-                        FROM account_move
-                       WHERE state = 'posted'
-                         AND move_type IN ('out_invoice', 'out_refund')
-                       GROUP BY company_id
-                  ) firsts,
-                  generate_series(date_trunc('month', firsts.first_date),
-                                  date_trunc('month', CURRENT_DATE),
-                                  interval '1 month') AS month
-            ),
-            movements AS (
-                SELECT company_id, date_trunc('month', date)::date AS month,
-                       sum(balance) AS net
-                  FROM receivable
-                 GROUP BY 1, 2
-            ),
-            sales AS (
-                SELECT company_id, date_trunc('month', invoice_date)::date AS month,
-                       sum(amount_total_signed) AS amount
-                  FROM account_move
-                 WHERE state = 'posted'
-                   AND move_type IN ('out_invoice', 'out_refund')
-                 GROUP BY 1, 2
-            ),
-            current_lines AS (
-                -- Invoice lines not yet due at a month's end...
-                SELECT months.company_id, months.month,
-                       sum(receivable.balance) AS amount
-                  FROM receivable
-                  JOIN months
-                    ON months.company_id = receivable.company_id
-                   AND receivable.date <= months.month_end
-                   AND receivable.date_maturity > months.month_end
-                 WHERE receivable.balance > 0
-                 GROUP BY 1, 2
-            ),
-            current_reconciled AS (
-                -- ... less what was reconciled with them by then.
-                SELECT months.company_id, months.month,
-                       sum(partial.amount) AS amount
-                  FROM receivable
-                  JOIN months
-                    ON months.company_id = receivable.company_id
-                   AND receivable.date <= months.month_end
-                   AND receivable.date_maturity > months.month_end
-                  JOIN account_partial_reconcile partial
-                    ON partial.debit_move_id = receivable.id
-                   AND partial.max_date <= months.month_end
-                 WHERE receivable.balance > 0
-                 GROUP BY 1, 2
-            ),
-            balances AS (
-                SELECT months.company_id, months.month, months.month_end,
-                       (months.month_end - months.month + 1) AS days,
-                       COALESCE(sales.amount, 0) AS credit_sales,
-                       COALESCE(current_lines.amount, 0)
-                           - COALESCE(current_reconciled.amount, 0)
-                           AS closing_current,
-                       COALESCE((
-                           SELECT sum(before.net) FROM movements before
-                            WHERE before.company_id = months.company_id
-                              AND before.month < months.month
-                       ), 0) AS opening,
-                       COALESCE((
-                           SELECT sum(before.net) FROM movements before
-                            WHERE before.company_id = months.company_id
-                              AND before.month <= months.month
-                       ), 0) AS closing
-                  FROM months
-                  LEFT JOIN sales
-                    ON sales.company_id = months.company_id
-                   AND sales.month = months.month
-                  LEFT JOIN current_lines
-                    ON current_lines.company_id = months.company_id
-                   AND current_lines.month = months.month
-                  LEFT JOIN current_reconciled
-                    ON current_reconciled.company_id = months.company_id
-                   AND current_reconciled.month = months.month
-            ),
-            countback AS (
-                -- For each month, the months back from it with the credit
-                -- sales counted from it down to each (``upto``) and before
-                -- each (``above``).
-                SELECT this.company_id, this.month,
-                       sum(CASE
-                               WHEN back.upto <= this.closing THEN back.days
-                               WHEN back.above < this.closing
-                                   THEN (this.closing - back.above)
-                                        / back.credit_sales * back.days
-                               ELSE 0
-                           END) AS days
-                  FROM balances this
-                  JOIN (
-                      SELECT b.company_id, b.month AS back_month, m.month,
-                             b.days, b.credit_sales,
-                             sum(b.credit_sales) OVER walk AS upto,
-                             sum(b.credit_sales) OVER walk - b.credit_sales
-                                 AS above
-                        FROM balances m
-                        JOIN balances b
-                          ON b.company_id = m.company_id AND b.month <= m.month
-                      WINDOW walk AS (PARTITION BY m.company_id, m.month
-                                      ORDER BY b.month DESC)
-                  ) back
-                    ON back.company_id = this.company_id
-                   AND back.month = this.month
-                   AND back.credit_sales > 0
-                 WHERE this.closing > 0
-                 GROUP BY this.company_id, this.month
-            )
-            SELECT row_number() OVER (ORDER BY balances.company_id, balances.month)
-                       AS id,
-                   balances.company_id,
-                   company.currency_id,
-                   balances.month,
-                   to_char(balances.month, 'YYYY-MM') AS period,
-                   balances.days,
-                   balances.opening,
-                   balances.credit_sales,
-                   balances.opening + balances.credit_sales - balances.closing
-                       AS collected,
-                   balances.closing,
-                   balances.closing_current,
-                   CASE WHEN balances.credit_sales > 0
-                        THEN balances.closing / balances.credit_sales
-                             * balances.days
-                   END AS dso,
-                   COALESCE(countback.days, 0) AS dso_countback,
-                   CASE WHEN balances.opening + balances.credit_sales
-                             - balances.closing_current != 0
-                        THEN (balances.opening + balances.credit_sales
-                              - balances.closing)
-                             / (balances.opening + balances.credit_sales
-                                - balances.closing_current) * 100
-                   END AS cei,
-                   CASE WHEN balances.opening + balances.credit_sales != 0
-                        THEN (balances.opening + balances.credit_sales
-                              - balances.closing)
-                             / (balances.opening + balances.credit_sales) * 100
-                   END AS recovery_rate
-              FROM balances
-              JOIN res_company company ON company.id = balances.company_id
-              LEFT JOIN countback
-                ON countback.company_id = balances.company_id
-               AND countback.month = balances.month
-            )
-            """
+            PERIOD_SQL.format(table=self._table, **self._period_segment)
         )

@@ -24,50 +24,64 @@ from .collection_action import CHANNELS
 #: The steps with what followed them, shared by the step view and its summary.
 STEP_OUTCOMES_SQL = """
     WITH paid AS (
+        -- Invoices paid in full, with the day of their last reconciliation.
         SELECT line.move_id, max(partial.max_date) AS date_paid
-          FROM account_move_line line
-          JOIN account_account account ON account.id = line.account_id
-          JOIN account_partial_reconcile partial
-            ON partial.debit_move_id = line.id
-         WHERE account.account_type = 'asset_receivable'
-           AND line.reconciled
+          FROM account_partial_reconcile partial
+          JOIN account_move_line line ON line.id = partial.debit_move_id
+         WHERE line.reconciled
          GROUP BY line.move_id
     ),
     reactions AS (
-        SELECT partner_id, create_date::date AS date
+        SELECT partner_id, company_id, create_date::date AS date
           FROM collection_portal_event
         UNION ALL
-        SELECT partner_id, date::date FROM collection_feedback
+        SELECT partner_id, company_id, date::date FROM collection_feedback
         UNION ALL
-        SELECT partner_id, date_recorded FROM collection_promise
+        SELECT partner_id, company_id, date_recorded FROM collection_promise
         UNION ALL
-        SELECT partner_id, create_date::date FROM collection_payment_plan
+        SELECT partner_id, company_id, create_date::date
+          FROM collection_payment_plan
     ),
-    steps AS (
+    timeline AS (
+        -- Steps and reactions of each customer in date order, a step before
+        -- the reactions of its own day (they count for it).
         SELECT step.id, step.company_id, step.partner_id, step.invoice_id,
                step.level_id, step.channel, step.mail_template_id,
-               step.sms_template_id, step.variant_id, step.date,
-               company.collection_analysis_window_days AS window_days
+               step.sms_template_id, step.variant_id, step.date, 1 AS is_step
           FROM collection_action step
-          JOIN res_company company ON company.id = step.company_id
          WHERE step.kind = 'reminder' AND step.state = 'done'
+        UNION ALL
+        SELECT NULL, company_id, partner_id, NULL, NULL, NULL, NULL, NULL,
+               NULL, date, 0
+          FROM reactions
+    ),
+    steps AS (
+        SELECT timeline.*,
+               min(CASE WHEN is_step = 0 THEN date END) OVER (
+                   PARTITION BY partner_id, company_id
+                   ORDER BY date, is_step DESC
+                   ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING
+               ) AS next_reaction
+          FROM timeline
     ),
     outcomes AS (
-        SELECT steps.*,
+        SELECT steps.id, steps.company_id, steps.partner_id, steps.invoice_id,
+               steps.level_id, steps.channel, steps.mail_template_id,
+               steps.sms_template_id, steps.variant_id, steps.date,
                level.level_number,
                level.scenario_id,
                CASE WHEN paid.date_paid >= steps.date
-                         AND paid.date_paid <= steps.date + steps.window_days
+                         AND paid.date_paid <= steps.date
+                             + company.collection_analysis_window_days
                     THEN 100 ELSE 0 END AS paid_rate,
-               CASE WHEN EXISTS (
-                        SELECT 1 FROM reactions
-                         WHERE reactions.partner_id = steps.partner_id
-                           AND reactions.date >= steps.date
-                           AND reactions.date <= steps.date + steps.window_days
-                    ) THEN 100 ELSE 0 END AS reacted_rate
+               CASE WHEN steps.next_reaction <= steps.date
+                             + company.collection_analysis_window_days
+                    THEN 100 ELSE 0 END AS reacted_rate
           FROM steps
+          JOIN res_company company ON company.id = steps.company_id
           LEFT JOIN collection_level level ON level.id = steps.level_id
           LEFT JOIN paid ON paid.move_id = steps.invoice_id
+         WHERE steps.is_step = 1
     )
 """
 

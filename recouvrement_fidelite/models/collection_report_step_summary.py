@@ -72,10 +72,10 @@ class CollectionReportStepSummary(models.Model):
             ),
             by_level AS (
                 SELECT company_id, scenario_id, level_number,
-                       avg(paid_rate) AS paid_rate,
-                       avg(reacted_rate) AS reacted_rate
-                  FROM outcomes
-                 WHERE level_id IS NOT NULL
+                       sum(paid_rate * step_count) / sum(step_count) AS paid_rate,
+                       sum(reacted_rate * step_count) / sum(step_count)
+                           AS reacted_rate
+                  FROM by_channel
                  GROUP BY 1, 2, 3
             )
             SELECT row_number() OVER (

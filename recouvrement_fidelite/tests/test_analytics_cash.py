@@ -250,3 +250,32 @@ class TestCashAnalytics(AccountTestInvoicingCommon):
                 self.assertTrue(
                     all(row.company_id == self.company for row in self.rows(model))
                 )
+
+    def test_dso_by_typology_treats_each_typology_apart(self):
+        premium = self.env.ref("recouvrement_fidelite.collection_typology_premium")
+        late = self.env.ref("recouvrement_fidelite.collection_typology_late_payer")
+        self.business.collection_typology_id = premium
+        self.consumer.collection_typology_id = late
+        first = self.today.replace(day=1) - relativedelta(months=1)
+        days = calendar.monthrange(first.year, first.month)[1]
+        self.post(self.business, 1000, first, first + timedelta(days=45))
+        owed = self.post(self.consumer, 500, first, first + timedelta(days=5))
+        self.pay(owed, 250.0, first + timedelta(days=10))
+        rows = {
+            row.typology_id: row
+            for row in self.rows(
+                "collection.report.period.typology", [("month", "=", first)]
+            )
+        }
+        # Premium: 1000 owed of 1000 sold -> all the month's days; its
+        # invoice not yet due, nothing collected: CEI 0.
+        self.assertAlmostEqual(rows[premium].dso, days, places=2)
+        self.assertEqual(rows[premium].closing_current, 1000.0)
+        # Late payers: 250 owed of 500 sold -> half the month; collected 250
+        # of 500 -> recovery 50 %; CEI (500 - 250) / (500 - 0) = 50 %.
+        self.assertAlmostEqual(rows[late].dso, days / 2, places=2)
+        self.assertAlmostEqual(rows[late].recovery_rate, 50.0, places=2)
+        self.assertAlmostEqual(rows[late].cei, 50.0, places=2)
+        # The company's row adds them up: 1250 owed of 1500 sold.
+        company = self.rows("collection.report.period", [("month", "=", first)])
+        self.assertAlmostEqual(company.dso, 1250 / 1500 * days, places=2)
