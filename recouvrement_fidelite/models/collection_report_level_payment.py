@@ -13,6 +13,7 @@ empty while unpaid, so that its average covers the paid ones only.
 from odoo import fields, models, tools
 
 from .collection_action import CHANNELS
+from .collection_report_step import PAID_INVOICES_SQL
 
 
 class CollectionReportLevelPayment(models.Model):
@@ -55,13 +56,7 @@ class CollectionReportLevelPayment(models.Model):
         self.env.cr.execute(
             f"""
             CREATE OR REPLACE VIEW {self._table} AS (
-            WITH paid AS (
-                SELECT line.move_id, max(partial.max_date) AS date_paid
-                  FROM account_partial_reconcile partial
-                  JOIN account_move_line line ON line.id = partial.debit_move_id
-                 WHERE line.reconciled
-                 GROUP BY line.move_id
-            )
+            WITH paid AS ({PAID_INVOICES_SQL})
             SELECT step.id,
                    step.id AS action_id,
                    step.invoice_id AS move_id,

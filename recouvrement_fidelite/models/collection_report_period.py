@@ -78,10 +78,10 @@ PERIOD_SQL = """
                    AND move.move_type IN ('out_invoice', 'out_refund')
                  GROUP BY 1, 2, 3
             ),
-            current_lines AS (
+            current_receivable AS (
                 -- Invoice lines not yet due at a month's end...
                 SELECT months.company_id, months.segment, months.month,
-                       sum(receivable.balance) AS amount
+                       months.month_end, receivable.id, receivable.balance
                   FROM receivable
                   JOIN months
                     ON months.company_id = receivable.company_id
@@ -89,22 +89,20 @@ PERIOD_SQL = """
                    AND receivable.date <= months.month_end
                    AND receivable.date_maturity > months.month_end
                  WHERE receivable.balance > 0
+            ),
+            current_lines AS (
+                SELECT company_id, segment, month, sum(balance) AS amount
+                  FROM current_receivable
                  GROUP BY 1, 2, 3
             ),
             current_reconciled AS (
                 -- ... less what was reconciled with them by then.
-                SELECT months.company_id, months.segment, months.month,
+                SELECT current.company_id, current.segment, current.month,
                        sum(partial.amount) AS amount
-                  FROM receivable
-                  JOIN months
-                    ON months.company_id = receivable.company_id
-                   AND months.segment = receivable.segment
-                   AND receivable.date <= months.month_end
-                   AND receivable.date_maturity > months.month_end
+                  FROM current_receivable current
                   JOIN account_partial_reconcile partial
-                    ON partial.debit_move_id = receivable.id
-                   AND partial.max_date <= months.month_end
-                 WHERE receivable.balance > 0
+                    ON partial.debit_move_id = current.id
+                   AND partial.max_date <= current.month_end
                  GROUP BY 1, 2, 3
             ),
             balances AS (

@@ -21,16 +21,17 @@ from odoo import fields, models, tools
 
 from .collection_action import CHANNELS
 
-#: The steps with what followed them, shared by the step view and its summary.
-STEP_OUTCOMES_SQL = """
-    WITH paid AS (
-        -- Invoices paid in full, with the day of their last reconciliation.
+#: Invoices paid in full, with the day of their last reconciliation.
+PAID_INVOICES_SQL = """
         SELECT line.move_id, max(partial.max_date) AS date_paid
           FROM account_partial_reconcile partial
           JOIN account_move_line line ON line.id = partial.debit_move_id
          WHERE line.reconciled
          GROUP BY line.move_id
-    ),
+"""
+#: The steps with what followed them, shared by the step view and its summary.
+STEP_OUTCOMES_SQL = f"""
+    WITH paid AS ({PAID_INVOICES_SQL}),
     reactions AS (
         SELECT partner_id, company_id, create_date::date AS date
           FROM collection_portal_event
