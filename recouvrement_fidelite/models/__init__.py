@@ -85,4 +85,3 @@ from . import collection_report_retention
 from . import collection_report_satisfaction
 from . import collection_demo_history
 from . import collection_report_period_typology
-from . import collection_report_period_responsible

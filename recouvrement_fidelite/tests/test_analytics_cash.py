@@ -276,17 +276,6 @@ class TestCashAnalytics(AccountTestInvoicingCommon):
         self.assertAlmostEqual(rows[late].dso, days / 2, places=2)
         self.assertAlmostEqual(rows[late].recovery_rate, 50.0, places=2)
         self.assertAlmostEqual(rows[late].cei, 50.0, places=2)
-        # By responsible, the same split when each has one of the customers.
-        controller = self.user
-        self.business.collection_user_id = controller
-        rows = {
-            row.user_id: row
-            for row in self.rows(
-                "collection.report.period.responsible", [("month", "=", first)]
-            )
-        }
-        self.assertAlmostEqual(rows[controller].dso, days, places=2)
-        self.assertAlmostEqual(rows[controller.browse()].dso, days / 2, places=2)
         # The company's row adds them up: 1250 owed of 1500 sold.
         company = self.rows("collection.report.period", [("month", "=", first)])
         self.assertAlmostEqual(company.dso, 1250 / 1500 * days, places=2)
