@@ -20,7 +20,9 @@ What it does
    default scenario whose delay has passed, rotating email, SMS and letter;
    a third of the invoices paid in full (a reconciliation dated between
    the due date and today); portal visits after a fifth of the steps. The
-   tables are then analysed, as autovacuum would.
+   tables are then analysed, as autovacuum would. Then what customers did
+   besides paying (``lay_outcomes``): promises, payment plans, cases with a
+   collection agency and satisfaction ratings.
 3. Timing. Every window action under Collection > Analysis, and the
    dashboard, is opened the way the web client does, as the administrator
    (record rules apply): the action's default filters from its search view,
@@ -158,15 +160,200 @@ def lay_history(env):
         """
     )
     visits = lay_portal_visits(env)
+    outcomes = lay_outcomes(env)
     # As autovacuum would: the planner needs to know the new rows.
     cr.execute(
         "ANALYZE collection_action, account_partial_reconcile, account_move,"
-        " account_move_line, collection_portal_event"
+        " account_move_line, collection_portal_event, collection_promise,"
+        " collection_payment_plan, collection_payment_plan_installment,"
+        " collection_case, collection_case_invoice_rel,"
+        " collection_case_agency_payment, collection_satisfaction"
     )
     env.invalidate_all()
     log(
         f"  history laid in {time.perf_counter() - started:.1f} s: {steps:,} steps"
-        f" done, {payments:,} payments, {visits:,} portal visits"
+        f" done, {payments:,} payments, {visits:,} portal visits,"
+        f" {outcomes}"
+    )
+
+
+def lay_outcomes(env):
+    """What the customers did besides paying, on a share of the overdue
+    invoices: promises (one invoice in ten, a quarter of each outcome),
+    payment plans of six monthly installments (one customer in twenty with
+    an overdue invoice: active, completed or broken), cases handed to a
+    collection agency (one invoice in a hundred overdue by more than 90 days,
+    half with collections, half of those remitted) and satisfaction ratings
+    (one paid invoice in nine)."""
+    cr = env.cr
+    tag = HISTORY_TAG
+    user = env.ref("base.user_admin").id
+    cr.execute("DELETE FROM collection_case_agency_payment WHERE reference = %s", [tag])
+    cr.execute("DELETE FROM collection_case WHERE origin LIKE %s", [tag + ":%"])
+    cr.execute(
+        "DELETE FROM collection_payment_plan_installment i"
+        " USING collection_payment_plan p WHERE p.id = i.plan_id AND p.note = %s",
+        [tag],
+    )
+    cr.execute("DELETE FROM collection_payment_plan WHERE note = %s", [tag])
+    cr.execute("DELETE FROM collection_promise WHERE note = %s", [tag])
+    cr.execute(
+        "DELETE FROM collection_satisfaction WHERE case_key LIKE %s", [tag + ":%"]
+    )
+    bench_invoices = """
+          FROM account_move m
+          JOIN account_journal j ON j.id = m.journal_id AND j.code = 'BENCH'
+    """
+    cr.execute(
+        f"""
+        INSERT INTO collection_promise (
+            company_id, partner_id, currency_id, user_id, channel, state,
+            date_promised, date_recorded, date_decided, amount, amount_decided,
+            note, create_uid, write_uid, create_date, write_date)
+        SELECT m.company_id, m.commercial_partner_id, m.currency_id, %(user)s,
+               (ARRAY['phone', 'email', 'portal'])[1 + m.id %% 3],
+               (ARRAY['kept', 'partial', 'broken', 'pending'])[1 + m.id / 10 %% 4],
+               m.invoice_date_due + 20, m.invoice_date_due + 10,
+               CASE WHEN m.id / 10 %% 4 < 3 THEN m.invoice_date_due + 21 END,
+               m.amount_total,
+               CASE m.id / 10 %% 4 WHEN 0 THEN m.amount_total
+                                   WHEN 1 THEN m.amount_total / 2
+                                   WHEN 2 THEN 0 END,
+               %(tag)s, 1, 1, now(), now()
+          {bench_invoices}
+         WHERE m.id %% 10 = 1 AND m.invoice_date_due + 21 <= CURRENT_DATE
+        """,
+        {"tag": tag, "user": user},
+    )
+    promises = cr.rowcount
+    cr.execute(
+        f"""
+        WITH owing AS (
+            SELECT m.company_id, m.commercial_partner_id AS partner_id,
+                   m.currency_id, min(m.invoice_date_due) + 15 AS first_date,
+                   sum(m.amount_total) AS amount
+              {bench_invoices}
+             WHERE m.commercial_partner_id %% 20 = 0
+               AND m.invoice_date_due + 15 <= CURRENT_DATE
+             GROUP BY 1, 2, 3
+        )
+        INSERT INTO collection_payment_plan (
+            company_id, partner_id, user_id, currency_id, installment_count,
+            name, state, frequency, first_date, date_accepted, date_activated,
+            date_closed, amount_total, paid_amount, note, create_uid,
+            write_uid, create_date, write_date)
+        SELECT company_id, partner_id, %(user)s, currency_id, 6,
+               'BENCH/' || partner_id,
+               (ARRAY['active', 'completed', 'broken'])[1 + partner_id / 20 %% 3],
+               'monthly', first_date, first_date - 5, first_date - 5,
+               CASE WHEN partner_id / 20 %% 3 > 0 THEN first_date + 150 END,
+               amount, 0, %(tag)s, 1, 1, now(), now()
+          FROM owing
+        """,
+        {"tag": tag, "user": user},
+    )
+    plans = cr.rowcount
+    cr.execute(
+        """
+        INSERT INTO collection_payment_plan_installment (
+            plan_id, company_id, partner_id, sequence, date_due, amount,
+            paid_amount, payment_state, is_down_payment, create_uid, write_uid,
+            create_date, write_date)
+        SELECT p.id, p.company_id, p.partner_id, n, p.first_date + n * 30,
+               p.amount_total / 6, paid.paid * p.amount_total / 6,
+               CASE WHEN paid.paid = 1 THEN 'paid' ELSE 'not_paid' END, FALSE,
+               1, 1, now(), now()
+          FROM collection_payment_plan p
+          CROSS JOIN generate_series(0, 5) AS n
+          CROSS JOIN LATERAL (
+              SELECT CASE
+                  WHEN p.state = 'completed' THEN 1
+                  WHEN p.state = 'broken' THEN (n < 2)::int
+                  ELSE (p.first_date + n * 30 < CURRENT_DATE - 20)::int
+              END AS paid
+          ) paid
+         WHERE p.note = %s
+        """,
+        [tag],
+    )
+    cr.execute(
+        """
+        UPDATE collection_payment_plan p
+           SET paid_amount = i.paid, remaining_amount = p.amount_total - i.paid
+          FROM (SELECT plan_id, sum(paid_amount) AS paid
+                  FROM collection_payment_plan_installment GROUP BY plan_id) i
+         WHERE i.plan_id = p.id AND p.note = %s
+        """,
+        [tag],
+    )
+    agency = env["res.partner"].search(
+        [("name", "=", "Bench collection agency")], limit=1
+    ) or env["res.partner"].create(
+        {"name": "Bench collection agency", "is_company": True}
+    )
+    cr.execute(
+        f"""
+        INSERT INTO collection_case (
+            company_id, partner_id, user_id, currency_id, name, stage, state,
+            notice_state, stage_date, date_open, agency_id, agency_state,
+            agency_transfer_date, agency_commission_rate, origin, create_uid,
+            write_uid, create_date, write_date)
+        SELECT m.company_id, m.commercial_partner_id, %(user)s, m.currency_id,
+               'BENCH/' || m.id, 'agency', 'open', 'delivered',
+               m.invoice_date_due + 100, m.invoice_date_due + 60, %(agency)s,
+               'transferred', m.invoice_date_due + 100, 15,
+               %(tag)s || ':' || m.id, 1, 1, now(), now()
+          {bench_invoices}
+         WHERE m.id %% 100 = 7 AND m.invoice_date_due + 100 <= CURRENT_DATE
+        """,
+        {"tag": tag, "agency": agency.id, "user": user},
+    )
+    cases = cr.rowcount
+    cr.execute(
+        """
+        INSERT INTO collection_case_invoice_rel (case_id, move_id)
+        SELECT c.id, split_part(c.origin, ':', 2)::int
+          FROM collection_case c WHERE c.origin LIKE %s
+        """,
+        [tag + ":%"],
+    )
+    cr.execute(
+        """
+        INSERT INTO collection_case_agency_payment (
+            case_id, company_id, reference, date, remit_by, remitted_date,
+            amount, commission, create_uid, write_uid, create_date, write_date)
+        SELECT c.id, c.company_id, %s, c.agency_transfer_date + 30,
+               c.agency_transfer_date + 60,
+               CASE WHEN c.id %% 4 = 0 THEN c.agency_transfer_date + 45 END,
+               m.amount_total * 0.4, m.amount_total * 0.4 * 0.15,
+               1, 1, now(), now()
+          FROM collection_case c
+          JOIN account_move m ON m.id = split_part(c.origin, ':', 2)::int
+         WHERE c.origin LIKE %s AND c.id %% 2 = 0
+        """,
+        [tag, tag + ":%"],
+    )
+    cr.execute(
+        f"""
+        INSERT INTO collection_satisfaction (
+            partner_id, company_id, invoice_id, rating, case_type, case_key,
+            state, date_ended, date_sent, date_answered, create_uid,
+            write_uid, create_date, write_date)
+        SELECT m.commercial_partner_id, m.company_id, m.id, 1 + m.id / 9 %% 5,
+               'invoice_paid', %(tag)s || ':' || m.id, 'answered',
+               LEAST(CURRENT_DATE, m.invoice_date_due + (m.id %% 60)),
+               LEAST(CURRENT_DATE, m.invoice_date_due + (m.id %% 60)),
+               LEAST(CURRENT_DATE, m.invoice_date_due + (m.id %% 60) + 2),
+               1, 1, now(), now()
+          {bench_invoices}
+         WHERE m.id %% 3 = 0 AND m.id %% 9 = 3
+        """,
+        {"tag": tag},
+    )
+    ratings = cr.rowcount
+    return (
+        f"{promises:,} promises, {plans:,} payment plans, {cases:,} agency"
+        f" cases, {ratings:,} ratings"
     )
 
 
@@ -185,7 +372,9 @@ def vacuum(args):
             cr.execute(
                 "VACUUM FULL ANALYZE res_partner, account_move, account_move_line,"
                 " account_partial_reconcile, collection_action,"
-                " collection_portal_event"
+                " collection_portal_event, collection_promise,"
+                " collection_payment_plan, collection_payment_plan_installment,"
+                " collection_case, collection_satisfaction"
             )
     finally:
         conn.close()

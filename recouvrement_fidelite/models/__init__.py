@@ -85,3 +85,5 @@ from . import collection_report_retention
 from . import collection_report_satisfaction
 from . import collection_demo_history
 from . import collection_report_period_typology
+from . import collection_report_period_partner
+from . import collection_report_period_responsible

@@ -30,12 +30,12 @@ Ratios are worked out per month; over several months the pivot shows their
 average (``aggregator="avg"``), not a ratio of sums.
 """
 
-from odoo import fields, models, tools
+from odoo import api, fields, models, tools
+from odoo.tools import SQL
 
-#: The view, split by company and by a segment of customers (``segment``,
+#: The query, split by company and by a segment of customers (``segment``,
 #: 0 for none): see ``_period_segment``.
 PERIOD_SQL = """
-            CREATE OR REPLACE VIEW {table} AS (
             WITH receivable AS (
                 SELECT line.id, line.company_id, line.date, line.balance,
                        line.date_maturity, {line_segment} AS segment
@@ -45,10 +45,15 @@ PERIOD_SQL = """
                  WHERE line.parent_state = 'posted'
                    AND account.account_type = 'asset_receivable'
             ),
-            months AS (
-                SELECT company_id, segment, month::date AS month,
-                       (month + interval '1 month - 1 day')::date AS month_end
+            firsts AS (
+                -- Where each company's (and segment's) months start: its
+                -- first invoice, or an earlier receivable entry (an advance).
+                SELECT company_id, segment, min(first_date) AS first_date
                   FROM (
+                      SELECT company_id, segment, min(date) AS first_date
+                        FROM receivable
+                       GROUP BY 1, 2
+                       UNION ALL
                       SELECT move.company_id, {move_segment} AS segment,
                              min(move.invoice_date) AS first_date
                         FROM account_move move
@@ -56,7 +61,13 @@ PERIOD_SQL = """
                        WHERE move.state = 'posted'
                          AND move.move_type IN ('out_invoice', 'out_refund')
                        GROUP BY 1, 2
-                  ) firsts,
+                  ) starts
+                 GROUP BY 1, 2
+            ),
+            months AS (
+                SELECT company_id, segment, month::date AS month,
+                       (month + interval '1 month - 1 day')::date AS month_end
+                  FROM firsts,
                   generate_series(date_trunc('month', firsts.first_date),
                                   date_trunc('month', CURRENT_DATE),
                                   interval '1 month') AS month
@@ -113,18 +124,9 @@ PERIOD_SQL = """
                        COALESCE(current_lines.amount, 0)
                            - COALESCE(current_reconciled.amount, 0)
                            AS closing_current,
-                       COALESCE((
-                           SELECT sum(before.net) FROM movements before
-                            WHERE before.company_id = months.company_id
-                              AND before.segment = months.segment
-                              AND before.month < months.month
-                       ), 0) AS opening,
-                       COALESCE((
-                           SELECT sum(before.net) FROM movements before
-                            WHERE before.company_id = months.company_id
-                              AND before.segment = months.segment
-                              AND before.month <= months.month
-                       ), 0) AS closing
+                       COALESCE(sum(movements.net) OVER running, 0)
+                           - COALESCE(movements.net, 0) AS opening,
+                       COALESCE(sum(movements.net) OVER running, 0) AS closing
                   FROM months
                   LEFT JOIN sales
                     ON sales.company_id = months.company_id
@@ -138,45 +140,47 @@ PERIOD_SQL = """
                     ON current_reconciled.company_id = months.company_id
                    AND current_reconciled.segment = months.segment
                    AND current_reconciled.month = months.month
+                  LEFT JOIN movements
+                    ON movements.company_id = months.company_id
+                   AND movements.segment = months.segment
+                   AND movements.month = months.month
+                WINDOW running AS (PARTITION BY months.company_id, months.segment
+                                   ORDER BY months.month)
             ),
             countback AS (
-                -- For each month, the months back from it with the credit
-                -- sales counted from it down to each (``upto``) and before
-                -- each (``above``).
-                SELECT this.company_id, this.segment, this.month,
+                -- For each month owing something, the months back from it
+                -- that sold something, with the credit sales counted from it
+                -- down to each (``upto``); ``upto - credit_sales`` is what
+                -- the months after each used.
+                SELECT company_id, segment, month,
                        sum(CASE
-                               WHEN back.upto <= this.closing THEN back.days
-                               WHEN back.above < this.closing
-                                   THEN (this.closing - back.above)
-                                        / back.credit_sales * back.days
+                               WHEN upto <= closing THEN days
+                               WHEN upto - credit_sales < closing
+                                   THEN (closing - upto + credit_sales)
+                                        / credit_sales * days
                                ELSE 0
                            END) AS days
-                  FROM balances this
-                  JOIN (
-                      SELECT b.company_id, b.segment, b.month AS back_month, m.month,
+                  FROM (
+                      SELECT m.company_id, m.segment, m.month, m.closing,
                              b.days, b.credit_sales,
-                             sum(b.credit_sales) OVER walk AS upto,
-                             sum(b.credit_sales) OVER walk - b.credit_sales
-                                 AS above
+                             sum(b.credit_sales) OVER walk AS upto
                         FROM balances m
                         JOIN balances b
                           ON b.company_id = m.company_id AND b.segment = m.segment
-                         AND b.month <= m.month
+                         AND b.month <= m.month AND b.credit_sales != 0
+                       WHERE m.closing > 0
                       WINDOW walk AS (PARTITION BY m.company_id, m.segment, m.month
                                       ORDER BY b.month DESC)
                   ) back
-                    ON back.company_id = this.company_id
-                   AND back.segment = this.segment
-                   AND back.month = this.month
-                   AND back.credit_sales > 0
-                 WHERE this.closing > 0
-                 GROUP BY this.company_id, this.segment, this.month
+                 WHERE credit_sales > 0
+                 GROUP BY company_id, segment, month
             )
             SELECT row_number() OVER (ORDER BY balances.company_id,
                                              balances.segment, balances.month)
                        AS id,
                    balances.company_id,{segment_select}
                    company.currency_id,
+                   now() AS refreshed_at,
                    balances.month,
                    to_char(balances.month, 'YYYY-MM') AS period,
                    balances.days,
@@ -205,11 +209,14 @@ PERIOD_SQL = """
                    END AS recovery_rate
               FROM balances
               JOIN res_company company ON company.id = balances.company_id
+              {segment_join}
               LEFT JOIN countback
                 ON countback.company_id = balances.company_id
                AND countback.segment = balances.segment
                AND countback.month = balances.month
-            )
+             -- A month with nothing owed and nothing sold has no figure.
+             WHERE balances.opening != 0 OR balances.credit_sales != 0
+                OR balances.closing != 0
             """
 
 
@@ -223,7 +230,7 @@ class CollectionReportPeriod(models.Model):
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     month = fields.Date(readonly=True, help="The first day of the month.")
-    period = fields.Char(string="Month", readonly=True, help="Year and month.")
+    period = fields.Char(string="Period", readonly=True, help="Year and month.")
     days = fields.Integer(string="Days in the month", readonly=True, aggregator="sum")
     opening = fields.Monetary(
         string="Opening receivables", readonly=True, aggregator="avg"
@@ -264,6 +271,13 @@ class CollectionReportPeriod(models.Model):
         "closing) / (opening + credit sales - closing current) x 100. "
         "Over several months, their average.",
     )
+    refreshed_at = fields.Datetime(
+        string="Figures as of",
+        readonly=True,
+        help="When the figures were worked out: when read, or for the "
+        "analyses kept between refreshes, every night or when someone "
+        "refreshed them.",
+    )
     recovery_rate = fields.Float(
         string="Recovery rate (%)",
         readonly=True,
@@ -280,10 +294,45 @@ class CollectionReportPeriod(models.Model):
         "move_segment": "0",
         "move_join": "",
         "segment_select": "",
+        "segment_join": "",
     }
+    #: Worked out at each read (a view), or kept as of the last refresh (a
+    #: materialized view, see ``action_refresh``) where there are too many
+    #: segments for a read to stay quick.
+    _period_materialized = False
 
     def init(self):
+        query = PERIOD_SQL.format(**self._period_segment)
         tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            PERIOD_SQL.format(table=self._table, **self._period_segment)
-        )
+        if self._period_materialized:
+            self.env.cr.execute(f"CREATE MATERIALIZED VIEW {self._table} AS ({query})")
+            # Needed to refresh without blocking readers.
+            self.env.cr.execute(f"CREATE UNIQUE INDEX ON {self._table} (id)")
+        else:
+            self.env.cr.execute(f"CREATE OR REPLACE VIEW {self._table} AS ({query})")
+
+    def action_refresh(self):
+        """Work the figures of a materialized analysis out again, from the
+        accounting entries of now."""
+        self.check_access("read")
+        if self._period_materialized:
+            self.env.flush_all()
+            # Concurrently: readers keep the previous figures until it is done.
+            self.env.cr.execute(
+                SQL(
+                    "REFRESH MATERIALIZED VIEW CONCURRENTLY %s",
+                    SQL.identifier(self._table),
+                )
+            )
+            self.invalidate_model()
+        return {"type": "ir.actions.client", "tag": "soft_reload"}
+
+    @api.model
+    def _cron_refresh_materialized(self):
+        """The nightly refresh of every materialized cash analysis."""
+        for name in self.env.registry.descendants(
+            [self._name], "_inherit", "_inherits"
+        ):
+            model = self.env[name]
+            if model._period_materialized:
+                model.action_refresh()

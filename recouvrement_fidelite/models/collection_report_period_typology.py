@@ -28,4 +28,5 @@ class CollectionReportPeriodTypology(models.Model):
         " ON customer.id = move.commercial_partner_id",
         "segment_select": "\n                   NULLIF(balances.segment, 0)"
         " AS typology_id,",
+        "segment_join": "",
     }

@@ -279,3 +279,102 @@ class TestCashAnalytics(AccountTestInvoicingCommon):
         # The company's row adds them up: 1250 owed of 1500 sold.
         company = self.rows("collection.report.period", [("month", "=", first)])
         self.assertAlmostEqual(company.dso, 1250 / 1500 * days, places=2)
+
+    def test_dso_by_customer_and_by_responsible_as_of_the_last_refresh(self):
+        colleague = new_test_user(
+            self.env,
+            login="cash_colleague",
+            groups=COLLECTION_USER,
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        Partner = self.env["res.partner"]
+        settled = Partner.create({"name": "Settled SARL", "is_company": True})
+        self.business.collection_user_id = self.user
+        settled.collection_user_id = self.user
+        self.consumer.collection_user_id = colleague
+        last = self.today.replace(day=1) - relativedelta(months=1)
+        before = last - relativedelta(months=1)
+        days = calendar.monthrange(last.year, last.month)[1]
+        # Settled bought and paid the month before: nothing owed since.
+        old = self.post(settled, 400, before, before + timedelta(days=5))
+        self.pay(old, 400.0, before + timedelta(days=6))
+        self.post(self.business, 1000, last, last + timedelta(days=45))
+        owed = self.post(self.consumer, 500, last, last + timedelta(days=5))
+        self.pay(owed, 250.0, last + timedelta(days=10))
+
+        by_customer = "collection.report.period.partner"
+        by_responsible = "collection.report.period.responsible"
+        # Kept between refreshes: nothing of this company until one.
+        self.assertFalse(self.rows(by_customer))
+        self.assertFalse(self.rows(by_responsible))
+        self.env[by_customer].with_user(self.user).action_refresh()
+        self.env[by_responsible].with_user(self.user).action_refresh()
+
+        rows = {
+            row.partner_id: row
+            for row in self.rows(by_customer, [("month", "=", last)])
+        }
+        # A customer who owed nothing and bought nothing that month has no row.
+        self.assertEqual(set(rows), {self.business, self.consumer})
+        business, consumer = rows[self.business], rows[self.consumer]
+        # Dupont: 1000 owed of 1000 sold -> all the month's days, not due yet.
+        self.assertAlmostEqual(business.dso, days, places=2)
+        self.assertAlmostEqual(business.dso_countback, days, places=2)
+        self.assertEqual(business.closing_current, 1000.0)
+        self.assertEqual(
+            (business.typology_id, business.user_id),
+            (self.business.collection_typology_id, self.user),
+        )
+        # Martin: 250 owed of 500 sold -> half the month; CEI and recovery
+        # (500 - 250) / 500.
+        self.assertAlmostEqual(consumer.dso, days / 2, places=2)
+        self.assertAlmostEqual(consumer.cei, 50.0, places=2)
+        self.assertAlmostEqual(consumer.recovery_rate, 50.0, places=2)
+        self.assertEqual(consumer.user_id, colleague)
+        settled_rows = self.rows(by_customer, [("partner_id", "=", settled.id)])
+        self.assertEqual(settled_rows.mapped("month"), [before])
+        self.assertAlmostEqual(settled_rows.recovery_rate, 100.0, places=2)
+
+        # By responsible: the analyst holds Dupont (and Settled, who adds
+        # nothing that month), the colleague holds Martin.
+        rows = {
+            row.user_id: row
+            for row in self.rows(by_responsible, [("month", "=", last)])
+        }
+        self.assertEqual(set(rows), {self.user, colleague})
+        self.assertAlmostEqual(rows[self.user].dso, days, places=2)
+        self.assertEqual(rows[self.user].credit_sales, 1000.0)
+        self.assertAlmostEqual(rows[colleague].dso, days / 2, places=2)
+        self.assertAlmostEqual(rows[colleague].cei, 50.0, places=2)
+
+        # A payment shows at the next refresh, the nightly one here.
+        self.pay(owed, 250.0, self.today)
+        this_month = self.today.replace(day=1)
+        [row] = self.rows(
+            by_customer,
+            [("partner_id", "=", self.consumer.id), ("month", "=", this_month)],
+        )
+        self.assertEqual(row.closing, 250.0)
+        self.env["collection.report.period"]._cron_refresh_materialized()
+        [row] = self.rows(
+            by_customer,
+            [("partner_id", "=", self.consumer.id), ("month", "=", this_month)],
+        )
+        self.assertEqual((row.opening, row.collected, row.closing), (250.0, 250.0, 0.0))
+        [row] = self.rows(
+            by_responsible, [("user_id", "=", colleague.id), ("month", "=", this_month)]
+        )
+        self.assertEqual(row.closing, 0.0)
+
+        # Another company's user sees none of it.
+        outsider = new_test_user(
+            self.env,
+            login="cash_outsider_refresh",
+            groups=COLLECTION_USER,
+            company_id=self.env.company.id,
+            company_ids=[Command.set(self.env.company.ids)],
+        )
+        for model in (by_customer, by_responsible):
+            theirs = self.env[model].with_user(outsider).search([])
+            self.assertFalse(theirs.filtered(lambda r: r.company_id == self.company))
