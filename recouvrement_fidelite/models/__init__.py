@@ -69,6 +69,7 @@ from . import report_collection_case_injunction
 from . import collection_case_agency
 from . import collection_case_agency_payment
 from . import report_collection_case_agency_mandate
+from . import collection_report_materialized
 from . import collection_report_aged_balance
 from . import collection_report_period
 from . import collection_report_dispute

@@ -161,6 +161,8 @@ class CollectionPromise(models.Model):
         domain="[('kind', '=', 'call'), ('partner_id', '=', partner_id)]",
         check_company=True,
         ondelete="set null",
+        # Removing actions looks their promises up through it.
+        index="btree_not_null",
         help="The collection call during which the customer made the promise.",
     )
     state = fields.Selection(

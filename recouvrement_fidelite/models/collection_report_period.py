@@ -30,8 +30,7 @@ Ratios are worked out per month; over several months the pivot shows their
 average (``aggregator="avg"``), not a ratio of sums.
 """
 
-from odoo import api, fields, models, tools
-from odoo.tools import SQL
+from odoo import fields, models
 
 #: The query, split by company and by a segment of customers (``segment``,
 #: 0 for none): see ``_period_segment``.
@@ -180,7 +179,6 @@ PERIOD_SQL = """
                        AS id,
                    balances.company_id,{segment_select}
                    company.currency_id,
-                   now() AS refreshed_at,
                    balances.month,
                    to_char(balances.month, 'YYYY-MM') AS period,
                    balances.days,
@@ -222,6 +220,7 @@ PERIOD_SQL = """
 
 class CollectionReportPeriod(models.Model):
     _name = "collection.report.period"
+    _inherit = "collection.report.materialized"
     _description = "Cash indicators by month"
     _auto = False
     _order = "month desc, company_id"
@@ -271,13 +270,6 @@ class CollectionReportPeriod(models.Model):
         "closing) / (opening + credit sales - closing current) x 100. "
         "Over several months, their average.",
     )
-    refreshed_at = fields.Datetime(
-        string="Figures as of",
-        readonly=True,
-        help="When the figures were worked out: when read, or for the "
-        "analyses kept between refreshes, every night or when someone "
-        "refreshed them.",
-    )
     recovery_rate = fields.Float(
         string="Recovery rate (%)",
         readonly=True,
@@ -296,43 +288,6 @@ class CollectionReportPeriod(models.Model):
         "segment_select": "",
         "segment_join": "",
     }
-    #: Worked out at each read (a view), or kept as of the last refresh (a
-    #: materialized view, see ``action_refresh``) where there are too many
-    #: segments for a read to stay quick.
-    _period_materialized = False
 
-    def init(self):
-        query = PERIOD_SQL.format(**self._period_segment)
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        if self._period_materialized:
-            self.env.cr.execute(f"CREATE MATERIALIZED VIEW {self._table} AS ({query})")
-            # Needed to refresh without blocking readers.
-            self.env.cr.execute(f"CREATE UNIQUE INDEX ON {self._table} (id)")
-        else:
-            self.env.cr.execute(f"CREATE OR REPLACE VIEW {self._table} AS ({query})")
-
-    def action_refresh(self):
-        """Work the figures of a materialized analysis out again, from the
-        accounting entries of now."""
-        self.check_access("read")
-        if self._period_materialized:
-            self.env.flush_all()
-            # Concurrently: readers keep the previous figures until it is done.
-            self.env.cr.execute(
-                SQL(
-                    "REFRESH MATERIALIZED VIEW CONCURRENTLY %s",
-                    SQL.identifier(self._table),
-                )
-            )
-            self.invalidate_model()
-        return {"type": "ir.actions.client", "tag": "soft_reload"}
-
-    @api.model
-    def _cron_refresh_materialized(self):
-        """The nightly refresh of every materialized cash analysis."""
-        for name in self.env.registry.descendants(
-            [self._name], "_inherit", "_inherits"
-        ):
-            model = self.env[name]
-            if model._period_materialized:
-                model.action_refresh()
+    def _report_query(self):
+        return PERIOD_SQL.format(**self._period_segment)

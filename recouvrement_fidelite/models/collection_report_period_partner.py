@@ -46,4 +46,4 @@ class CollectionReportPeriodPartner(models.Model):
         "segment_join": "LEFT JOIN res_partner customer"
         " ON customer.id = balances.segment",
     }
-    _period_materialized = True
+    _materialized = True

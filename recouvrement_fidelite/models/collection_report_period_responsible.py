@@ -39,4 +39,4 @@ class CollectionReportPeriodResponsible(models.Model):
         " AS user_id,",
         "segment_join": "",
     }
-    _period_materialized = True
+    _materialized = True

@@ -15,6 +15,14 @@ from odoo import fields, models, tools
 from .collection_report_retention import MAX_LEVEL_NUMBER, level_reached_selection
 from .collection_satisfaction import CASE_TYPES
 
+#: A done reminder of the case, before it ended.
+REACHED_STEP = f"""
+                         step.kind = 'reminder' AND step.state = 'done'
+                     AND step.company_id = answer.company_id
+                     AND level.level_number BETWEEN 0 AND {MAX_LEVEL_NUMBER}
+                     AND step.date <= COALESCE(answer.date_ended, CURRENT_DATE)
+"""
+
 
 class CollectionReportSatisfaction(models.Model):
     _name = "collection.report.satisfaction"
@@ -59,8 +67,10 @@ class CollectionReportSatisfaction(models.Model):
                    partner.collection_typology_id AS typology_id,
                    partner.collection_user_id AS user_id,
                    answer.case_type,
-                   COALESCE(reached.level_number::varchar, 'never')
-                       AS level_reached,
+                   COALESCE(
+                       COALESCE(by_invoice.level_number,
+                                by_customer.level_number)::varchar,
+                       'never') AS level_reached,
                    answer.date_answered::date AS date_answered,
                    answer.rating,
                    CASE WHEN answer.rating >= 4 THEN 100 ELSE 0 END
@@ -69,18 +79,24 @@ class CollectionReportSatisfaction(models.Model):
                        AS dissatisfied_rate
               FROM collection_satisfaction answer
               JOIN res_partner partner ON partner.id = answer.partner_id
+              -- Two lookups rather than one on a condition that picks the
+              -- column: each can then use its index.
               LEFT JOIN LATERAL (
                   SELECT max(level.level_number) AS level_number
                     FROM collection_action step
                     JOIN collection_level level ON level.id = step.level_id
-                   WHERE step.kind = 'reminder' AND step.state = 'done'
-                     AND step.company_id = answer.company_id
-                     AND level.level_number BETWEEN 0 AND {MAX_LEVEL_NUMBER}
-                     AND step.date <= COALESCE(answer.date_ended, CURRENT_DATE)
-                     AND CASE WHEN answer.invoice_id IS NOT NULL
-                              THEN step.invoice_id = answer.invoice_id
-                              ELSE step.partner_id = answer.partner_id END
-              ) reached ON TRUE
+                   WHERE answer.invoice_id IS NOT NULL
+                     AND step.invoice_id = answer.invoice_id
+                     AND {REACHED_STEP}
+              ) by_invoice ON TRUE
+              LEFT JOIN LATERAL (
+                  SELECT max(level.level_number) AS level_number
+                    FROM collection_action step
+                    JOIN collection_level level ON level.id = step.level_id
+                   WHERE answer.invoice_id IS NULL
+                     AND step.partner_id = answer.partner_id
+                     AND {REACHED_STEP}
+              ) by_customer ON TRUE
              WHERE answer.state = 'answered' AND answer.rating IS NOT NULL
             )
             """

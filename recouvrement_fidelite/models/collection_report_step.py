@@ -15,9 +15,12 @@ done), with its level, channel and template. Within the company's window
 Their averages over any group are the shares of steps followed by a payment
 or a reaction. ``collection.report.step.summary`` sets each level beside
 the previous one and flags the steps that made nobody react.
+
+Kept between refreshes (``collection.report.materialized``): every night,
+on demand, and when a company changes its window.
 """
 
-from odoo import fields, models, tools
+from odoo import fields, models
 
 from .collection_action import CHANNELS
 
@@ -89,6 +92,7 @@ STEP_OUTCOMES_SQL = f"""
 
 class CollectionReportStep(models.Model):
     _name = "collection.report.step"
+    _inherit = "collection.report.materialized"
     _description = "Step effectiveness"
     _auto = False
     _order = "date desc, id desc"
@@ -131,11 +135,12 @@ class CollectionReportStep(models.Model):
         help="A portal visit, feedback, a promise to pay or a payment plan.",
     )
 
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            f"""
-            CREATE OR REPLACE VIEW {self._table} AS (
+    #: Each customer's timeline of steps and reactions takes longer to walk
+    #: than a pivot can wait on a large history.
+    _materialized = True
+
+    def _report_query(self):
+        return f"""
             {STEP_OUTCOMES_SQL}
             SELECT outcomes.id,
                    outcomes.id AS action_id,
@@ -155,6 +160,4 @@ class CollectionReportStep(models.Model):
                    outcomes.reacted_rate
               FROM outcomes
               JOIN res_partner partner ON partner.id = outcomes.partner_id
-            )
             """
-        )

@@ -6,13 +6,13 @@ steps, the shares paid and reacted within the window
 (``collection.report.step``), the same shares for the previous level of the
 same scenario (all channels), and ``no_reaction`` when at least the
 company's ``collection_analysis_min_steps`` steps made nobody react — a
-step to rework or to drop.
+step to rework or to drop. Read from the steps as of their last refresh
+(``refreshed_at``).
 """
 
 from odoo import fields, models, tools
 
 from .collection_action import CHANNELS
-from .collection_report_step import STEP_OUTCOMES_SQL
 
 
 class CollectionReportStepSummary(models.Model):
@@ -48,6 +48,12 @@ class CollectionReportStepSummary(models.Model):
         aggregator="avg",
         digits=(16, 1),
     )
+    refreshed_at = fields.Datetime(
+        string="Figures as of",
+        readonly=True,
+        help="When the step figures were worked out: every night, or when "
+        "someone refreshed them.",
+    )
     no_reaction = fields.Boolean(
         string="Nobody reacts",
         readonly=True,
@@ -60,13 +66,13 @@ class CollectionReportStepSummary(models.Model):
         self.env.cr.execute(
             f"""
             CREATE OR REPLACE VIEW {self._table} AS (
-            {STEP_OUTCOMES_SQL},
-            by_channel AS (
+            WITH by_channel AS (
                 SELECT company_id, scenario_id, level_id, level_number, channel,
                        count(*) AS step_count,
                        avg(paid_rate) AS paid_rate,
-                       avg(reacted_rate) AS reacted_rate
-                  FROM outcomes
+                       avg(reacted_rate) AS reacted_rate,
+                       max(refreshed_at) AS refreshed_at
+                  FROM collection_report_step
                  WHERE level_id IS NOT NULL
                  GROUP BY 1, 2, 3, 4, 5
             ),
@@ -91,6 +97,7 @@ class CollectionReportStepSummary(models.Model):
                    by_channel.reacted_rate,
                    previous.paid_rate AS previous_paid_rate,
                    previous.reacted_rate AS previous_reacted_rate,
+                   by_channel.refreshed_at,
                    (by_channel.step_count >= company.collection_analysis_min_steps
                     AND by_channel.paid_rate = 0
                     AND by_channel.reacted_rate = 0) AS no_reaction
@@ -103,3 +110,8 @@ class CollectionReportStepSummary(models.Model):
             )
             """
         )
+
+    def action_refresh(self):
+        """Work the step figures out again (see ``collection.report.step``)."""
+        self.check_access("read")
+        return self.env["collection.report.step"].action_refresh()

@@ -25,6 +25,14 @@ class ResCompany(models.Model):
         "invoiced within this many months after reaching a reminder level.",
     )
 
+    def write(self, vals):
+        result = super().write(vals)
+        if "collection_analysis_window_days" in vals:
+            # The step figures are kept between refreshes: a new window
+            # shows at once, not the next night.
+            self.env["collection.report.step"].sudo().action_refresh()
+        return result
+
     _sql_constraints = [
         (
             "collection_analysis_windows_positive",

@@ -356,7 +356,7 @@ class TestCashAnalytics(AccountTestInvoicingCommon):
             [("partner_id", "=", self.consumer.id), ("month", "=", this_month)],
         )
         self.assertEqual(row.closing, 250.0)
-        self.env["collection.report.period"]._cron_refresh_materialized()
+        self.env["collection.report.materialized"]._cron_refresh_materialized()
         [row] = self.rows(
             by_customer,
             [("partner_id", "=", self.consumer.id), ("month", "=", this_month)],

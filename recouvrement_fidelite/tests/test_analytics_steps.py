@@ -17,6 +17,10 @@ from .common import give_default_configuration
 COLLECTION_USER = "base.group_user,recouvrement_fidelite.group_collection_user"
 
 
+def steps_ids(steps):
+    return {action.id for action in steps.values()}
+
+
 @tagged("post_install", "-at_install")
 class TestStepAnalytics(AccountTestInvoicingCommon):
     @classmethod
@@ -94,9 +98,13 @@ class TestStepAnalytics(AccountTestInvoicingCommon):
             }
         )
 
-    def read(self, model, domain=()):
+    def read(self, model, domain=(), refresh=True):
+        """The analysis as the user reads it; the step figures, kept between
+        refreshes, refreshed first as the user's button does."""
         self.env.flush_all()
         Report = self.env[model].with_user(self.user)
+        if refresh and hasattr(Report, "action_refresh"):
+            Report.action_refresh()
         Report.invalidate_model()
         return Report.search(list(domain))
 
@@ -115,6 +123,9 @@ class TestStepAnalytics(AccountTestInvoicingCommon):
         self.pay(paid_a_day_late, self.day + timedelta(days=window + 1))
         # The talker answers on the collection page one day too late...
         self.feedback(self.talker, unpaid, self.day + timedelta(days=window + 1))
+        # Kept between refreshes: none of these steps before one.
+        stale = self.read("collection.report.step", refresh=False)
+        self.assertFalse(stale.filtered(lambda r: r.action_id.id in steps_ids(steps)))
         rows = {row.action_id: row for row in self.read("collection.report.step")}
         self.assertEqual(rows[steps["paid_on_last_day"]].paid_rate, 100)
         self.assertEqual(rows[steps["paid_a_day_late"]].paid_rate, 0)
@@ -124,9 +135,13 @@ class TestStepAnalytics(AccountTestInvoicingCommon):
         rows = {row.action_id: row for row in self.read("collection.report.step")}
         self.assertEqual(rows[steps["talker"]].reacted_rate, 100)
         self.assertEqual(rows[steps["talker"]].paid_rate, 0)
-        # The window is a setting: 16 days count the late payment.
+        # The window is a setting: 16 days count the late payment, at once
+        # (changing it refreshes the figures).
         self.company.collection_analysis_window_days = window + 1
-        rows = {row.action_id: row for row in self.read("collection.report.step")}
+        rows = {
+            row.action_id: row
+            for row in self.read("collection.report.step", refresh=False)
+        }
         self.assertEqual(rows[steps["paid_a_day_late"]].paid_rate, 100)
         # By channel, as the pivot shows it: email 2 of 2 paid, SMS 1 reaction.
         groups = (
