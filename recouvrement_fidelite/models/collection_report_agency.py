@@ -25,6 +25,9 @@ class CollectionReportAgency(models.Model):
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    typology_id = fields.Many2one(
+        "collection.typology", string="Typology", readonly=True
+    )
     user_id = fields.Many2one("res.users", string="Responsible", readonly=True)
     transfer_date = fields.Date(string="Handed over on", readonly=True)
     recalled = fields.Boolean(readonly=True)
@@ -67,6 +70,7 @@ class CollectionReportAgency(models.Model):
                    cases.company_id,
                    cases.currency_id,
                    cases.partner_id,
+                   partner.collection_typology_id AS typology_id,
                    cases.user_id,
                    cases.agency_transfer_date AS transfer_date,
                    cases.agency_recall_date IS NOT NULL AS recalled,
@@ -80,6 +84,7 @@ class CollectionReportAgency(models.Model):
                         THEN COALESCE(collected.amount, 0) / handed.amount * 100
                    END AS recovery_rate
               FROM collection_case cases
+              JOIN res_partner partner ON partner.id = cases.partner_id
               LEFT JOIN handed ON handed.case_id = cases.id
               LEFT JOIN collected ON collected.case_id = cases.id
              WHERE cases.agency_id IS NOT NULL

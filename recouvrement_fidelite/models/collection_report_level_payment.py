@@ -10,7 +10,7 @@ average is the share of invoices paid after that step; ``days_to_pay`` is
 empty while unpaid, so that its average covers the paid ones only.
 """
 
-from odoo import fields, models, tools
+from odoo import fields, models
 
 from .collection_action import CHANNELS
 from .collection_report_step import PAID_INVOICES_SQL
@@ -18,6 +18,7 @@ from .collection_report_step import PAID_INVOICES_SQL
 
 class CollectionReportLevelPayment(models.Model):
     _name = "collection.report.level.payment"
+    _inherit = "collection.report.materialized"
     _description = "Days to pay after each level"
     _auto = False
     _order = "date desc, id desc"
@@ -51,11 +52,12 @@ class CollectionReportLevelPayment(models.Model):
         help="The share of invoices paid in full since the step.",
     )
 
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            f"""
-            CREATE OR REPLACE VIEW {self._table} AS (
+    #: Every step looked up against its invoice's payment: kept between
+    #: refreshes, a pivot on a large history would wait too long.
+    _materialized = True
+
+    def _report_query(self):
+        return f"""
             WITH paid AS ({PAID_INVOICES_SQL})
             SELECT step.id,
                    step.id AS action_id,
@@ -81,6 +83,4 @@ class CollectionReportLevelPayment(models.Model):
              WHERE step.kind = 'reminder'
                AND step.state = 'done'
                AND step.level_id IS NOT NULL
-            )
             """
-        )

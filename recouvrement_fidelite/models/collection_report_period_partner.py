@@ -6,11 +6,7 @@ CEI, recovery rate), worked out for each customer as if it were a company of
 its own: who pays slowest, where collection works. The customer's typology
 and collection responsible are those of the last refresh.
 
-With tens of thousands of customers over several years, a read would work
-out hundreds of thousands of customer-months: the figures are kept in a
-materialized view, refreshed every night by a scheduled action and on
-demand from the list; ``refreshed_at`` says as of when. Months in which a
-customer owed nothing and bought nothing have no row.
+Months in which a customer owed nothing and bought nothing have no row.
 """
 
 from odoo import fields, models
@@ -46,4 +42,3 @@ class CollectionReportPeriodPartner(models.Model):
         "segment_join": "LEFT JOIN res_partner customer"
         " ON customer.id = balances.segment",
     }
-    _materialized = True

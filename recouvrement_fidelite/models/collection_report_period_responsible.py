@@ -6,10 +6,6 @@ CEI, recovery rate), worked out for the customers of each collection
 responsible (the customer's, as of the last refresh) as if they were a
 company of their own: whose portfolio is collected best. Customers without a
 responsible make a row of their own.
-
-Kept between refreshes, like the figures by customer (see
-``collection.report.period.partner``): worked out at each read, the
-portfolios' months took longer than a pivot can wait on 100,000 invoices.
 """
 
 from odoo import fields, models
@@ -39,4 +35,3 @@ class CollectionReportPeriodResponsible(models.Model):
         " AS user_id,",
         "segment_join": "",
     }
-    _materialized = True

@@ -17,7 +17,7 @@ today) are counted; otherwise the recent ones would look disloyal for not
 having had the time to buy.
 """
 
-from odoo import _, fields, models, tools
+from odoo import _, fields, models
 
 #: The highest level number the analyses name (scenarios rarely go past 5).
 MAX_LEVEL_NUMBER = 9
@@ -31,6 +31,7 @@ def level_reached_selection(model):
 
 class CollectionReportRetention(models.Model):
     _name = "collection.report.retention"
+    _inherit = "collection.report.materialized"
     _description = "Retention after collection"
     _auto = False
     _order = "date_reference desc, id desc"
@@ -64,11 +65,12 @@ class CollectionReportRetention(models.Model):
         "window set in Settings.",
     )
 
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            f"""
-            CREATE OR REPLACE VIEW {self._table} AS (
+    #: Each customer's later invoices looked up for each cohort: kept between
+    #: refreshes, a pivot on a large history would wait too long.
+    _materialized = True
+
+    def _report_query(self):
+        return f"""
             WITH invoices AS (
                 SELECT company_id, commercial_partner_id AS partner_id,
                        invoice_date, invoice_date_due
@@ -130,6 +132,4 @@ class CollectionReportRetention(models.Model):
              WHERE (cohorts.date_reference
                     + make_interval(months => company.collection_retention_months)
                    )::date <= CURRENT_DATE
-            )
             """
-        )

@@ -10,7 +10,7 @@ invoice; for a payment plan, the customer's reminders. ``satisfied_rate``
 their averages are shares of the answers.
 """
 
-from odoo import fields, models, tools
+from odoo import fields, models
 
 from .collection_report_retention import MAX_LEVEL_NUMBER, level_reached_selection
 from .collection_satisfaction import CASE_TYPES
@@ -26,6 +26,7 @@ REACHED_STEP = f"""
 
 class CollectionReportSatisfaction(models.Model):
     _name = "collection.report.satisfaction"
+    _inherit = "collection.report.materialized"
     _description = "Satisfaction with the collection"
     _auto = False
     _order = "date_answered desc, id desc"
@@ -55,11 +56,12 @@ class CollectionReportSatisfaction(models.Model):
         string="Dissatisfied (%)", readonly=True, aggregator="avg", digits=(16, 1)
     )
 
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            f"""
-            CREATE OR REPLACE VIEW {self._table} AS (
+    #: Each rating's reminders looked up: kept between refreshes, a pivot on
+    #: a large history would wait too long.
+    _materialized = True
+
+    def _report_query(self):
+        return f"""
             SELECT answer.id,
                    answer.id AS satisfaction_id,
                    answer.company_id,
@@ -98,6 +100,4 @@ class CollectionReportSatisfaction(models.Model):
                      AND {REACHED_STEP}
               ) by_customer ON TRUE
              WHERE answer.state = 'answered' AND answer.rating IS NOT NULL
-            )
             """
-        )

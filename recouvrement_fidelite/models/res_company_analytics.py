@@ -1,6 +1,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import fields, models
 
+#: The analyses kept between refreshes that read each window.
+ANALYSES_BY_WINDOW = {
+    "collection_analysis_window_days": "collection.report.step",
+    "collection_retention_months": "collection.report.retention",
+}
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -27,10 +33,11 @@ class ResCompany(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
-        if "collection_analysis_window_days" in vals:
-            # The step figures are kept between refreshes: a new window
-            # shows at once, not the next night.
-            self.env["collection.report.step"].sudo().action_refresh()
+        # The analyses reading a window are kept between refreshes: a new
+        # window shows at once, not the next night.
+        for field, analysis in ANALYSES_BY_WINDOW.items():
+            if field in vals:
+                self.env[analysis].sudo().action_refresh()
         return result
 
     _sql_constraints = [

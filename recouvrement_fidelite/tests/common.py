@@ -116,3 +116,15 @@ def give_default_configuration(env, company):
     copies["collection_rule_set_default"] = rule_set_copy
     assert main.collection_default_scenario_id, "the main company keeps its own"
     return {xml_id: record.sudo(False) for xml_id, record in copies.items()}
+
+
+def analysis(env, model, user, refresh=True):
+    """The analysis ``model`` as ``user`` reads it, after what the test
+    wrote: an analysis kept between refreshes is first refreshed by the
+    user, as with the "Refresh the figures" button."""
+    env.flush_all()
+    report = env[model].with_user(user)
+    if refresh and hasattr(report, "action_refresh"):
+        report.action_refresh()
+    report.invalidate_model()
+    return report

@@ -14,7 +14,7 @@ from odoo.tests import new_test_user, tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
-from .common import give_default_configuration
+from .common import analysis, give_default_configuration
 
 COLLECTION_USER = "base.group_user,recouvrement_fidelite.group_collection_user"
 
@@ -78,10 +78,9 @@ class TestCustomerAnalytics(AccountTestInvoicingCommon):
         )
 
     def read(self, model, measures, groupby):
-        self.env.flush_all()
-        Report = self.env[model].with_user(self.user)
-        Report.invalidate_model()
-        return Report.read_group([], measures, groupby, lazy=False)
+        return analysis(self.env, model, self.user).read_group(
+            [], measures, groupby, lazy=False
+        )
 
     def test_retention_beside_the_customers_never_reminded(self):
         months = self.company.collection_retention_months
@@ -227,8 +226,7 @@ class TestCustomerAnalytics(AccountTestInvoicingCommon):
             company_id=main.id,
             company_ids=[Command.set(main.ids)],
         )
-        self.env.flush_all()
-        mine = self.env["collection.report.retention"].with_user(self.user).search([])
+        mine = analysis(self.env, "collection.report.retention", self.user).search([])
         self.assertIn(customer, mine.partner_id)
         seen = (
             self.env["collection.report.retention"]

@@ -14,7 +14,7 @@ from odoo.tests import new_test_user, tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
-from .common import give_default_configuration
+from .common import analysis, give_default_configuration
 
 COLLECTION_USER = "base.group_user,recouvrement_fidelite.group_collection_user"
 RATE_MODELS = (
@@ -74,16 +74,12 @@ class TestRateAnalytics(AccountTestInvoicingCommon):
         )._create_payments()
 
     def rows(self, model, domain=()):
-        self.env.flush_all()
-        Report = self.env[model].with_user(self.user)
-        Report.invalidate_model()
-        return Report.search(list(domain))
+        return analysis(self.env, model, self.user).search(list(domain))
 
     def groups(self, model, measures, groupby, domain=()):
-        self.env.flush_all()
-        Report = self.env[model].with_user(self.user)
-        Report.invalidate_model()
-        return Report.read_group(list(domain), measures, groupby, lazy=False)
+        return analysis(self.env, model, self.user).read_group(
+            list(domain), measures, groupby, lazy=False
+        )
 
     def test_dispute_rate_in_count_and_amount_by_reason(self):
         month_day = self.today.replace(day=1)
@@ -233,6 +229,8 @@ class TestRateAnalytics(AccountTestInvoicingCommon):
             {"name": "Recouvrement Express", "is_company": True}
         )
         agency.collection_is_agency = True
+        premium = self.env.ref("recouvrement_fidelite.collection_typology_premium")
+        self.customer.collection_typology_id = premium
         invoice = self.post(1000, self.today - timedelta(days=200))
         case = self.env["collection.case"].create(
             {
@@ -276,6 +274,7 @@ class TestRateAnalytics(AccountTestInvoicingCommon):
             (agency, 1000.0, 400.0, 40.0, 270.0, 90.0),
         )
         self.assertAlmostEqual(row.recovery_rate, 40.0)
+        self.assertEqual(row.typology_id, premium)
 
     def test_a_user_sees_only_the_rates_of_their_companies(self):
         invoice = self.post(250)

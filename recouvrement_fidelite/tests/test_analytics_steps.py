@@ -12,7 +12,7 @@ from odoo.tests import new_test_user, tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
-from .common import give_default_configuration
+from .common import analysis, give_default_configuration
 
 COLLECTION_USER = "base.group_user,recouvrement_fidelite.group_collection_user"
 
@@ -99,14 +99,7 @@ class TestStepAnalytics(AccountTestInvoicingCommon):
         )
 
     def read(self, model, domain=(), refresh=True):
-        """The analysis as the user reads it; the step figures, kept between
-        refreshes, refreshed first as the user's button does."""
-        self.env.flush_all()
-        Report = self.env[model].with_user(self.user)
-        if refresh and hasattr(Report, "action_refresh"):
-            Report.action_refresh()
-        Report.invalidate_model()
-        return Report.search(list(domain))
+        return analysis(self.env, model, self.user, refresh).search(list(domain))
 
     def test_paid_or_reacted_within_the_window(self):
         window = self.company.collection_analysis_window_days
