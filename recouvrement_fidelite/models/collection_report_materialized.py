@@ -41,7 +41,7 @@ class CollectionReportMaterialized(models.AbstractModel):
         cr = self.env.cr
         tools.drop_view_if_exists(cr, self._table)
         query = (
-            f"SELECT report.*, now() AS refreshed_at"
+            f"SELECT report.*, now() AT TIME ZONE 'UTC' AS refreshed_at"
             f" FROM ({self._report_query()}) report"
         )
         if self._materialized:

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.tests import new_test_user, tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
@@ -315,6 +315,11 @@ class TestCashAnalytics(AccountTestInvoicingCommon):
         # A customer who owed nothing and bought nothing that month has no row.
         self.assertEqual(set(rows), {self.business, self.consumer})
         business, consumer = rows[self.business], rows[self.consumer]
+        # As of the refresh, in UTC as every date and time Odoo stores.
+        self.assertIsNone(business.refreshed_at.tzinfo)
+        self.assertLess(
+            abs(fields.Datetime.now() - business.refreshed_at), timedelta(minutes=30)
+        )
         # Dupont: 1000 owed of 1000 sold -> all the month's days, not due yet.
         self.assertAlmostEqual(business.dso, days, places=2)
         self.assertAlmostEqual(business.dso_countback, days, places=2)
