@@ -114,6 +114,10 @@ class CollectionActionKindReminder(models.AbstractModel):
         if not ready:
             return
         Action = self.env["collection.action"]
+        # The invoices' portal links the reminders carry, made at once.
+        Action.union(
+            *(actions for actions, _channel in ready)
+        ).invoice_id.sudo()._collection_ensure_access_tokens()
         found = Action._amounts_many([actions for actions, _channel in ready])
         # What ``message_post`` looks up for each email, for the batch at
         # once (see ``collection.action._post_values_many``).

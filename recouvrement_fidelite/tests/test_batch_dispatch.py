@@ -109,6 +109,39 @@ class TestBatchDispatch(RunFixesCase):
         self.assertEqual(self.sent(emails), batch)
 
     @freeze_time(TODAY)
+    def test_a_batch_gives_the_portal_links_without_writing_the_invoices(self):
+        alice_invoice = self.invoice(self.alice, 300.0, "2026-03-12")
+        bob_invoice = self.invoice(self.bob, 100.0, "2026-03-12")
+        invoices = alice_invoice | bob_invoice
+        invoices.sudo().access_token = False
+        written = []
+        Move = type(self.env["account.move"])
+        original = Move.write
+
+        def write(records, vals):
+            written.append(set(vals))
+            return original(records, vals)
+
+        # Writing an invoice re-checks its entry (its lines read, its
+        # balance checked): a link in a reminder must not cost that.
+        with patch.object(Move, "write", write):
+            self.run_collection()
+        self.assertFalse([keys for keys in written if "access_token" in keys])
+        for invoice in invoices:
+            with self.subTest(invoice=invoice.name):
+                token = invoice.sudo().access_token
+                self.assertRegex(token, r"^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$")
+                [email] = self.actions(invoice_id=invoice.id, channel="email")
+                self.assertEqual(email.state, "done")
+                mail = (
+                    self.env["mail.mail"]
+                    .sudo()
+                    .search([("mail_message_id", "=", email.message_id.id)])
+                )
+                self.assertIn(f"access_token={token}", mail.body_html)
+        self.assertNotEqual(alice_invoice.access_token, bob_invoice.access_token)
+
+    @freeze_time(TODAY)
     def test_one_bad_group_does_not_stop_the_others_in_the_batch(self):
         alice_invoice = self.invoice(self.alice, 300.0, "2026-03-12")
         bob_invoice = self.invoice(self.bob, 100.0, "2026-03-12")
