@@ -129,7 +129,23 @@ class CollectionActionKindReminder(models.AbstractModel):
                     each,
                 )
             )
+        # The customers' collection links the reminders carry, looked up
+        # (or made) at once.
+        accesses = {}
+        customers = {}
+        for actions, _channel in ready:
+            customers.setdefault(actions.company_id[:1], []).append(
+                actions.partner_id.id
+            )
+        Access = self.env["collection.portal.access"]
+        for company, partner_ids in customers.items():
+            accesses.update(
+                Access._get_valid_many(
+                    self.env["res.partner"].browse(partner_ids), company
+                )
+            )
         handler = self.with_context(
+            collection_portal_accesses=accesses,
             collection_reminder_amounts={
                 tuple(sorted(actions.ids)): amounts
                 for (actions, _channel), amounts in zip(ready, found, strict=True)

@@ -96,8 +96,13 @@ class CollectionPortalAccess(models.Model):
     @api.model
     def _get_valid(self, partner, company):
         """The valid access of ``partner``'s commercial entity in ``company``,
-        created when there is none."""
+        created when there is none. A batch of reminders looks them up for
+        all its customers at once (``_get_valid_many``) and passes them in
+        the context (``collection_portal_accesses``)."""
         commercial = partner.commercial_partner_id
+        known = self.env.context.get("collection_portal_accesses") or {}
+        if (commercial.id, company.id) in known:
+            return self.sudo().browse(known[commercial.id, company.id])
         accesses = self.sudo().search(
             [
                 ("partner_id", "=", commercial.id),
@@ -114,6 +119,41 @@ class CollectionPortalAccess(models.Model):
                 "expiry_date": self._default_expiry_date(company),
             }
         )
+
+    @api.model
+    def _get_valid_many(self, partners, company):
+        """``_get_valid`` for the commercial entities of ``partners`` at once:
+        ``{(commercial partner id, company id): access id}``."""
+        commercials = partners.commercial_partner_id
+        found = {}
+        # In the model's order, the first of each customer is the one
+        # ``_get_valid`` would find.
+        for access in self.sudo().search(
+            [
+                ("partner_id", "in", commercials.ids),
+                ("company_id", "=", company.id),
+                ("revoked", "=", False),
+                ("expiry_date", ">=", fields.Date.context_today(self)),
+            ]
+        ):
+            found.setdefault((access.partner_id.id, company.id), access.id)
+        missing = commercials.filtered(lambda p: (p.id, company.id) not in found)
+        if missing:
+            expiry = self._default_expiry_date(company)
+            created = self.sudo().create(
+                [
+                    {
+                        "partner_id": partner.id,
+                        "company_id": company.id,
+                        "expiry_date": expiry,
+                    }
+                    for partner in missing
+                ]
+            )
+            found.update(
+                {(access.partner_id.id, company.id): access.id for access in created}
+            )
+        return found
 
     @api.model
     def _find(self, token, short=False):

@@ -4,6 +4,7 @@
 from datetime import timedelta
 
 from odoo import Command
+from odoo.tests import new_test_user
 
 
 class InvoiceMixin:
@@ -128,3 +129,14 @@ def analysis(env, model, user, refresh=True):
         report.action_refresh()
     report.invalidate_model()
     return report
+
+
+def collection_user(env, login, company):
+    """A credit controller (collection user) of ``company`` only."""
+    return new_test_user(
+        env,
+        login=login,
+        groups="base.group_user,recouvrement_fidelite.group_collection_user",
+        company_id=company.id,
+        company_ids=[Command.set(company.ids)],
+    )

@@ -15,13 +15,11 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, fields
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
-from .common import analysis
-
-COLLECTION_USER = "base.group_user,recouvrement_fidelite.group_collection_user"
+from .common import analysis, collection_user
 
 
 @tagged("post_install", "-at_install")
@@ -32,13 +30,7 @@ class TestCashAnalytics(AccountTestInvoicingCommon):
         cls.today = date.today()
         # A company of its own, so that its months hold only this test's data.
         cls.company = cls.setup_other_company(name="Cash analytics")["company"]
-        cls.user = new_test_user(
-            cls.env,
-            login="cash_analyst",
-            groups=COLLECTION_USER,
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
-        )
+        cls.user = collection_user(cls.env, "cash_analyst", cls.company)
         france = cls.env.ref("base.fr")
         Partner = cls.env["res.partner"]
         cls.business = Partner.create(
@@ -232,13 +224,7 @@ class TestCashAnalytics(AccountTestInvoicingCommon):
 
     def test_a_user_sees_only_the_analyses_of_their_companies(self):
         self.post(self.business, 700, self.today, self.today + timedelta(days=10))
-        outsider = new_test_user(
-            self.env,
-            login="cash_outsider",
-            groups=COLLECTION_USER,
-            company_id=self.env.company.id,
-            company_ids=[Command.set(self.env.company.ids)],
-        )
+        outsider = collection_user(self.env, "cash_outsider", self.env.company)
         for model in ("collection.report.aged.balance", "collection.report.period"):
             with self.subTest(model=model):
                 self.assertTrue(self.rows(model))
@@ -280,13 +266,7 @@ class TestCashAnalytics(AccountTestInvoicingCommon):
         self.assertAlmostEqual(company.dso, 1250 / 1500 * days, places=2)
 
     def test_dso_by_customer_and_by_responsible_as_of_the_last_refresh(self):
-        colleague = new_test_user(
-            self.env,
-            login="cash_colleague",
-            groups=COLLECTION_USER,
-            company_id=self.company.id,
-            company_ids=[Command.set(self.company.ids)],
-        )
+        colleague = collection_user(self.env, "cash_colleague", self.company)
         Partner = self.env["res.partner"]
         settled = Partner.create({"name": "Settled SARL", "is_company": True})
         self.business.collection_user_id = self.user
@@ -374,13 +354,7 @@ class TestCashAnalytics(AccountTestInvoicingCommon):
         self.assertEqual(row.closing, 0.0)
 
         # Another company's user sees none of it.
-        outsider = new_test_user(
-            self.env,
-            login="cash_outsider_refresh",
-            groups=COLLECTION_USER,
-            company_id=self.env.company.id,
-            company_ids=[Command.set(self.env.company.ids)],
-        )
+        outsider = collection_user(self.env, "cash_outsider_refresh", self.env.company)
         for model in (by_customer, by_responsible):
             theirs = self.env[model].with_user(outsider).search([])
             self.assertFalse(theirs.filtered(lambda r: r.company_id == self.company))

@@ -10,13 +10,11 @@ from datetime import date, datetime, time, timedelta
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
-from .common import analysis, give_default_configuration
-
-COLLECTION_USER = "base.group_user,recouvrement_fidelite.group_collection_user"
+from .common import analysis, collection_user, give_default_configuration
 
 
 @tagged("post_install", "-at_install")
@@ -27,13 +25,7 @@ class TestCustomerAnalytics(AccountTestInvoicingCommon):
         cls.today = date.today()
         cls.company = cls.setup_other_company(name="Customer analytics")["company"]
         cls.levels = give_default_configuration(cls.env, cls.company)
-        cls.user = new_test_user(
-            cls.env,
-            login="customer_analyst",
-            groups=COLLECTION_USER,
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
-        )
+        cls.user = collection_user(cls.env, "customer_analyst", cls.company)
         cls.env = cls.env(
             context=dict(cls.env.context, allowed_company_ids=cls.company.ids)
         )
@@ -223,13 +215,7 @@ class TestCustomerAnalytics(AccountTestInvoicingCommon):
         customer = self.customer("Somebody")
         self.post(customer, self.today - relativedelta(months=10))
         main = self.env.ref("base.main_company")
-        outsider = new_test_user(
-            self.env,
-            login="customer_outsider",
-            groups=COLLECTION_USER,
-            company_id=main.id,
-            company_ids=[Command.set(main.ids)],
-        )
+        outsider = collection_user(self.env, "customer_outsider", main)
         mine = analysis(self.env, "collection.report.retention", self.user).search([])
         self.assertIn(customer, mine.partner_id)
         seen = (

@@ -10,13 +10,12 @@ from datetime import date, timedelta
 from freezegun import freeze_time
 
 from odoo import Command, fields
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
-from .common import analysis, give_default_configuration
+from .common import analysis, collection_user, give_default_configuration
 
-COLLECTION_USER = "base.group_user,recouvrement_fidelite.group_collection_user"
 RATE_MODELS = (
     "collection.report.dispute",
     "collection.report.promise",
@@ -34,13 +33,7 @@ class TestRateAnalytics(AccountTestInvoicingCommon):
         cls.today = date.today()
         cls.company = cls.setup_other_company(name="Rates analytics")["company"]
         cls.levels = give_default_configuration(cls.env, cls.company)
-        cls.user = new_test_user(
-            cls.env,
-            login="rates_analyst",
-            groups=COLLECTION_USER,
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
-        )
+        cls.user = collection_user(cls.env, "rates_analyst", cls.company)
         cls.customer = cls.env["res.partner"].create(
             {"name": "Durand SARL", "is_company": True}
         )
@@ -279,12 +272,8 @@ class TestRateAnalytics(AccountTestInvoicingCommon):
     def test_a_user_sees_only_the_rates_of_their_companies(self):
         invoice = self.post(250)
         invoice._collection_dispute_open("price")
-        outsider = new_test_user(
-            self.env,
-            login="rates_outsider",
-            groups=COLLECTION_USER,
-            company_id=self.env.ref("base.main_company").id,
-            company_ids=[Command.set(self.env.ref("base.main_company").ids)],
+        outsider = collection_user(
+            self.env, "rates_outsider", self.env.ref("base.main_company")
         )
         self.assertTrue(self.rows("collection.report.dispute"))
         for model in RATE_MODELS:

@@ -8,13 +8,11 @@ collection user of the test company."""
 from datetime import date, datetime, time, timedelta
 
 from odoo import Command
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
-from .common import analysis, give_default_configuration
-
-COLLECTION_USER = "base.group_user,recouvrement_fidelite.group_collection_user"
+from .common import analysis, collection_user, give_default_configuration
 
 
 def steps_ids(steps):
@@ -32,13 +30,7 @@ class TestStepAnalytics(AccountTestInvoicingCommon):
         cls.levels = give_default_configuration(cls.env, cls.company)
         cls.level_1 = cls.levels["collection_level_standard_1"]
         cls.level_2 = cls.levels["collection_level_standard_2"]
-        cls.user = new_test_user(
-            cls.env,
-            login="steps_analyst",
-            groups=COLLECTION_USER,
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
-        )
+        cls.user = collection_user(cls.env, "steps_analyst", cls.company)
         Partner = cls.env["res.partner"]
         cls.payer = Partner.create({"name": "Payer SA", "is_company": True})
         cls.talker = Partner.create({"name": "Talker SAS", "is_company": True})
@@ -239,13 +231,7 @@ class TestStepAnalytics(AccountTestInvoicingCommon):
         self.step(invoice, self.level_1, self.day)
         self.feedback(self.payer, invoice, self.day)
         main = self.env.ref("base.main_company")
-        outsider = new_test_user(
-            self.env,
-            login="steps_outsider",
-            groups=COLLECTION_USER,
-            company_id=main.id,
-            company_ids=[Command.set(main.ids)],
-        )
+        outsider = collection_user(self.env, "steps_outsider", main)
         for model in (
             "collection.report.step",
             "collection.report.step.summary",

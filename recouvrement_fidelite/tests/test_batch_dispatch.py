@@ -142,6 +142,39 @@ class TestBatchDispatch(RunFixesCase):
         self.assertNotEqual(alice_invoice.access_token, bob_invoice.access_token)
 
     @freeze_time(TODAY)
+    def test_a_batch_looks_the_collection_links_up_once(self):
+        self.invoice(self.alice, 300.0, "2026-03-12")
+        self.invoice(self.bob, 100.0, "2026-03-12")
+        Access = type(self.env["collection.portal.access"])
+        original = Access.search
+        one_by_one = []
+
+        def search(records, domain, *args, **kwargs):
+            if ("partner_id", "=") in {tuple(term[:2]) for term in domain}:
+                one_by_one.append(domain)
+            return original(records, domain, *args, **kwargs)
+
+        with patch.object(Access, "search", search):
+            self.run_collection()
+        self.assertEqual(one_by_one, [], "no look-up per reminder")
+        for partner in (self.alice, self.bob):
+            with self.subTest(partner=partner.name):
+                [email] = self.actions(partner_id=partner.id, channel="email")
+                self.assertEqual(email.state, "done")
+                access = (
+                    self.env["collection.portal.access"]
+                    .sudo()
+                    .search([("partner_id", "=", partner.id)])
+                )
+                self.assertEqual(len(access), 1, "one link per customer")
+                mail = (
+                    self.env["mail.mail"]
+                    .sudo()
+                    .search([("mail_message_id", "=", email.message_id.id)])
+                )
+                self.assertIn(f"/my/collection/{access.token}", mail.body_html)
+
+    @freeze_time(TODAY)
     def test_one_bad_group_does_not_stop_the_others_in_the_batch(self):
         alice_invoice = self.invoice(self.alice, 300.0, "2026-03-12")
         bob_invoice = self.invoice(self.bob, 100.0, "2026-03-12")
