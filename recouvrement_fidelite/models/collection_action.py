@@ -1048,8 +1048,10 @@ class CollectionAction(models.Model):
             ]
         for key in ("record_alias_domain_id", "record_company_id"):
             values.setdefault(key, known[key])
-        if "reply_to" not in values and known.get("email_from") == values.get(
-            "email_from"
+        if (
+            "reply_to" not in values
+            and known.get("email_from")
+            and known["email_from"] == values.get("email_from")
         ):
             values["reply_to"] = known["reply_to"]
         return invoice.message_post(**values)
@@ -1071,12 +1073,17 @@ class CollectionAction(models.Model):
                 # An SMS is posted without author: ``message_post`` takes
                 # the user's partner (``_message_compute_author``).
                 author = self.env.user.partner_id
-            if not author or not author.email:
-                # The template's sender: posted as when sent alone.
+            if author and author.email:
+                sender = author.email_formatted
+            elif channel == "email":
+                # The template's sender: ``message_post`` works out the
+                # reply-to address for it, as when sent alone.
+                sender = None
+            else:
                 continue
             main = actions._main_action()
             mains |= main
-            senders[main.invoice_id.id] = author.email_formatted
+            senders[main.invoice_id.id] = sender
         invoices = mains.invoice_id
         if not invoices:
             return {}
@@ -1084,7 +1091,7 @@ class CollectionAction(models.Model):
         domains = invoices.sudo()._mail_get_alias_domains(default_company=company)
         companies = invoices._mail_get_companies(default=company)
         reply_to = {}
-        for sender in set(senders.values()):
+        for sender in set(senders.values()) - {None}:
             subset = invoices.filtered(lambda i, s=sender: senders[i.id] == s)
             reply_to.update(subset._notify_get_reply_to(default=sender))
         found = {
@@ -1092,7 +1099,7 @@ class CollectionAction(models.Model):
                 "record_alias_domain_id": domains[invoice.id].id,
                 "record_company_id": companies[invoice.id].id,
                 "email_from": senders[invoice.id],
-                "reply_to": reply_to[invoice.id],
+                "reply_to": reply_to.get(invoice.id),
             }
             for invoice in invoices
         }

@@ -109,6 +109,37 @@ class TestBatchDispatch(RunFixesCase):
         self.assertEqual(self.sent(emails), batch)
 
     @freeze_time(TODAY)
+    def test_an_email_from_the_templates_sender_is_batched_as_sent_alone(self):
+        invoice = self.invoice(self.alice, 300.0, "2026-03-12")
+        Action = type(self.env["collection.action"])
+        Thread = type(self.env["account.move"])
+        original = Thread.message_post_with_source
+        alone = []
+
+        def message_post_with_source(records, *args, **kwargs):
+            alone.append(records.ids)
+            return original(records, *args, **kwargs)
+
+        # Neither the customer's contact nor the company has an email
+        # address: the template's sender signs.
+        with (
+            patch.object(Action, "_author", lambda actions: self.env["res.partner"]),
+            patch.object(Thread, "message_post_with_source", message_post_with_source),
+        ):
+            self.run_collection()
+            [email] = self.actions(invoice_id=invoice.id, channel="email")
+            self.assertEqual(email.state, "done")
+            self.assertEqual(alone, [], "sent with the batch")
+            batch = self.sent(email)
+            self.assertTrue(batch["email_from"])
+            self.assertTrue(batch["reply_to"])
+            email.write({"state": "approved", "message_id": False})
+            handler = self.env["collection.action.kind.reminder"]
+            handler._execute_isolated(email, "email")
+            self.assertEqual(alone, [invoice.ids], "sent alone")
+        self.assertEqual(self.sent(email), batch)
+
+    @freeze_time(TODAY)
     def test_a_batch_gives_the_portal_links_without_writing_the_invoices(self):
         alice_invoice = self.invoice(self.alice, 300.0, "2026-03-12")
         bob_invoice = self.invoice(self.bob, 100.0, "2026-03-12")
