@@ -585,7 +585,7 @@ def main():
         base = "collection.report.materialized"
         for name in env.registry.descendants([base], "_inherit"):
             model = env[name]
-            if model._abstract or not model._materialized:
+            if model._abstract:
                 continue
             started = time.perf_counter()
             model.action_refresh()

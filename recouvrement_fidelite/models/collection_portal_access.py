@@ -99,26 +99,11 @@ class CollectionPortalAccess(models.Model):
         created when there is none. A batch of reminders looks them up for
         all its customers at once (``_get_valid_many``) and passes them in
         the context (``collection_portal_accesses``)."""
-        commercial = partner.commercial_partner_id
+        key = (partner.commercial_partner_id.id, company.id)
         known = self.env.context.get("collection_portal_accesses") or {}
-        if (commercial.id, company.id) in known:
-            return self.sudo().browse(known[commercial.id, company.id])
-        accesses = self.sudo().search(
-            [
-                ("partner_id", "=", commercial.id),
-                ("company_id", "=", company.id),
-                ("revoked", "=", False),
-                ("expiry_date", ">=", fields.Date.context_today(self)),
-            ],
-            limit=1,
-        )
-        return accesses or self.sudo().create(
-            {
-                "partner_id": commercial.id,
-                "company_id": company.id,
-                "expiry_date": self._default_expiry_date(company),
-            }
-        )
+        if key not in known:
+            known = self._get_valid_many(partner, company)
+        return self.sudo().browse(known[key])
 
     @api.model
     def _get_valid_many(self, partners, company):
@@ -126,8 +111,7 @@ class CollectionPortalAccess(models.Model):
         ``{(commercial partner id, company id): access id}``."""
         commercials = partners.commercial_partner_id
         found = {}
-        # In the model's order, the first of each customer is the one
-        # ``_get_valid`` would find.
+        # In the model's order (newest first): each customer's newest link.
         for access in self.sudo().search(
             [
                 ("partner_id", "in", commercials.ids),

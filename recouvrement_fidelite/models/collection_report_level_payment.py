@@ -54,8 +54,6 @@ class CollectionReportLevelPayment(models.Model):
 
     #: Every step looked up against its invoice's payment: kept between
     #: refreshes, a pivot on a large history would wait too long.
-    _materialized = True
-
     def _report_query(self):
         return f"""
             WITH paid AS ({PAID_INVOICES_SQL})

@@ -1,14 +1,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-"""Analyses as SQL views, worked out at each read or kept between refreshes.
+"""Analyses kept between refreshes, as materialized SQL views.
 
 An analysis (``_auto = False``) gives its query (``_report_query``); it
-becomes a view, worked out at each read, or, when ``_materialized`` is set,
-a materialized view: worked out every night by a scheduled action
-(``_cron_refresh_materialized``) and on demand (``action_refresh``, the
-"Refresh the figures" button of its list). Kept figures are for analyses
-that a read could not work out quickly enough on a large history (tens of
-thousands of customers, hundreds of thousands of steps); ``refreshed_at``
-says as of when they are.
+becomes a PostgreSQL materialized view, worked out every night by a
+scheduled action (``_cron_refresh_materialized``) and on demand
+(``action_refresh``, the "Refresh the figures" button of its list).
+Analyses of the history are kept so: worked out at each read, they could
+not answer quickly enough on a large one (tens of thousands of customers,
+hundreds of thousands of steps). ``refreshed_at`` says as of when the
+figures are.
 """
 
 from odoo import api, fields, models, tools
@@ -22,14 +22,9 @@ class CollectionReportMaterialized(models.AbstractModel):
     refreshed_at = fields.Datetime(
         string="Figures as of",
         readonly=True,
-        help="When the figures were worked out: when read, or for the "
-        "analyses kept between refreshes, every night or when someone "
-        "refreshed them.",
+        help="When the figures were worked out: every night, or when "
+        "someone refreshed them.",
     )
-
-    #: Kept between refreshes (a materialized view) rather than worked out
-    #: at each read (a view).
-    _materialized = False
 
     def _report_query(self):
         """The analysis's SELECT, one row per record with a unique ``id``."""
@@ -40,31 +35,26 @@ class CollectionReportMaterialized(models.AbstractModel):
             return
         cr = self.env.cr
         tools.drop_view_if_exists(cr, self._table)
-        query = (
+        cr.execute(
+            f"CREATE MATERIALIZED VIEW {self._table} AS ("
             f"SELECT report.*, now() AT TIME ZONE 'UTC' AS refreshed_at"
-            f" FROM ({self._report_query()}) report"
+            f" FROM ({self._report_query()}) report)"
         )
-        if self._materialized:
-            cr.execute(f"CREATE MATERIALIZED VIEW {self._table} AS ({query})")
-            # Needed to refresh without blocking readers.
-            cr.execute(f"CREATE UNIQUE INDEX ON {self._table} (id)")
-        else:
-            cr.execute(f"CREATE OR REPLACE VIEW {self._table} AS ({query})")
+        # Needed to refresh without blocking readers.
+        cr.execute(f"CREATE UNIQUE INDEX ON {self._table} (id)")
 
     def action_refresh(self):
-        """Work the figures of an analysis kept between refreshes out again,
-        from the records of now."""
+        """Work the figures out again, from the records of now."""
         self.check_access("read")
-        if self._materialized:
-            self.env.flush_all()
-            # Concurrently: readers keep the previous figures until it is done.
-            self.env.cr.execute(
-                SQL(
-                    "REFRESH MATERIALIZED VIEW CONCURRENTLY %s",
-                    SQL.identifier(self._table),
-                )
+        self.env.flush_all()
+        # Concurrently: readers keep the previous figures until it is done.
+        self.env.cr.execute(
+            SQL(
+                "REFRESH MATERIALIZED VIEW CONCURRENTLY %s",
+                SQL.identifier(self._table),
             )
-            self.env.invalidate_all()
+        )
+        self.env.invalidate_all()
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 
     @api.model
@@ -72,5 +62,5 @@ class CollectionReportMaterialized(models.AbstractModel):
         """The nightly refresh of every analysis kept between refreshes."""
         for name in self.env.registry.descendants([self._name], "_inherit"):
             model = self.env[name]
-            if model._materialized and not model._abstract:
+            if not model._abstract:
                 model.action_refresh()

@@ -294,7 +294,5 @@ class CollectionReportPeriod(models.Model):
     #: Every month's receivables worked out from the entries since the
     #: first invoice: kept between refreshes, a pivot on a large history
     #: would wait too long.
-    _materialized = True
-
     def _report_query(self):
         return PERIOD_SQL.format(**self._period_segment)

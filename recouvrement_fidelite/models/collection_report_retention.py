@@ -67,8 +67,6 @@ class CollectionReportRetention(models.Model):
 
     #: Each customer's later invoices looked up for each cohort: kept between
     #: refreshes, a pivot on a large history would wait too long.
-    _materialized = True
-
     def _report_query(self):
         return f"""
             WITH invoices AS (

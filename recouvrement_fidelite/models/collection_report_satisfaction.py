@@ -58,8 +58,6 @@ class CollectionReportSatisfaction(models.Model):
 
     #: Each rating's reminders looked up: kept between refreshes, a pivot on
     #: a large history would wait too long.
-    _materialized = True
-
     def _report_query(self):
         return f"""
             SELECT answer.id,

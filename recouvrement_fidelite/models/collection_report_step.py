@@ -137,8 +137,6 @@ class CollectionReportStep(models.Model):
 
     #: Each customer's timeline of steps and reactions takes longer to walk
     #: than a pivot can wait on a large history.
-    _materialized = True
-
     def _report_query(self):
         return f"""
             {STEP_OUTCOMES_SQL}

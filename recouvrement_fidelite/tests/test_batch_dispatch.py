@@ -177,17 +177,16 @@ class TestBatchDispatch(RunFixesCase):
         self.invoice(self.alice, 300.0, "2026-03-12")
         self.invoice(self.bob, 100.0, "2026-03-12")
         Access = type(self.env["collection.portal.access"])
-        original = Access.search
-        one_by_one = []
+        original = Access._get_valid_many
+        look_ups = []
 
-        def search(records, domain, *args, **kwargs):
-            if ("partner_id", "=") in {tuple(term[:2]) for term in domain}:
-                one_by_one.append(domain)
-            return original(records, domain, *args, **kwargs)
+        def get_valid_many(records, partners, company):
+            look_ups.append(partners.commercial_partner_id)
+            return original(records, partners, company)
 
-        with patch.object(Access, "search", search):
+        with patch.object(Access, "_get_valid_many", get_valid_many):
             self.run_collection()
-        self.assertEqual(one_by_one, [], "no look-up per reminder")
+        self.assertEqual(look_ups, [self.alice | self.bob], "one look-up for the batch")
         for partner in (self.alice, self.bob):
             with self.subTest(partner=partner.name):
                 [email] = self.actions(partner_id=partner.id, channel="email")
