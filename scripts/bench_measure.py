@@ -276,7 +276,11 @@ def profile(registry, args):
     print_profile(profiler)
 
 
-def print_profile(profiler):
+def print_profile(profiler, dump=None):
+    if dump:
+        # For a closer look: python -m pstats FILE (callers, callees).
+        profiler.dump_stats(dump)
+        log(f"profile written to {dump}")
     for order in ("cumulative", "tottime"):
         out = io.StringIO()
         stats = pstats.Stats(profiler, stream=out)
@@ -456,7 +460,7 @@ def real_run(registry, args):
             f"{count:,} × no translation language detected, at {origin}",
         )
     if profiler:
-        print_profile(profiler)
+        print_profile(profiler, args.profile_dump)
 
 
 def prepare_run(env, args):

@@ -189,6 +189,11 @@ def parse_args():
         help="run the real run under cProfile and print where time goes",
     )
     parser.add_argument(
+        "--profile-dump",
+        metavar="FILE",
+        help="with --profile-real, also write the profile to FILE (pstats)",
+    )
+    parser.add_argument(
         "--trace-memory",
         action="store_true",
         help="repeat the dry run under tracemalloc",

@@ -88,3 +88,5 @@ from . import collection_demo_history
 from . import collection_report_period_typology
 from . import collection_report_period_partner
 from . import collection_report_period_responsible
+from . import ir_qweb
+from . import mail_render_mixin

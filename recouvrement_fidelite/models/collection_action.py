@@ -409,7 +409,13 @@ class CollectionAction(models.Model):
             # The groups' history and reminder record are written once, for
             # all of them, after the last one (see ``_mark_done``).
             dispatched = self.filtered(lambda a: a.state == "approved")
-            self.with_context(collection_history_later=True)._dispatch()
+            # Each template's body is compiled once for the whole dispatch
+            # (see ``ir_qweb``), not once per message.
+            compiled = self.env.context.get("collection_compiled_templates", {})
+            self.with_context(
+                collection_history_later=True,
+                collection_compiled_templates=compiled,
+            )._dispatch()
             dispatched = dispatched.with_env(self.env)
             dispatched.filtered(lambda a: a.state == "done")._update_invoices()
             dispatched._log_history()

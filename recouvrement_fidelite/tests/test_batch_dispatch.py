@@ -7,6 +7,7 @@ import re
 from unittest.mock import patch
 
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo.tests import tagged
 
@@ -138,6 +139,70 @@ class TestBatchDispatch(RunFixesCase):
             handler._execute_isolated(email, "email")
             self.assertEqual(alone, [invoice.ids], "sent alone")
         self.assertEqual(self.sent(email), batch)
+
+    @freeze_time(TODAY)
+    def test_a_batch_compiles_each_email_template_once(self):
+        alice_invoice = self.invoice(self.alice, 300.0, "2026-03-12")
+        bob_invoice = self.invoice(self.bob, 100.0, "2026-03-12")
+        body = self.env.ref(
+            "recouvrement_fidelite.mail_template_collection_first"
+        ).body_html
+        marker = "collection_invoice_ids"
+        self.assertIn(marker, body)
+        Qweb = type(self.env["ir.qweb"])
+        original = Qweb._generate_code
+        generated = []
+
+        def generate_code(records, template):
+            if not isinstance(template, (int, str)) and marker in etree.tostring(
+                template, encoding="unicode"
+            ):
+                generated.append(template)
+            return original(records, template)
+
+        with patch.object(Qweb, "_generate_code", generate_code):
+            self.run_collection()
+        emails = {
+            partner: self.actions(partner_id=partner.id, channel="email")
+            for partner in (self.alice, self.bob)
+        }
+        self.assertEqual({a.state for a in emails.values()}, {"done"})
+        # Odoo generates a body's code twice per email (once to check its
+        # expressions, once to compile it): here twice for the batch.
+        self.assertEqual(len(generated), 2)
+        # Each email still lists its own customer's invoices.
+        alice_body = str(emails[self.alice].message_id.body)
+        bob_body = str(emails[self.bob].message_id.body)
+        self.assertIn(alice_invoice.name, alice_body)
+        self.assertNotIn(bob_invoice.name, alice_body)
+        self.assertIn(bob_invoice.name, bob_body)
+        self.assertNotIn(alice_invoice.name, bob_body)
+
+    @freeze_time(TODAY)
+    def test_compiled_bodies_are_kept_per_compile_options(self):
+        """The compiled body is kept per compile options: a template
+        rendered for a user who may not edit templates is compiled with
+        Odoo's restrictions, not taken from an unrestricted compile."""
+        Qweb = self.env["ir.qweb"]
+
+        def template():
+            # Parsed again for each email, as Odoo does (compiling consumes
+            # the element's directives).
+            return etree.fromstring("<div><t t-out='object.name'/></div>")
+
+        compiled = {}
+        cached = Qweb.with_context(collection_compiled_templates=compiled)
+        first = cached._compile(template())
+        self.assertIs(cached._compile(template()), first)
+        restricted = cached.with_context(
+            raise_on_forbidden_code_for_model="account.move"
+        )._compile(template())
+        self.assertIsNot(restricted, first)
+        french = cached.with_context(lang="fr_FR")._compile(template())
+        self.assertIsNot(french, first)
+        self.assertEqual(len(compiled), 3)
+        # Outside a dispatch, Odoo compiles each time.
+        self.assertIsNot(Qweb._compile(template()), Qweb._compile(template()))
 
     @freeze_time(TODAY)
     def test_a_batch_gives_the_portal_links_without_writing_the_invoices(self):
