@@ -424,6 +424,13 @@ def real_run(registry, args):
         slowest = sorted(kinds_sql.items(), key=lambda item: -item[1][1])[:5]
         for kind, (count, kind_seconds) in slowest:
             log(f"      {kind_seconds:6.1f} s {count:>6,} × {kind}")
+        row("most frequent queries", "")
+        frequent = sorted(kinds_sql.items(), key=lambda item: -item[1][0])[:12]
+        for kind, (count, kind_seconds) in frequent:
+            log(
+                f"      {count:>6,} × {kind}  "
+                f"({count / max(invoice_count, 1):.2f} per invoice, {kind_seconds:.1f} s)"
+            )
         rss = [b[3] for b in batches]
         row(
             "memory (current)",

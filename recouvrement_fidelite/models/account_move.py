@@ -380,6 +380,34 @@ class AccountMove(models.Model):
             attachments, force=force, filter_xml=filter_xml
         )
 
+    def _collection_thread_parents(self):
+        """The first message of each of these invoices' threads, by invoice
+        id, found at once: what ``_message_compute_parent_id`` searches for
+        each message posted (invoices have flat threads)."""
+        if not self.ids:
+            return {}
+        self.env["mail.message"].flush_model(["model", "res_id", "message_type"])
+        self.env.cr.execute(
+            """
+            SELECT DISTINCT ON (res_id) res_id, id
+              FROM mail_message
+             WHERE model = %s AND res_id = ANY(%s)
+               AND message_type != 'user_notification'
+             ORDER BY res_id, id
+            """,
+            [self._name, self.ids],
+        )
+        return dict(self.env.cr.fetchall())
+
+    def _message_compute_parent_id(self, parent_id):
+        # A batch of reminders found its threads' first messages at once
+        # (``_collection_thread_parents``). A thread with no message yet is
+        # left to Odoo: its first message may be posted within the batch.
+        parents = self.env.context.get("collection_thread_parents")
+        if parents and not parent_id and self._mail_flat_thread and self.id in parents:
+            return parents[self.id]
+        return super()._message_compute_parent_id(parent_id)
+
     def _collection_ensure_access_tokens(self):
         """Give these invoices their portal token where they have none, all
         at once: reminders link to the invoice's page, and

@@ -963,13 +963,17 @@ class CollectionAction(models.Model):
                 # Sent with a batch: what ``message_post`` would look up for
                 # this message was worked out for the batch at once
                 # (``_post_values_many``).
-                message = invoice._message_sms(
+                # An SMS is signed by the user's partner (``message_post``).
+                sender = self.env.user.partner_id.email_formatted
+                message = invoice.with_context(
+                    collection_thread_parents=known["thread_parents"]
+                )._message_sms(
                     body,
                     partner_ids=recipient.ids,
                     sms_pid_to_number={recipient.id: number},
                     record_alias_domain_id=known["record_alias_domain_id"],
                     record_company_id=known["record_company_id"],
-                    reply_to=known["reply_to"],
+                    reply_to=self._batch_reply_to(known, invoice, sender),
                 )
             else:
                 message = invoice._message_sms(
@@ -1015,8 +1019,8 @@ class CollectionAction(models.Model):
         """Post the reminder email of these actions on ``invoice`` as
         ``message_post_with_source`` does (the composer in comment mode, then
         ``message_post``), with what is known for the batch (``known``: the
-        invoice's alias domain, company and reply-to address, worked out for
-        every invoice at once by ``_post_values_many``).
+        invoice's alias domain, company, thread and reply-to addresses,
+        worked out for every invoice at once by ``_post_values_many``).
 
         The composer is not stored (``new``): it only renders the template's
         values, as it does before posting.
@@ -1037,6 +1041,9 @@ class CollectionAction(models.Model):
         composer = Composer.new(
             {
                 **defaults,
+                # Known for the batch: the composer would look them up.
+                "record_alias_domain_id": known["record_alias_domain_id"],
+                "record_company_id": known["record_company_id"],
                 "message_type": "comment",
                 "subtype_id": subtype_id,
                 **self._author_values(),
@@ -1054,62 +1061,63 @@ class CollectionAction(models.Model):
             ]
         for key in ("record_alias_domain_id", "record_company_id"):
             values.setdefault(key, known[key])
-        if (
-            "reply_to" not in values
-            and known.get("email_from")
-            and known["email_from"] == values.get("email_from")
-        ):
-            values["reply_to"] = known["reply_to"]
-        return invoice.message_post(**values)
+        if "reply_to" not in values and values.get("email_from"):
+            values["reply_to"] = self._batch_reply_to(
+                known, invoice, values["email_from"]
+            )
+        # A new message has no tracking values: said, so that the email's
+        # rendering does not look them up.
+        values.setdefault("tracking_value_ids", [])
+        return invoice.with_context(
+            collection_thread_parents=known["thread_parents"]
+        ).message_post(**values)
 
     @api.model
     def _post_values_many(self, groups, channel):
         """For the reminders of ``groups`` (actions, one customer each) on
-        ``channel`` (email or SMS): the values ``message_post`` looks up
-        for each record, worked out for all the invoices at once,
-        ``{(channel, invoice id): values}``."""
+        ``channel`` (email or SMS): what ``message_post`` looks up for each
+        record, worked out for all the invoices at once,
+        ``{(channel, invoice id): values}``: the invoice's alias domain and
+        company, its thread's first message (``thread_parents``, see
+        ``account.move._message_compute_parent_id``) and the batch's
+        reply-to addresses (``_batch_reply_to``)."""
         if channel not in ("email", "sms"):
             return {}
-        mains = self.browse()
-        senders = {}
-        for actions in groups:
-            if channel == "email":
-                author = actions._author()
-            else:
-                # An SMS is posted without author: ``message_post`` takes
-                # the user's partner (``_message_compute_author``).
-                author = self.env.user.partner_id
-            if author and author.email:
-                sender = author.email_formatted
-            elif channel == "email":
-                # The template's sender: ``message_post`` works out the
-                # reply-to address for it, as when sent alone.
-                sender = None
-            else:
-                continue
-            main = actions._main_action()
-            mains |= main
-            senders[main.invoice_id.id] = sender
-        invoices = mains.invoice_id
+        invoices = (
+            self.browse()
+            .union(*(actions._main_action() for actions in groups))
+            .invoice_id
+        )
         if not invoices:
             return {}
         company = self.env.company
         domains = invoices.sudo()._mail_get_alias_domains(default_company=company)
         companies = invoices._mail_get_companies(default=company)
-        reply_to = {}
-        for sender in set(senders.values()) - {None}:
-            subset = invoices.filtered(lambda i, s=sender: senders[i.id] == s)
-            reply_to.update(subset._notify_get_reply_to(default=sender))
-        found = {
+        # Shared by the batch's invoices: filled as the senders sign.
+        reply_to = {"invoices": invoices, "by_sender": {}}
+        thread_parents = invoices._collection_thread_parents()
+        return {
             (channel, invoice.id): {
                 "record_alias_domain_id": domains[invoice.id].id,
                 "record_company_id": companies[invoice.id].id,
-                "email_from": senders[invoice.id],
-                "reply_to": reply_to.get(invoice.id),
+                "reply_to": reply_to,
+                "thread_parents": thread_parents,
             }
             for invoice in invoices
         }
-        return found
+
+    @api.model
+    def _batch_reply_to(self, known, invoice, sender):
+        """The reply-to address ``message_post`` would give a message of
+        ``sender`` on ``invoice``: worked out for every invoice of the batch
+        the first time ``sender`` signs one (``known``: the invoice's values
+        from ``_post_values_many``)."""
+        by_sender = known["reply_to"]["by_sender"]
+        if sender not in by_sender:
+            by_sender[sender] = known["reply_to"]["invoices"]._notify_get_reply_to(
+                default=sender
+            )
+        return by_sender[sender][invoice.id]
 
     def _letter(self):
         """The letter of this reminder and the context to render it with:

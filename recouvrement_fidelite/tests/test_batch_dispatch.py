@@ -4,12 +4,15 @@ faster): the same email as one sent alone, a failure that stays with its
 customer, and no note from the account module about the letter attached."""
 
 import re
+from collections import Counter
 from unittest.mock import patch
 
 from freezegun import freeze_time
 from lxml import etree
 
 from odoo.tests import tagged
+
+from odoo.addons.mail.models.mail_thread import MailThread
 
 from .test_collection_run import TODAY
 from .test_run_fixes import RunFixesCase
@@ -203,6 +206,50 @@ class TestBatchDispatch(RunFixesCase):
         self.assertEqual(len(compiled), 3)
         # Outside a dispatch, Odoo compiles each time.
         self.assertIsNot(Qweb._compile(template()), Qweb._compile(template()))
+
+    @freeze_time(TODAY)
+    def test_a_batch_posts_its_emails_without_a_look_up_per_email(self):
+        """What ``message_post`` and the composer look up for each email
+        (the thread's first message, the alias domain, the reply-to address,
+        tracking values) is looked up once for the batch."""
+        invoices = self.invoice(self.alice, 300.0, "2026-03-12") | self.invoice(
+            self.bob, 100.0, "2026-03-12"
+        )
+        for invoice in invoices:
+            invoice.message_post(body="Before the reminder")
+        Move = type(self.env["account.move"])
+        Tracking = type(self.env["mail.tracking.value"])
+        calls = Counter()
+
+        def counted(cls, name):
+            original = getattr(cls, name)
+
+            def method(records, *args, **kwargs):
+                calls[name] += 1
+                return original(records, *args, **kwargs)
+
+            return patch.object(cls, name, method)
+
+        with (
+            counted(MailThread, "_message_compute_parent_id"),
+            counted(Move, "_mail_get_alias_domains"),
+            counted(Move, "_notify_get_reply_to"),
+            counted(Tracking, "search"),
+        ):
+            self.run_collection()
+        emails = self.actions(channel="email")
+        self.assertEqual(set(emails.mapped("state")), {"done"})
+        self.assertEqual(len(emails.message_id), 2)
+        self.assertEqual(
+            dict(calls),
+            {"_mail_get_alias_domains": 1, "_notify_get_reply_to": 1},
+            "Odoo's look-ups once for the batch, none per email",
+        )
+        for invoice in invoices:
+            with self.subTest(invoice=invoice.name):
+                [email] = self.actions(invoice_id=invoice.id, channel="email")
+                first = invoice.message_ids.sorted("id")[:1]
+                self.assertEqual(email.message_id.parent_id, first)
 
     @freeze_time(TODAY)
     def test_a_batch_gives_the_portal_links_without_writing_the_invoices(self):
