@@ -381,9 +381,12 @@ class AccountMove(models.Model):
         )
 
     def _collection_thread_parents(self):
-        """The first message of each of these invoices' threads, by invoice
-        id, found at once: what ``_message_compute_parent_id`` searches for
-        each message posted (invoices have flat threads)."""
+        """The first message of each of these invoices' threads (``False``
+        for a thread with no message yet), by invoice id, found at once:
+        what ``_message_compute_parent_id`` searches for each message posted
+        (invoices have flat threads). Whoever posts the first message of an
+        empty thread records it here (see ``collection.action.
+        _send_reminder``)."""
         if not self.ids:
             return {}
         self.env["mail.message"].flush_model(["model", "res_id", "message_type"])
@@ -397,14 +400,18 @@ class AccountMove(models.Model):
             """,
             [self._name, self.ids],
         )
-        return dict(self.env.cr.fetchall())
+        return dict.fromkeys(self.ids, False) | dict(self.env.cr.fetchall())
 
     def _message_compute_parent_id(self, parent_id):
         # A batch of reminders found its threads' first messages at once
-        # (``_collection_thread_parents``). A thread with no message yet is
-        # left to Odoo: its first message may be posted within the batch.
+        # (``_collection_thread_parents``).
         parents = self.env.context.get("collection_thread_parents")
-        if parents and not parent_id and self._mail_flat_thread and self.id in parents:
+        if (
+            parents is not None
+            and not parent_id
+            and self._mail_flat_thread
+            and self.id in parents
+        ):
             return parents[self.id]
         return super()._message_compute_parent_id(parent_id)
 

@@ -965,15 +965,17 @@ class CollectionAction(models.Model):
                 # (``_post_values_many``).
                 # An SMS is signed by the user's partner (``message_post``).
                 sender = self.env.user.partner_id.email_formatted
-                message = invoice.with_context(
-                    collection_thread_parents=known["thread_parents"]
-                )._message_sms(
-                    body,
-                    partner_ids=recipient.ids,
-                    sms_pid_to_number={recipient.id: number},
-                    record_alias_domain_id=known["record_alias_domain_id"],
-                    record_company_id=known["record_company_id"],
-                    reply_to=self._batch_reply_to(known, invoice, sender),
+                message = self._post_in_thread(
+                    invoice,
+                    known,
+                    {
+                        "partner_ids": recipient.ids,
+                        "sms_pid_to_number": {recipient.id: number},
+                        "record_alias_domain_id": known["record_alias_domain_id"],
+                        "record_company_id": known["record_company_id"],
+                        "reply_to": self._batch_reply_to(known, invoice, sender),
+                    },
+                    sms=body,
                 )
             else:
                 message = invoice._message_sms(
@@ -1061,16 +1063,38 @@ class CollectionAction(models.Model):
             ]
         for key in ("record_alias_domain_id", "record_company_id"):
             values.setdefault(key, known[key])
-        if "reply_to" not in values and values.get("email_from"):
-            values["reply_to"] = self._batch_reply_to(
-                known, invoice, values["email_from"]
+        if "reply_to" not in values:
+            # The sender ``message_post`` takes: the template's, else the
+            # author's.
+            sender = (
+                values.get("email_from")
+                or (
+                    invoice._message_compute_author(
+                        values.get("author_id"), raise_on_email=False
+                    )[1]
+                )
             )
+            values["reply_to"] = self._batch_reply_to(known, invoice, sender)
         # A new message has no tracking values: said, so that the email's
         # rendering does not look them up.
         values.setdefault("tracking_value_ids", [])
-        return invoice.with_context(
-            collection_thread_parents=known["thread_parents"]
-        ).message_post(**values)
+        return self._post_in_thread(invoice, known, values)
+
+    @api.model
+    def _post_in_thread(self, invoice, known, values, sms=False):
+        """``message_post`` (or ``_message_sms``, with ``sms`` the body) on
+        ``invoice``, with its thread's first message known for the batch
+        (``known["thread_parents"]``); a message that starts a thread is
+        recorded there as its first."""
+        parents = known["thread_parents"]
+        thread = invoice.with_context(collection_thread_parents=parents)
+        if sms is not False:
+            message = thread._message_sms(sms, **values)
+        else:
+            message = thread.message_post(**values)
+        if message and not parents.get(invoice.id):
+            parents[invoice.id] = message.id
+        return message
 
     @api.model
     def _post_values_many(self, groups, channel):

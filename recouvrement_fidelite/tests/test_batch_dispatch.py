@@ -212,11 +212,12 @@ class TestBatchDispatch(RunFixesCase):
         """What ``message_post`` and the composer look up for each email
         (the thread's first message, the alias domain, the reply-to address,
         tracking values) is looked up once for the batch."""
-        invoices = self.invoice(self.alice, 300.0, "2026-03-12") | self.invoice(
-            self.bob, 100.0, "2026-03-12"
-        )
-        for invoice in invoices:
-            invoice.message_post(body="Before the reminder")
+        alice_invoice = self.invoice(self.alice, 300.0, "2026-03-12")
+        bob_invoice = self.invoice(self.bob, 100.0, "2026-03-12")
+        # Alice's invoice has a thread; Bob's has none yet: his reminder
+        # starts it.
+        first = alice_invoice.message_post(body="Before the reminder")
+        self.assertFalse(bob_invoice.message_ids)
         Move = type(self.env["account.move"])
         Tracking = type(self.env["mail.tracking.value"])
         calls = Counter()
@@ -245,11 +246,49 @@ class TestBatchDispatch(RunFixesCase):
             {"_mail_get_alias_domains": 1, "_notify_get_reply_to": 1},
             "Odoo's look-ups once for the batch, none per email",
         )
-        for invoice in invoices:
-            with self.subTest(invoice=invoice.name):
-                [email] = self.actions(invoice_id=invoice.id, channel="email")
-                first = invoice.message_ids.sorted("id")[:1]
-                self.assertEqual(email.message_id.parent_id, first)
+        [alice_email] = self.actions(invoice_id=alice_invoice.id, channel="email")
+        self.assertEqual(alice_email.message_id.parent_id, first)
+        [bob_email] = self.actions(invoice_id=bob_invoice.id, channel="email")
+        self.assertFalse(bob_email.message_id.parent_id)
+        self.assertEqual(bob_invoice.message_ids, bob_email.message_id)
+
+    @freeze_time(TODAY)
+    def test_a_reminder_that_starts_a_thread_is_the_parent_of_the_next(self):
+        # Level 2: an email and an SMS, both posted on this invoice, whose
+        # thread is empty when the batch starts.
+        invoice = self.invoice(self.alice, 300.0, "2026-03-01")
+        self.assertFalse(invoice.message_ids)
+        self.run_collection()
+        actions = self.actions(invoice_id=invoice.id)
+        self.assertEqual(
+            sorted(actions.filtered(lambda a: a.state == "done").mapped("channel")),
+            ["email", "sms"],
+        )
+        first, second = actions.message_id.sorted("id")
+        self.assertEqual(invoice.message_ids, first | second)
+        # As Odoo threads them when each is posted alone.
+        self.assertFalse(first.parent_id)
+        self.assertEqual(second.parent_id, first)
+
+    def test_two_posts_of_a_batch_on_an_empty_thread_are_threaded(self):
+        invoice = self.invoice(self.alice, 300.0, "2026-03-01")
+        Action = self.env["collection.action"]
+        action = Action._record(
+            [
+                {
+                    "invoice_id": invoice.id,
+                    "partner_id": self.alice.id,
+                    "channel": "email",
+                    "state": "approved",
+                }
+            ]
+        )
+        known = Action._post_values_many([action], "email")[("email", invoice.id)]
+        self.assertEqual(known["thread_parents"], {invoice.id: False})
+        first = Action._post_in_thread(invoice, known, {"body": "First"})
+        second = Action._post_in_thread(invoice, known, {"body": "Second"})
+        self.assertFalse(first.parent_id)
+        self.assertEqual(second.parent_id, first)
 
     @freeze_time(TODAY)
     def test_a_batch_gives_the_portal_links_without_writing_the_invoices(self):
