@@ -1142,3 +1142,16 @@ class ResPartner(models.Model):
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {"default_partner_id": self.commercial_partner_id.id}
         return action
+
+    def signup_prepare(self, signup_type="signup"):
+        # Each notification email to a customer without a user gives them a
+        # link to sign up, and Odoo writes the customer's signup type again
+        # for each email (the write synchronises the commercial entity's
+        # contacts). A reminder leaves the partners already of that type.
+        if self.env.context.get("collection_reminder_post"):
+            self = self.filtered(
+                lambda partner: partner.sudo().signup_type != signup_type
+            )
+            if not self:
+                return True
+        return super().signup_prepare(signup_type=signup_type)

@@ -291,6 +291,36 @@ class TestBatchDispatch(RunFixesCase):
         self.assertEqual(second.parent_id, first)
 
     @freeze_time(TODAY)
+    def test_a_reminder_does_not_write_a_customer_already_invited(self):
+        """Customers may sign up from their invoices (Settings: free sign
+        up): Odoo's notification email then writes the customer's signup
+        type, for each email, already set or not."""
+        self.env["ir.config_parameter"].sudo().set_param(
+            "auth_signup.invitation_scope", "b2c"
+        )
+        self.invoice(self.alice, 300.0, "2026-03-12")
+        self.invoice(self.bob, 100.0, "2026-03-12")
+        self.assertFalse((self.alice | self.bob).user_ids)
+        self.alice.sudo().signup_type = "signup"
+        Partner = type(self.env["res.partner"])
+        original = Partner.write
+        written = []
+
+        def write(records, vals):
+            if "signup_type" in vals:
+                written.append(records)
+            return original(records, vals)
+
+        with patch.object(Partner, "write", write):
+            self.run_collection()
+        for partner in (self.alice, self.bob):
+            [email] = self.actions(partner_id=partner.id, channel="email")
+            self.assertEqual(email.state, "done")
+            self.assertEqual(partner.sudo().signup_type, "signup")
+        # Bob is invited by his first reminder; Alice was already.
+        self.assertEqual(written, [self.bob])
+
+    @freeze_time(TODAY)
     def test_a_batch_gives_the_portal_links_without_writing_the_invoices(self):
         alice_invoice = self.invoice(self.alice, 300.0, "2026-03-12")
         bob_invoice = self.invoice(self.bob, 100.0, "2026-03-12")
