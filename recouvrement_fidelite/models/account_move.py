@@ -386,7 +386,7 @@ class AccountMove(models.Model):
         what ``_message_compute_parent_id`` searches for each message posted
         (invoices have flat threads). Whoever posts the first message of an
         empty thread records it here (see ``collection.action.
-        _send_reminder``)."""
+        _post_in_thread``)."""
         if not self.ids:
             return {}
         self.env["mail.message"].flush_model(["model", "res_id", "message_type"])
