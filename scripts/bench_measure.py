@@ -427,9 +427,10 @@ def real_run(registry, args):
         row("most frequent queries", "")
         frequent = sorted(kinds_sql.items(), key=lambda item: -item[1][0])[:12]
         for kind, (count, kind_seconds) in frequent:
+            share = count / max(invoice_count, 1)
             log(
                 f"      {count:>6,} × {kind}  "
-                f"({count / max(invoice_count, 1):.2f} per invoice, {kind_seconds:.1f} s)"
+                f"({share:.2f} per invoice, {kind_seconds:.1f} s)"
             )
         rss = [b[3] for b in batches]
         row(
