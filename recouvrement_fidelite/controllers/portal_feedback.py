@@ -5,9 +5,11 @@
   a form (GET) sent with its CSRF token (POST); the reason's follow-up is
   applied and a confirmation page says what happens next
   (``<page>/feedback-sent/<feedback id>``);
-- the one-click answers of a courtesy reminder
+- the answers of a courtesy reminder
   (``/my/collection/courtesy/<invoice id>/<yes|no>/<signature>``, no
-  login: the signature is the invoice's): "yes" is recorded and thanked,
+  login: the signature is the invoice's): "yes" asks to confirm (GET: mail
+  filters open the links of the emails they scan, and must not answer for
+  the customer), then is recorded and thanked (POST, with its CSRF token);
   "no" opens the feedback form;
 - the rating of the collection once a case ended
   (``<page>/rating/<question id>``).
@@ -198,7 +200,7 @@ class CollectionFeedbackPortal(CollectionPortal):
         "<string:answer>/<string:signature>",
         type="http",
         auth="public",
-        methods=["GET"],
+        methods=["GET", "POST"],
         website=True,
         sitemap=False,
     )
@@ -263,6 +265,26 @@ class CollectionFeedbackPortal(CollectionPortal):
                 ("res_id", "=", invoice.id),
             ]
         )
+        if not answered and request.httprequest.method != "POST":
+            # Opening the link only asks: the answer is the customer's click.
+            return request.render(
+                "recouvrement_fidelite.portal_collection_courtesy_confirm",
+                {
+                    "page_name": "collection",
+                    "base_url": target["base_url"],
+                    "invoice": invoice,
+                    "invoice_line": _(
+                        "Invoice %(invoice)s of %(date)s: %(amount)s.",
+                        invoice=invoice.name,
+                        date=format_date(request.env, invoice.invoice_date),
+                        amount=format_amount(
+                            request.env, invoice.amount_total, invoice.currency_id
+                        ),
+                    ),
+                    "answer_url": request.httprequest.path,
+                    "no_url": invoice._collection_courtesy_url("no"),
+                },
+            )
         if not answered:
             if not self._collection_may_post(target):
                 return self._collection_try_later(target)

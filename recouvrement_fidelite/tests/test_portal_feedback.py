@@ -340,13 +340,35 @@ class TestPortalFeedback(InvoiceMixin, AccountTestInvoicingCommon, HttpCase):
 
     def test_courtesy_yes_is_recorded_once_and_thanked(self):
         path = self.courtesy_link(self.inv_a2, "yes")
-        response = self.url_open(path)
+        Event = self.env["collection.portal.event"]
+        domain = [("event_type", "=", "courtesy_answer")]
+        # Opening the link (as a mail filter scanning the email does) only
+        # asks the customer to confirm.
+        before = self.counts()
+        for _opened in range(2):
+            response = self.url_open(path)
+            self.assertEqual(response.status_code, 200)
+            self.assertIn("Did everything go well", response.text)
+            self.assertIn(self.inv_a2.name, response.text)
+            self.assertIn(self.inv_a2._collection_courtesy_url("no"), response.text)
+            self.assertNotIn("Thank you for your answer", response.text)
+            self.assertNotLeaking(response)
+        self.assertEqual(Event.search_count(domain), 0)
+        self.assertEqual(self.counts(), before)
+        self.assertNotIn(
+            "everything went well", "".join(self.inv_a2.message_ids.mapped("body"))
+        )
+        # A confirmation without the page's token is refused.
+        response = self.send(path, {}, csrf="forged")
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(Event.search_count(domain), 0)
+        # The customer's click.
+        token = self.csrf(path)
+        response = self.send(path, {}, csrf=token)
         self.assertEqual(response.status_code, 200)
         self.assertIn("Thank you for your answer", response.text)
         self.assertIn(self.inv_a2.name, response.text)
         self.assertNotLeaking(response)
-        Event = self.env["collection.portal.event"]
-        domain = [("event_type", "=", "courtesy_answer")]
         self.assertEqual(Event.search_count(domain), 1)
         event = Event.search(domain)
         self.assertEqual(
@@ -356,7 +378,10 @@ class TestPortalFeedback(InvoiceMixin, AccountTestInvoicingCommon, HttpCase):
         self.assertIn(
             "everything went well", "".join(self.inv_a2.message_ids.mapped("body"))
         )
-        self.assertEqual(self.url_open(path).status_code, 200)
+        response = self.url_open(path)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Thank you for your answer", response.text, "already answered")
+        self.assertEqual(self.send(path, {}, csrf=token).status_code, 200)
         self.assertEqual(Event.search_count(domain), 1, "answered once")
 
     def test_courtesy_reminder_email_carries_the_answers(self):
@@ -403,7 +428,12 @@ class TestPortalFeedback(InvoiceMixin, AccountTestInvoicingCommon, HttpCase):
             self.assertEqual(response.status_code, 404, path)
             self.assertNotLeaking(response)
         response = self.url_open(good, data={"x": "1"}, allow_redirects=False)
-        self.assertEqual(response.status_code, 405, "POST on a link")
+        self.assertEqual(response.status_code, 400, "POST without the page's token")
+        # A forged link confirmed with a valid token is no more found.
+        token = self.csrf(good)
+        for path in forged[:6]:
+            response = self.send(path, {}, csrf=token)
+            self.assertEqual(response.status_code, 404, path)
         self.assertEqual(self.counts(), before)
         # Revoking the customer's link closes the answers of sent emails too.
         no = self.courtesy_link(self.inv_a2, "no")
