@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 """Invoices and the customer's feedback: the feedback given on an invoice,
-the pause it asked for, and the one-click answers of a courtesy reminder.
+the pause it asked for, and the answers of a courtesy reminder.
 
 A courtesy reminder (before the due date) asks whether the delivery or the
 service went well, with a "yes" and a "no" link per invoice. The links work
@@ -110,7 +110,7 @@ class AccountMove(models.Model):
         )
 
     def _collection_courtesy_url(self, answer):
-        """The one-click link answering ``answer`` ("yes" or "no") to the
+        """The link answering ``answer`` ("yes" or "no") to the
         courtesy reminder's question about this invoice."""
         self.ensure_one()
         if answer not in COURTESY_ANSWERS:
