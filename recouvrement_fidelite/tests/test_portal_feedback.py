@@ -815,7 +815,9 @@ class TestPortalFeedback(InvoiceMixin, AccountTestInvoicingCommon, HttpCase):
         response = self.send(f"{self.page()}/rating/{question.id}", {"rating": "5"})
         self.assertEqual(response.status_code, 429)
         path = self.courtesy_link(self.inv_a2, "yes")
-        self.assertEqual(self.url_open(path).status_code, 429)
+        # The courtesy answer's page opens; its confirmation is limited.
+        self.assertEqual(self.url_open(path).status_code, 200)
+        self.assertEqual(self.send(path, {}).status_code, 429)
         self.assertEqual(self.counts(), before)
         self.assertEqual(self.inv_a.collection_dispute_state, "none")
         # The form itself still opens; another customer is not limited.
