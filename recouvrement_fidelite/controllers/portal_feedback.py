@@ -90,6 +90,17 @@ class CollectionFeedbackPortal(CollectionPortal):
             f"{target['base_url']}/feedback-sent/{feedback.id}", code=303
         )
 
+    def _collection_invoice_line(self, invoice):
+        """The invoice a form is about, in a line."""
+        return _(
+            "Invoice %(invoice)s: %(amount)s left to pay, due on %(date)s.",
+            invoice=invoice.name,
+            amount=format_amount(
+                request.env, invoice.amount_residual, invoice.currency_id
+            ),
+            date=format_date(request.env, invoice.invoice_date_due),
+        )
+
     def _collection_feedback_form(self, target, invoice, post, error=None, status=200):
         company = target["company"]
         Feedback = request.env["collection.feedback"]
@@ -108,14 +119,7 @@ class CollectionFeedbackPortal(CollectionPortal):
             ),
             "extensions": allowed,
             "accept": ",".join(f".{extension}" for extension in allowed),
-            "invoice_line": _(
-                "Invoice %(invoice)s: %(amount)s left to pay, due on %(date)s.",
-                invoice=invoice.name,
-                amount=format_amount(
-                    request.env, invoice.amount_residual, invoice.currency_id
-                ),
-                date=format_date(request.env, invoice.invoice_date_due),
-            ),
+            "invoice_line": self._collection_invoice_line(invoice),
             "attachment_hint": _(
                 "A proof of payment, a delivery note, a photo: %(types)s, %(size)s MB "
                 "at most.",
@@ -273,14 +277,7 @@ class CollectionFeedbackPortal(CollectionPortal):
                     "page_name": "collection",
                     "base_url": target["base_url"],
                     "invoice": invoice,
-                    "invoice_line": _(
-                        "Invoice %(invoice)s of %(date)s: %(amount)s.",
-                        invoice=invoice.name,
-                        date=format_date(request.env, invoice.invoice_date),
-                        amount=format_amount(
-                            request.env, invoice.amount_total, invoice.currency_id
-                        ),
-                    ),
+                    "invoice_line": self._collection_invoice_line(invoice),
                     "answer_url": request.httprequest.path,
                     "no_url": invoice._collection_courtesy_url("no"),
                 },

@@ -389,18 +389,21 @@ class AccountMove(models.Model):
         _post_in_thread``)."""
         if not self.ids:
             return {}
-        self.env["mail.message"].flush_model(["model", "res_id", "message_type"])
-        self.env.cr.execute(
-            """
-            SELECT DISTINCT ON (res_id) res_id, id
-              FROM mail_message
-             WHERE model = %s AND res_id = ANY(%s)
-               AND message_type != 'user_notification'
-             ORDER BY res_id, id
-            """,
-            [self._name, self.ids],
+        # The domain of ``_message_compute_parent_id``, for every thread.
+        first = (
+            self.env["mail.message"]
+            .sudo()
+            ._read_group(
+                [
+                    ("res_id", "in", self.ids),
+                    ("model", "=", self._name),
+                    ("message_type", "!=", "user_notification"),
+                ],
+                ["res_id"],
+                ["id:min"],
+            )
         )
-        return dict.fromkeys(self.ids, False) | dict(self.env.cr.fetchall())
+        return dict.fromkeys(self.ids, False) | dict(first)
 
     def _message_compute_parent_id(self, parent_id):
         # A batch of reminders found its threads' first messages at once
