@@ -90,3 +90,5 @@ from . import collection_report_period_partner
 from . import collection_report_period_responsible
 from . import ir_qweb
 from . import mail_render_mixin
+from . import mail_followers
+from . import collection_message_bulk

@@ -1007,6 +1007,13 @@ class CollectionAction(models.Model):
             raise UserError(_("Unknown reminder channel %s.", channel))
         # Every action of the reminder links to its message (``message_id``):
         # each invoice's history shows the reminder that included it.
+        if message is None:
+            # Posted with the batch's messages, and done then
+            # (``_post_collected``).
+            self.env.context["collection_posts"][-1]["done"] = {
+                "attachment_id": attachments[:1].id
+            }
+            return
         values = {
             "message_id": message.id if message else False,
             "attachment_id": attachments[:1].id,
@@ -1080,14 +1087,33 @@ class CollectionAction(models.Model):
         values.setdefault("tracking_value_ids", [])
         return self._post_in_thread(invoice, known, values)
 
-    @api.model
     def _post_in_thread(self, invoice, known, values, sms=False):
         """``message_post`` (or ``_message_sms``, with ``sms`` the body) on
         ``invoice``, with its thread's first message known for the batch
         (``known["thread_parents"]``); a message that starts a thread is
-        recorded there as its first."""
+        recorded there as its first.
+
+        While a batch collects its posts (``collection_posts`` in the
+        context, see the reminder handler), the message is not posted yet:
+        it is posted with the batch's (``_post_collected``), and ``None`` is
+        returned."""
         parents = known["thread_parents"]
         thread = invoice.with_context(collection_thread_parents=parents)
+        collected = self.env.context.get("collection_posts")
+        if collected is not None:
+            if sms is not False:
+                # As ``_message_sms`` posts it, for the partners given.
+                values = dict(
+                    values,
+                    body=sms,
+                    message_type="sms",
+                    subtype_id=self.env["ir.model.data"]._xmlid_to_res_id(
+                        "mail.mt_note"
+                    ),
+                    sms_numbers=None,
+                )
+            collected.append({"actions": self, "record": thread, "values": values})
+            return None
         if sms is not False:
             message = thread._message_sms(sms, **values)
         else:
@@ -1095,6 +1121,17 @@ class CollectionAction(models.Model):
         if message and not parents.get(invoice.id):
             parents[invoice.id] = message.id
         return message
+
+    @api.model
+    def _post_collected(self, posts):
+        """Post the messages a batch collected (``_post_in_thread``) in bulk
+        (``collection.message.bulk``) and mark their actions done, each
+        linked to its message."""
+        messages = self.env["collection.message.bulk"]._post(
+            [(post["record"], post["values"]) for post in posts]
+        )
+        for post, posted in zip(posts, messages, strict=True):
+            post["actions"]._mark_done(message_id=posted.id, **post["done"])
 
     @api.model
     def _post_values_many(self, groups, channel):

@@ -151,11 +151,17 @@ class CollectionActionKindReminder(models.AbstractModel):
                 for (actions, _channel), amounts in zip(ready, found, strict=True)
             },
             collection_post_values=post_values,
+            # The batch's emails and SMS are posted together, once all are
+            # rendered (``collection.action._post_collected``).
+            collection_posts=[],
         )
         try:
             with self.env.cr.savepoint():
                 for actions, resolved in ready:
                     handler._execute(actions.with_env(handler.env), resolved)
+                Action.with_env(handler.env)._post_collected(
+                    handler.env.context["collection_posts"]
+                )
         except Exception as error:  # noqa: BLE001 - each group is sent again alone
             _logger.warning(
                 "A reminder of the batch failed (%s): each is sent again alone",
@@ -163,6 +169,8 @@ class CollectionActionKindReminder(models.AbstractModel):
                 exc_info=True,
             )
             # Alone, each as ``message_post`` posts it.
-            alone = handler.with_context(collection_post_values=None)
+            alone = handler.with_context(
+                collection_post_values=None, collection_posts=None
+            )
             for actions, resolved in ready:
                 alone._execute_isolated(actions.with_env(alone.env), resolved)
