@@ -170,7 +170,7 @@ class CollectionMessageBulk(models.AbstractModel):
                 "partner_ids": partner_ids,
             }
         )
-        company = self.env.company
+        company = record.env.company
         if "record_alias_domain_id" not in message_values:
             message_values["record_alias_domain_id"] = (
                 record.sudo()
@@ -195,12 +195,13 @@ class CollectionMessageBulk(models.AbstractModel):
         """Make each message's real author (the user, else the active
         author) follow its record, as ``message_post`` does: all records of
         one author at once."""
-        if self.env.context.get("mail_create_nosubscribe"):
-            return
         user = self.env.user
         by_author = defaultdict(list)
         for record, values, _notify in prepared:
-            if values["message_type"] == "notification":
+            if (
+                record.env.context.get("mail_create_nosubscribe")
+                or values["message_type"] == "notification"
+            ):
                 continue
             if user.active:
                 author = user.partner_id
