@@ -235,6 +235,7 @@ class CollectionMessageBulk(models.AbstractModel):
         if not batch:
             return
         known = self._recipient_data(batch)
+        self._prefetch_customers(batch)
         emails = []
         pushed = []
         for record, message, values, notify in batch:
@@ -267,6 +268,24 @@ class CollectionMessageBulk(models.AbstractModel):
                 )
         self._create_emails(emails)
         self._web_push(pushed)
+
+    @api.model
+    def _prefetch_customers(self, batch):
+        """Read the records' customers' users at once: each notification
+        email's portal link reads its customer's (``portal``'s
+        ``_notify_get_recipients_groups``), one query per message."""
+        records = defaultdict(list)
+        for record, _message, _values, _notify in batch:
+            records[record._name].append(record.id)
+        for model, ids in records.items():
+            customers = (
+                self.env[model]
+                .browse(ids)
+                .sudo()
+                ._mail_get_partners(introspect_fields=False)
+            )
+            partners = self.env["res.partner"].sudo().union(*customers.values())
+            partners.mapped("user_ids")
 
     @api.model
     def _recipient_data(self, batch):

@@ -10,6 +10,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 from lxml import etree
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from odoo.addons.mail.models.mail_thread import MailThread
@@ -486,3 +487,49 @@ class TestBatchDispatch(RunFixesCase):
         self.assertEqual(
             queries([alice_invoices, bob_invoices]), queries([alice_invoices])
         )
+
+    @freeze_time(TODAY)
+    def test_actions_recorded_together_are_checked_for_company_at_once(self):
+        """A run's actions are checked for company once per company and
+        field, not action by action; a level of another company among them
+        is still refused."""
+        invoices = [
+            self.invoice(partner, 100.0, "2026-03-12")
+            for partner in (self.alice, self.bob, self.alice)
+        ]
+
+        def values(invoice, level):
+            return {
+                "partner_id": invoice.partner_id.id,
+                "invoice_id": invoice.id,
+                "company_id": invoice.company_id.id,
+                "kind": "reminder",
+                "channel": "email",
+                "level_id": level.id,
+            }
+
+        Action = self.env["collection.action"]
+        Partner = type(self.env["res.partner"])
+        original = Partner.filtered_domain
+        checked = []
+
+        def filtered_domain(records, domain):
+            checked.append(records._name)
+            return original(records, domain)
+
+        with patch.object(Partner, "filtered_domain", filtered_domain):
+            actions = Action._record(
+                [values(invoice, self.level_1) for invoice in invoices]
+            )
+        self.assertEqual(len(actions), 3)
+        # The customers checked once for the three actions (Odoo: three times).
+        self.assertEqual(checked.count("res.partner"), 1)
+        other = self.setup_other_company(name="Other collections")["company"]
+        foreign = self.level_1.copy(
+            {"scenario_id": self.scenario.copy({"company_id": other.id}).id}
+        )
+        self.assertEqual(foreign.company_id, other)
+        with self.assertRaises(UserError), self.env.cr.savepoint():
+            Action._record(
+                [values(invoices[0], self.level_1), values(invoices[1], foreign)]
+            )
