@@ -16,9 +16,9 @@ from urllib.parse import urlencode
 
 from markupsafe import Markup
 
-from odoo import Command, _, api, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import format_amount, format_date, pdf, plaintext2html
+from odoo.tools import format_amount, format_date, is_html_empty, pdf, plaintext2html
 from odoo.tools.translate import LazyTranslate
 
 from ..engine.concepts import ACTION_CHANNELS
@@ -1065,45 +1065,10 @@ class CollectionAction(models.Model):
         invoice's alias domain, company, thread and reply-to addresses,
         worked out for every invoice at once by ``_post_values_many``).
 
-        The composer is not stored (``new``): it only renders the template's
-        values, as it does before posting.
+        The template is rendered as the composer renders it
+        (``_composer_values``), without one.
         """
-        subtype_id = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
-        # The invoice's context: the templates read the reminder's invoices
-        # and credit from it.
-        Composer = invoice.env["mail.compose.message"].with_context(
-            default_composition_mode="comment",
-            default_model=invoice._name,
-            default_res_ids=invoice.ids,
-            default_template_id=template.id,
-        )
-        # The composer's defaults, as ``create`` would take them.
-        defaults = Composer.default_get(
-            [name for name, field in Composer._fields.items() if not field.groups]
-        )
-        composer = Composer.new(
-            {
-                **defaults,
-                # Known for the batch: the composer would look them up.
-                "record_alias_domain_id": known["record_alias_domain_id"],
-                "record_company_id": known["record_company_id"],
-                "message_type": "comment",
-                "subtype_id": subtype_id,
-                **self._author_values(),
-                "partner_ids": [Command.set(recipient.ids)],
-                "attachment_ids": [Command.set(attachments.ids)],
-            }
-        )
-        values = composer._prepare_mail_values(invoice.ids)[invoice.id]
-        if values.get("attachment_ids"):
-            # The composer is not stored: its attachments are the records
-            # given, seen through new ids.
-            values["attachment_ids"] = [
-                getattr(ident, "origin", None) or ident
-                for ident in values["attachment_ids"]
-            ]
-        for key in ("record_alias_domain_id", "record_company_id"):
-            values.setdefault(key, known[key])
+        values = self._composer_values(invoice, template, recipient, attachments, known)
         if "reply_to" not in values:
             # The sender ``message_post`` takes: the template's, else the
             # author's.
@@ -1120,6 +1085,70 @@ class CollectionAction(models.Model):
         # rendering does not look them up.
         values.setdefault("tracking_value_ids", [])
         return self._post_in_thread(invoice, known, values)
+
+    def _composer_values(self, invoice, template, recipient, attachments, known):
+        """What the composer (comment mode, on ``invoice`` alone, with
+        ``template``, these actions' author, ``recipient`` and
+        ``attachments``) gives ``message_post``, worked out without a
+        composer: one rendering of the template's fields, where the composer
+        renders each field apart and computes its other fields, the same
+        values (see ``mail.compose.message``: ``_prepare_mail_values_static``
+        and ``_prepare_mail_values_rendered``, and the computes they read).
+        ``invoice``'s context is the templates' (the reminder's invoices and
+        credit)."""
+        rendered = template.with_env(invoice.env)._generate_template(
+            invoice.ids,
+            ("body_html", "email_from", "lang", "scheduled_date", "subject"),
+        )[invoice.id]
+        Composer = invoice.env["mail.compose.message"]
+        user = invoice.env.user
+        author = self._author_values()
+        # With an author, the composer keeps it and its address; else the
+        # template's sender (or the user's) and the partner of that address.
+        email_from = (
+            author.get("email_from")
+            or rendered.get("email_from")
+            or user.email_formatted
+        )
+        author_id = author.get("author_id")
+        if not author_id:
+            author_id = (
+                invoice.env["mail.thread"]
+                .with_context(active_test=False)
+                ._message_compute_author(None, email_from, raise_on_email=False)[0]
+                or user.partner_id.id
+            )
+        body = rendered.get("body_html")
+        if body and is_html_empty(body):
+            body = False
+        # As the composer's body holds it (its own sanitizing).
+        body = Composer._fields["body"].convert_to_cache(body, Composer)
+        return {
+            "author_id": author_id,
+            "mail_activity_type_id": False,
+            "mail_server_id": template.mail_server_id.id,
+            "message_type": "comment",
+            "parent_id": False,
+            "record_name": invoice.display_name,
+            "reply_to_force_new": False,
+            "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment"),
+            "email_add_signature": False,
+            "email_layout_xmlid": template.email_layout_xmlid or False,
+            "force_send": True,
+            "mail_auto_delete": template.auto_delete,
+            "model_description": invoice.env.context.get("model_description"),
+            "record_alias_domain_id": known["record_alias_domain_id"],
+            "record_company_id": known["record_company_id"],
+            "attachment_ids": attachments.ids,
+            "body": body or "",
+            "email_from": email_from,
+            "partner_ids": recipient.ids,
+            "scheduled_date": rendered.get("scheduled_date") or False,
+            "subject": rendered.get("subject")
+            or invoice._message_compute_subject()
+            or "",
+            "force_email_lang": rendered.get("lang") or False,
+        }
 
     def _post_in_thread(self, invoice, known, values, sms=False):
         """``message_post`` (or ``_message_sms``, with ``sms`` the body) on

@@ -10,6 +10,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 from lxml import etree
 
+from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -533,3 +534,97 @@ class TestBatchDispatch(RunFixesCase):
             Action._record(
                 [values(invoices[0], self.level_1), values(invoices[1], foreign)]
             )
+
+    def composer_values(
+        self, actions, invoice, template, recipient, attachments, known
+    ):
+        """What Odoo's composer gives ``message_post`` (comment mode, one
+        record): the reference for ``_composer_values``."""
+        Composer = invoice.env["mail.compose.message"].with_context(
+            default_composition_mode="comment",
+            default_model=invoice._name,
+            default_res_ids=invoice.ids,
+            default_template_id=template.id,
+        )
+        defaults = Composer.default_get(
+            [name for name, field in Composer._fields.items() if not field.groups]
+        )
+        composer = Composer.new(
+            {
+                **defaults,
+                "record_alias_domain_id": known["record_alias_domain_id"],
+                "record_company_id": known["record_company_id"],
+                "message_type": "comment",
+                "subtype_id": self.env.ref("mail.mt_comment").id,
+                **actions._author_values(),
+                "partner_ids": [Command.set(recipient.ids)],
+                "attachment_ids": [Command.set(attachments.ids)],
+            }
+        )
+        values = composer._prepare_mail_values(invoice.ids)[invoice.id]
+        values["attachment_ids"] = [
+            getattr(ident, "origin", None) or ident
+            for ident in values["attachment_ids"]
+        ]
+        return values
+
+    @freeze_time(TODAY)
+    def test_a_reminder_is_rendered_as_the_composer_renders_it(self):
+        """The batch renders each email's template in one go, without a
+        composer: the values given to ``message_post`` are the composer's,
+        with or without an author, in the customer's language, for each
+        shipped template."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.bob.lang = "fr_FR"
+        alice_invoices = self.invoice(self.alice, 300.0, "2026-03-12") | self.invoice(
+            self.alice, 200.0, "2026-03-13"
+        )
+        bob_invoice = self.invoice(self.bob, 100.0, "2026-03-12")
+        self.run_collection()
+        Action = self.env["collection.action"]
+        attachment = self.env["ir.attachment"].create(
+            {"name": "letter.pdf", "raw": b"%PDF-1.4", "mimetype": "application/pdf"}
+        )
+        templates = self.env["mail.template"].union(
+            *(
+                self.env.ref(f"recouvrement_fidelite.mail_template_collection_{name}")
+                for name in ("courtesy", "first", "firm", "formal")
+            )
+        )
+        compared = 0
+        languages = set()
+        for partner, invoices in (
+            (self.alice, alice_invoices),
+            (self.bob, bob_invoice),
+        ):
+            actions = self.actions(partner_id=partner.id, channel="email")
+            self.assertTrue(actions)
+            main = actions._main_action()
+            invoice = main.invoice_id.with_context(
+                collection_invoice_ids=invoices.ids,
+                collection_credit={},
+                mail_notify_force_send=False,
+            )
+            known = Action._post_values_many([actions], "email")["email", invoice.id]
+            for template in templates:
+                for author in (True, False):
+                    with patch.object(
+                        type(Action),
+                        "_author",
+                        (lambda a: a.partner_id.browse())
+                        if not author
+                        else type(Action)._author,
+                    ):
+                        for attachments in (attachment, attachment.browse()):
+                            expected = self.composer_values(
+                                actions, invoice, template, partner, attachments, known
+                            )
+                            got = actions._composer_values(
+                                invoice, template, partner, attachments, known
+                            )
+                            self.assertEqual(got, expected, template.name)
+                            compared += 1
+                            languages.add(got["force_email_lang"])
+        self.assertEqual(compared, len(templates) * 8)
+        # Bob's emails are rendered in French, Alice's in English.
+        self.assertEqual(languages, {"en_US", "fr_FR"})
