@@ -1096,28 +1096,34 @@ class CollectionAction(models.Model):
         and ``_prepare_mail_values_rendered``, and the computes they read).
         ``invoice``'s context is the templates' (the reminder's invoices and
         credit)."""
+        author = self._author_values()
+        fields_rendered = ["body_html", "lang", "scheduled_date", "subject"]
+        if not author and template.email_from:
+            fields_rendered.append("email_from")
         rendered = template.with_env(invoice.env)._generate_template(
-            invoice.ids,
-            ("body_html", "email_from", "lang", "scheduled_date", "subject"),
+            invoice.ids, fields_rendered
         )[invoice.id]
         Composer = invoice.env["mail.compose.message"]
         user = invoice.env.user
-        author = self._author_values()
-        # With an author, the composer keeps it and its address; else the
-        # template's sender (or the user's) and the partner of that address.
-        email_from = (
-            author.get("email_from")
-            or rendered.get("email_from")
-            or user.email_formatted
-        )
-        author_id = author.get("author_id")
-        if not author_id:
-            author_id = (
-                invoice.env["mail.thread"]
-                .with_context(active_test=False)
-                ._message_compute_author(None, email_from, raise_on_email=False)[0]
-                or user.partner_id.id
+        if author:
+            # The composer keeps the author and the address given.
+            author_id, email_from = author["author_id"], author["email_from"]
+        else:
+            # The template's sender (the user's when it names none), and
+            # the partner of that address (else the user's).
+            email_from = (
+                rendered.get("email_from")
+                if template.email_from
+                else user.email_formatted
             )
+            author_id = False
+            if email_from:
+                author_id = (
+                    invoice.env["mail.thread"]
+                    .with_context(active_test=False)
+                    ._message_compute_author(None, email_from, raise_on_email=False)[0]
+                    or user.partner_id.id
+                )
         body = rendered.get("body_html")
         if body and is_html_empty(body):
             body = False

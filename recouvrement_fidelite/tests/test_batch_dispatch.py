@@ -591,8 +591,14 @@ class TestBatchDispatch(RunFixesCase):
                 for name in ("courtesy", "first", "firm", "formal")
             )
         )
+        first = self.env.ref("recouvrement_fidelite.mail_template_collection_first")
+        # A sender that renders empty (nobody's address), and no sender.
+        templates |= first.copy({"email_from": "{{ '' }}"}) | first.copy(
+            {"email_from": False}
+        )
         compared = 0
         languages = set()
+        senders = set()
         for partner, invoices in (
             (self.alice, alice_invoices),
             (self.bob, bob_invoice),
@@ -625,6 +631,9 @@ class TestBatchDispatch(RunFixesCase):
                             self.assertEqual(got, expected, template.name)
                             compared += 1
                             languages.add(got["force_email_lang"])
+                            senders.add(bool(got["email_from"]))
         self.assertEqual(compared, len(templates) * 8)
         # Bob's emails are rendered in French, Alice's in English.
         self.assertEqual(languages, {"en_US", "fr_FR"})
+        # Senders compared: the author's, the template's, empty, the user's.
+        self.assertEqual(senders, {True, False})
