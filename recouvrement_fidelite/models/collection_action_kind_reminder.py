@@ -97,8 +97,9 @@ class CollectionActionKindReminder(models.AbstractModel):
         What each reminder asks to pay is worked out for every customer at
         once (one query, not one per customer). A group that cannot be sent
         (customer unreachable, no template) fails alone, before anything is
-        sent. The others are sent in one savepoint; when one of them fails
-        there, the savepoint is rolled back and each group is sent again in
+        sent. The others are rendered, then their emails and SMS posted
+        together (``collection.message.bulk``), in one savepoint; when one of
+        them fails there, the savepoint is rolled back and each group is sent again in
         a savepoint of its own, so that the failing one fails alone with its
         reason and the others go out.
         """
