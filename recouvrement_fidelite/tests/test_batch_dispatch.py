@@ -16,7 +16,7 @@ from odoo.tests import tagged
 
 from odoo.addons.mail.models.mail_thread import MailThread
 
-from .test_collection_run import TODAY
+from .test_collection_run import TODAY, leaf
 from .test_run_fixes import RunFixesCase
 
 
@@ -637,3 +637,45 @@ class TestBatchDispatch(RunFixesCase):
         self.assertEqual(languages, {"en_US", "fr_FR"})
         # Senders compared: the author's, the template's, empty, the user's.
         self.assertEqual(senders, {True, False})
+
+    @freeze_time(TODAY)
+    def test_a_batch_of_calls_works_out_what_to_pay_at_once(self):
+        """Each call's note lists its customer's invoices net of credit; the
+        amounts of all the batch's calls are worked out at once."""
+        self.rules(
+            (
+                "Call",
+                leaf("days_overdue", "greater_than_or_equal_to", 5),
+                [("schedule_call", {"within_days": 0})],
+            ),
+        )
+        alice_invoice = self.invoice(self.alice, 300.0, "2026-03-12")
+        self.credit_note(self.alice, 50.0)
+        bob_invoice = self.invoice(self.bob, 100.0, "2026-03-12")
+        Engine = type(self.env["collection.engine"])
+        original = Engine._reminder_amounts_many
+        worked_out = []
+
+        def reminder_amounts_many(engine, groups):
+            worked_out.append(len(groups))
+            return original(engine, groups)
+
+        with patch.object(Engine, "_reminder_amounts_many", reminder_amounts_many):
+            self.run_collection()
+        calls = self.actions(kind="call")
+        self.assertEqual(calls.invoice_id, alice_invoice | bob_invoice)
+        self.assertEqual(set(calls.mapped("state")), {"pending"})
+        # One look-up for the batch's two calls (Odoo's way: one per call).
+        self.assertIn(2, worked_out)
+        self.assertEqual(worked_out.count(1), 0)
+        alice_note = str(
+            calls.filtered(lambda c: c.partner_id == self.alice).activity_id.note
+        )
+        bob_note = str(
+            calls.filtered(lambda c: c.partner_id == self.bob).activity_id.note
+        )
+        self.assertIn(alice_invoice.name, alice_note)
+        self.assertIn("Credit note", alice_note)
+        self.assertNotIn(bob_invoice.name, alice_note)
+        self.assertIn(bob_invoice.name, bob_note)
+        self.assertNotIn("Credit note", bob_note)
