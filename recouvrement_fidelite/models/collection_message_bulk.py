@@ -6,13 +6,15 @@ recipients looked up, its notification emails and notifications created, by
 statements of their own. A collection run posts hundreds of reminders per
 batch. This model posts them as ``message_post`` would, with the same
 messages, recipients, emails, notifications and SMS, but creates the
-batch's messages in one statement, its notification emails and their
-notifications in one statement each, and looks the recipients up once.
+batch's messages in one statement, its notification emails, its SMS and
+their notifications in one statement each, sends the SMS due at once
+together, and looks the recipients up once.
 
 It re-does the steps of ``mail.thread``'s ``message_post``,
-``_notify_thread`` and ``_notify_thread_by_email`` around the hooks they
-call (author, thread parent, attachments, after-post hook, recipients,
-classification, layout, inbox, SMS, web push). Another module's override of
+``_notify_thread``, ``_notify_thread_by_email`` and (``sms``)
+``_notify_thread_by_sms`` around the hooks they call (author, thread
+parent, attachments, after-post hook, recipients, classification, layout,
+inbox, web push). Another module's override of
 a re-done step would be skipped: when the posting model has one that was
 not reviewed here, each message is posted by ``message_post``
 (``_bulk_supported``). Notifications scheduled for later, re-sent or sent
@@ -23,8 +25,8 @@ from collections import defaultdict
 
 from markupsafe import escape
 
-from odoo import api, models
-from odoo.tools import clean_context, is_list_of, split_every
+from odoo import Command, api, models
+from odoo.tools import clean_context, html2plaintext, is_list_of, split_every
 
 from odoo.addons.sms.tools.sms_tools import sms_content_to_rendered_html
 
@@ -36,6 +38,7 @@ BULK_REDONE_METHODS = (
     "_message_create",
     "_notify_thread",
     "_notify_thread_by_email",
+    "_notify_thread_by_sms",
 )
 BULK_REVIEWED_MODULES = frozenset({"mail", "sms", "rating", "recouvrement_fidelite"})
 
@@ -217,9 +220,9 @@ class CollectionMessageBulk(models.AbstractModel):
     @api.model
     def _notify(self, posted):
         """Notify the messages ``posted`` (``(record, message, message
-        values, notification values)``) as ``_notify_thread`` does: inbox,
-        SMS and web push per message; the emails and their notifications of
-        all messages created at once."""
+        values, notification values)``) as ``_notify_thread`` does: inbox
+        and web push per message; the emails, the SMS and their
+        notifications of all messages created at once."""
         batch = []
         for record, message, values, notify in posted:
             record = record._fallback_lang()
@@ -237,6 +240,7 @@ class CollectionMessageBulk(models.AbstractModel):
         known = self._recipient_data(batch)
         self._prefetch_customers(batch)
         emails = []
+        texts = []
         pushed = []
         for record, message, values, notify in batch:
             record = record.with_context(collection_recipient_data=known)
@@ -262,11 +266,9 @@ class CollectionMessageBulk(models.AbstractModel):
             )
             emails += self._email_values(record, message, recipients, values, **notify)
             pushed.append((record, message, recipients, values, notify))
-            if hasattr(record, "_notify_thread_by_sms"):
-                record._notify_thread_by_sms(
-                    message, recipients, msg_vals=values, **notify
-                )
+            texts += self._sms_values(record, message, recipients, values, **notify)
         self._create_emails(emails)
+        self._create_sms(texts)
         self._web_push(pushed)
 
     @api.model
@@ -422,6 +424,94 @@ class CollectionMessageBulk(models.AbstractModel):
                 for pid in pids
             ]
         )
+
+    @api.model
+    def _sms_values(
+        self,
+        record,
+        message,
+        recipients,
+        values,
+        sms_content=None,
+        sms_numbers=None,
+        sms_pid_to_number=None,
+        put_in_queue=False,
+        **_notify,
+    ):
+        """The SMS of ``message`` as ``sms``'s ``_notify_thread_by_sms``
+        makes them, not created yet: a list of ``(message, put in queue,
+        sms.sms values)``."""
+        sms_pid_to_number = sms_pid_to_number or {}
+        body = sms_content or html2plaintext(
+            values["body"] if "body" in values else message.body
+        )
+        base = {"body": body, "mail_message_id": message.id, "state": "outgoing"}
+        texts = []
+        pids = [data["id"] for data in recipients if data["notif"] == "sms"]
+        for partner in self.env["res.partner"].sudo().browse(pids):
+            number = (
+                sms_pid_to_number.get(partner.id) or partner.mobile or partner.phone
+            )
+            texts.append(
+                dict(
+                    base,
+                    partner_id=partner.id,
+                    number=partner._phone_format(number=number) or number,
+                )
+            )
+        if sms_numbers:
+            known = {text["number"] for text in texts}
+            for number in sms_numbers:
+                number = record._phone_format(number=number) or number
+                if number in known:
+                    continue
+                texts.append(
+                    dict(
+                        base,
+                        partner_id=False,
+                        number=number,
+                        state="outgoing" if number else "error",
+                        failure_type="" if number else "sms_number_missing",
+                    )
+                )
+        return [(message, put_in_queue, text) for text in texts]
+
+    @api.model
+    def _create_sms(self, texts):
+        """Create the ``texts`` (``_sms_values``) and their notifications,
+        each in one statement, then send those not put in the queue at once
+        (Odoo sends them message by message)."""
+        if not texts:
+            return
+        sms_all = self.env["sms.sms"].sudo().create([text for *_rest, text in texts])
+        self.env["mail.notification"].sudo().create(
+            [
+                {
+                    "author_id": message.author_id.id,
+                    "mail_message_id": message.id,
+                    "res_partner_id": sms.partner_id.id,
+                    "sms_number": sms.number,
+                    "notification_type": "sms",
+                    "sms_id_int": sms.id,
+                    "sms_tracker_ids": [Command.create({"sms_uuid": sms.uuid})]
+                    if sms.state == "outgoing"
+                    else False,
+                    "is_read": True,
+                    "notification_status": "ready"
+                    if sms.state == "outgoing"
+                    else "exception",
+                    "failure_type": "" if sms.state == "outgoing" else sms.failure_type,
+                }
+                for (message, _queue, _text), sms in zip(texts, sms_all, strict=True)
+            ]
+        )
+        now = sms_all.browse(
+            sms.id
+            for (_message, queue, _text), sms in zip(texts, sms_all, strict=True)
+            if not queue and sms.state == "outgoing"
+        )
+        if now:
+            now.send(auto_commit=False, raise_exception=False)
 
     @api.model
     def _web_push(self, pushed):

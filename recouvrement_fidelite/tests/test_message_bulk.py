@@ -318,3 +318,53 @@ class TestMessageBulk(InvoiceMixin, AccountTestInvoicingCommon, MockSMS):
             [message] = self.bulk._post([(invoice, self.values())])
         self.assertEqual(notified, message.ids)
         self.assertEqual(len(self.outcome(message)["mails"]), 2)
+
+    def test_a_batch_creates_and_sends_its_sms_at_once(self):
+        first, second = self.new_invoice(), self.new_invoice()
+        numbers = {self.contact.id: "+33612345678"}
+        SMS = type(self.env["sms.sms"])
+        calls = {"sms": 0}
+        sent = []
+        original_send = SMS.send
+
+        def send(records, *args, **kwargs):
+            sent.append(len(records))
+            return original_send(records, *args, **kwargs)
+
+        with (
+            self.mockSMSGateway(),
+            patch.object(SMS, "create", self.counting(SMS.create, calls, "sms")),
+            patch.object(SMS, "send", send),
+        ):
+            messages = self.bulk._post(
+                [
+                    (
+                        invoice,
+                        {
+                            "body": f"Invoice {invoice.name} is due.",
+                            "message_type": "sms",
+                            "subtype_id": self.note.id,
+                            "partner_ids": self.contact.ids,
+                            "sms_pid_to_number": numbers,
+                        },
+                    )
+                    for invoice in (first, second)
+                ]
+            )
+        self.assertEqual(calls["sms"], 1)
+        self.assertEqual(sent, [2], "sent together")
+        for message, invoice in zip(messages, (first, second), strict=True):
+            self.assertEqual(
+                [
+                    (number, body)
+                    for number, body, _state in self.outcome(message)["sms"]
+                ],
+                [("+33612345678", f"Invoice {invoice.name} is due.")],
+            )
+            self.assertEqual(
+                [
+                    (n.notification_type, n.res_partner_id)
+                    for n in message.sudo().notification_ids
+                ],
+                [("sms", self.contact)],
+            )
