@@ -39,6 +39,7 @@ BULK_REDONE_METHODS = (
     "_notify_thread",
     "_notify_thread_by_email",
     "_notify_thread_by_sms",
+    "_notify_by_email_get_base_mail_values",
 )
 BULK_REVIEWED_MODULES = frozenset({"mail", "sms", "rating", "recouvrement_fidelite"})
 
@@ -239,6 +240,7 @@ class CollectionMessageBulk(models.AbstractModel):
             return
         known = self._recipient_data(batch)
         self._prefetch_customers(batch)
+        bulk = self.with_context(collection_thread_history=self._thread_history(batch))
         emails = []
         texts = []
         pushed = []
@@ -264,7 +266,7 @@ class CollectionMessageBulk(models.AbstractModel):
             record._notify_thread_by_inbox(
                 message, recipients, msg_vals=values, **notify
             )
-            emails += self._email_values(record, message, recipients, values, **notify)
+            emails += bulk._email_values(record, message, recipients, values, **notify)
             pushed.append((record, message, recipients, values, notify))
             texts += self._sms_values(record, message, recipients, values, **notify)
         self._create_emails(emails)
@@ -360,8 +362,8 @@ class CollectionMessageBulk(models.AbstractModel):
         partners = [data for data in recipients if data["notif"] == "email"]
         if not partners:
             return []
-        base = record._notify_by_email_get_base_mail_values(
-            message, additional_values={"auto_delete": mail_auto_delete}
+        base = self._base_mail_values(
+            record, message, additional_values={"auto_delete": mail_auto_delete}
         )
         size = (
             int(self.env["ir.config_parameter"].sudo().get_param("mail.batch_size"))
@@ -395,6 +397,83 @@ class CollectionMessageBulk(models.AbstractModel):
                     )
                 )
         return emails
+
+    @api.model
+    def _thread_history(self, batch):
+        """The messages of the batch's threads that a notification email
+        refers to (``_notify_by_email_get_base_mail_values``: those with a
+        subtype and a Message-Id), newest first, by ``(model, record id)``:
+        found with one search per model, where Odoo searches for each
+        email."""
+        records = defaultdict(set)
+        for record, _message, _values, _notify in batch:
+            records[record._name].add(record.id)
+        history = defaultdict(lambda: self.env["mail.message"].sudo())
+        for model, ids in records.items():
+            for message in (
+                self.env["mail.message"]
+                .sudo()
+                .search(
+                    [
+                        ("model", "=", model),
+                        ("res_id", "in", list(ids)),
+                        ("subtype_id", "!=", False),
+                        ("message_id", "!=", False),
+                    ],
+                    order="id DESC",
+                )
+            ):
+                history[model, message.res_id] |= message
+        return history
+
+    @api.model
+    def _base_mail_values(self, record, message, additional_values=None):
+        """``record._notify_by_email_get_base_mail_values(message, ...)``,
+        with the thread's earlier messages taken from the batch's history
+        (``collection_thread_history`` in the context, ``_thread_history``)
+        instead of a search per email: the same subject, references and
+        headers."""
+        history = self.env.context.get("collection_thread_history")
+        if history is None:
+            return record._notify_by_email_get_base_mail_values(
+                message, additional_values=additional_values
+            )
+        subject = message.subject
+        if not subject and record and hasattr(record, "_message_compute_subject"):
+            subject = record._message_compute_subject()
+        if not subject:
+            subject = message.record_name
+        if subject:
+            # New lines are not allowed in an email header.
+            subject = " ".join(subject.splitlines())
+        message_sudo = message.sudo()
+        # Odoo's search: the 32 newest, then public discussions first, the
+        # 3 kept from oldest to newest.
+        ancestors = (history[record._name, record.id] - message_sudo)[:32]
+        outgoing_types = ("comment", "auto_comment", "email", "email_outgoing")
+        ancestors = ancestors.sorted(
+            lambda m: (
+                not m.is_internal and not m.subtype_id.internal,
+                m.message_type in outgoing_types,
+                m.message_type != "user_notification",
+            ),
+            reverse=True,
+        )[:3].sorted("id")
+        values = {
+            "mail_message_id": message.id,
+            "references": " ".join(m.message_id for m in (ancestors + message_sudo)),
+        }
+        if subject != message.subject:
+            values["subject"] = subject
+        if additional_values:
+            values.update(additional_values)
+        headers = {}
+        if message_sudo.record_alias_domain_id.bounce_email:
+            headers["Return-Path"] = message_sudo.record_alias_domain_id.bounce_email
+        headers = record._notify_by_email_get_headers(headers=headers)
+        if headers:
+            values["headers"] = repr(headers)
+        return values
 
     @api.model
     def _create_emails(self, emails):

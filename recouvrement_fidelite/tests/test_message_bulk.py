@@ -368,3 +368,43 @@ class TestMessageBulk(InvoiceMixin, AccountTestInvoicingCommon, MockSMS):
                 ],
                 [("sms", self.contact)],
             )
+
+    def test_an_email_refers_to_the_thread_as_odoos_does(self):
+        """The thread's earlier messages an email refers to (References),
+        found for the batch at once, are those Odoo finds for each email."""
+        invoice = self.new_invoice().with_context(mail_notify_force_send=False)
+        for number in range(4):
+            invoice.message_post(
+                body=f"Earlier {number}",
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+        invoice.message_post(
+            body="Internal", message_type="comment", subtype_xmlid="mail.mt_note"
+        )
+        other = self.new_invoice().with_context(mail_notify_force_send=False)
+        messages = self.bulk._post([(invoice, self.values()), (other, self.values())])
+        for record, message in zip((invoice, other), messages, strict=True):
+            expected = record._notify_by_email_get_base_mail_values(
+                message, additional_values={"auto_delete": True}
+            )
+            mails = (
+                self.env["mail.mail"]
+                .sudo()
+                .search([("mail_message_id", "=", message.id)])
+            )
+            self.assertEqual(len(mails), 2)
+            for mail in mails:
+                self.assertEqual(mail.references, expected["references"])
+                self.assertEqual(mail.headers, expected.get("headers", False))
+                self.assertEqual(mail.subject, expected.get("subject", message.subject))
+        # Three earlier messages and the email's own.
+        self.assertEqual(
+            len(
+                self.env["mail.mail"]
+                .sudo()
+                .search([("mail_message_id", "=", messages[0].id)], limit=1)
+                .references.split()
+            ),
+            4,
+        )
