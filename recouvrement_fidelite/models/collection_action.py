@@ -222,21 +222,21 @@ class CollectionAction(models.Model):
         domain Odoo checks depends on the company only)."""
         if fnames is None or {"company_id", "company_ids"} & set(fnames):
             fnames = self._fields
-        fields = [
+        checked = [
             self._fields[name]
             for name in fnames
             if self._fields[name].relational and self._fields[name].check_company
         ]
-        if any(field.company_dependent for field in fields):
+        if any(field.company_dependent for field in checked):
             return False
         for company, actions in self.sudo().grouped("company_id").items():
-            for field in fields:
+            for field in checked:
                 linked = actions.mapped(field.name)
-                if not linked:
+                domain = linked._check_company_domain(company) if linked else None
+                if not domain:
                     continue
-                domain = linked._check_company_domain(company)
                 fitting = linked.with_context(active_test=False).filtered_domain(domain)
-                if domain and len(fitting) != len(linked):
+                if len(fitting) != len(linked):
                     return False
         return True
 
