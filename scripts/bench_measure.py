@@ -50,6 +50,11 @@ from bench_common import (
     set_marker,
 )
 
+# The real run's targets (issue 9): invoices handled per second, queries
+# per invoice.
+REAL_RUN_TARGET_SPEED = 400
+REAL_RUN_TARGET_QUERIES = 3
+
 
 def situation(env):
     """How the open invoices are spread, to show what the runs decide on."""
@@ -419,6 +424,19 @@ def real_run(registry, args):
             f"{run_queries / max(invoice_count, 1):.1f} in the whole run "
             f"({run_queries:,} queries, claims and commits included)",
         )
+        if not profiler and seconds:
+            row(
+                f"target >= {REAL_RUN_TARGET_SPEED} invoices/s",
+                "MET"
+                if invoice_count / seconds >= REAL_RUN_TARGET_SPEED
+                else "MISSED (one process)",
+            )
+            row(
+                f"target <= {REAL_RUN_TARGET_QUERIES} queries/invoice",
+                "MET"
+                if run_queries / max(invoice_count, 1) <= REAL_RUN_TARGET_QUERIES
+                else "MISSED",
+            )
         sql_seconds = sum(entry[1] for entry in kinds_sql.values())
         row("time in SQL", f"{sql_seconds:.1f} s ({100 * sql_seconds / seconds:.0f} %)")
         slowest = sorted(kinds_sql.items(), key=lambda item: -item[1][1])[:5]
@@ -649,10 +667,13 @@ def worker_runs(registry, args, restore):
     )
     for result in results:
         invoices = result["invoices"]
+        speed = invoices / result["seconds"]
         row(
             f"{result['workers']} worker{'s' if result['workers'] > 1 else ''}",
             f"{invoices:,} invoices in {result['seconds']:.1f} s: "
-            f"{invoices / result['seconds']:,.0f} invoices per second, "
+            f"{speed:,.0f} invoices per second "
+            f"(target {REAL_RUN_TARGET_SPEED}: "
+            f"{'met' if speed >= REAL_RUN_TARGET_SPEED else 'missed'}), "
             f"{result['queries'] / max(invoices, 1):.1f} queries per invoice",
         )
         row(
