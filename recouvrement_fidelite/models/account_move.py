@@ -380,44 +380,6 @@ class AccountMove(models.Model):
             attachments, force=force, filter_xml=filter_xml
         )
 
-    def _collection_thread_parents(self):
-        """The first message of each of these invoices' threads (``False``
-        for a thread with no message yet), by invoice id, found at once:
-        what ``_message_compute_parent_id`` searches for each message posted
-        (invoices have flat threads). Whoever posts the first message of an
-        empty thread records it here (see ``collection.action.
-        _post_in_thread``)."""
-        if not self.ids:
-            return {}
-        # The domain of ``_message_compute_parent_id``, for every thread.
-        first = (
-            self.env["mail.message"]
-            .sudo()
-            ._read_group(
-                [
-                    ("res_id", "in", self.ids),
-                    ("model", "=", self._name),
-                    ("message_type", "!=", "user_notification"),
-                ],
-                ["res_id"],
-                ["id:min"],
-            )
-        )
-        return dict.fromkeys(self.ids, False) | dict(first)
-
-    def _message_compute_parent_id(self, parent_id):
-        # A batch of reminders found its threads' first messages at once
-        # (``_collection_thread_parents``).
-        parents = self.env.context.get("collection_thread_parents")
-        if (
-            parents is not None
-            and not parent_id
-            and self._mail_flat_thread
-            and self.id in parents
-        ):
-            return parents[self.id]
-        return super()._message_compute_parent_id(parent_id)
-
     def _collection_ensure_access_tokens(self):
         """Give these invoices their portal token where they have none, all
         at once: reminders link to the invoice's page, and

@@ -833,7 +833,10 @@ class CollectionAction(models.Model):
             }
         }
 
-    def _invoices_table(self, amounts=None):
+    def _invoices_table(self, amounts=False):
+        """The invoices of these actions, a line each, then the customer's
+        credit deducted; ``amounts``: what they ask to pay (``_amounts``),
+        when already worked out."""
         lines = [
             _(
                 "%(invoice)s of %(date)s, due %(due)s: %(amount)s",
@@ -849,7 +852,7 @@ class CollectionAction(models.Model):
             )
         ]
         credit = self._credit_context(
-            amounts if amounts is not None else self._amounts()
+            amounts if amounts is not False else self._amounts()
         ).get("collection_credit")
         if credit:
             currency = credit["currency"]
@@ -942,6 +945,8 @@ class CollectionAction(models.Model):
                 report, invoices
             )
         message = self.env["mail.message"]
+        # Sent with a batch: kept for the batch's posting (``_collect_post``).
+        collected = False
         if channel == "email":
             self._check_reminder(channel)
             template = main.mail_template_id or level.mail_template_id
@@ -969,9 +974,10 @@ class CollectionAction(models.Model):
                 # Sent with a batch (the reminder handler's ``_execute_many``):
                 # what the composer and ``message_post`` would look up for
                 # each email is worked out for the batch at once.
-                message = self._post_email_batched(
+                self._collect_email(
                     post, template, recipient, attachments, batch["email", invoice.id]
                 )
+                collected = True
             else:
                 message = post.message_post_with_source(
                     template,
@@ -999,9 +1005,8 @@ class CollectionAction(models.Model):
                 # (``_post_values_many``).
                 # An SMS is signed by the user's partner (``message_post``).
                 sender = self.env.user.partner_id.email_formatted
-                message = self._post_in_thread(
+                self._collect_post(
                     invoice,
-                    known,
                     {
                         "partner_ids": recipient.ids,
                         "sms_pid_to_number": {recipient.id: number},
@@ -1011,6 +1016,7 @@ class CollectionAction(models.Model):
                     },
                     sms=body,
                 )
+                collected = True
             else:
                 message = invoice._message_sms(
                     body,
@@ -1041,9 +1047,8 @@ class CollectionAction(models.Model):
             raise UserError(_("Unknown reminder channel %s.", channel))
         # Every action of the reminder links to its message (``message_id``):
         # each invoice's history shows the reminder that included it.
-        if message is None:
-            # Posted with the batch's messages, and done then
-            # (``_post_collected``).
+        if collected:
+            # Done once posted with the batch (``_post_collected``).
             self.env.context["collection_posts"][-1]["done"] = {
                 "attachment_id": attachments[:1].id
             }
@@ -1058,12 +1063,13 @@ class CollectionAction(models.Model):
         else:
             self._mark_done(**values)
 
-    def _post_email_batched(self, invoice, template, recipient, attachments, known):
-        """Post the reminder email of these actions on ``invoice`` as
-        ``message_post_with_source`` does (the composer in comment mode, then
-        ``message_post``), with what is known for the batch (``known``: the
-        invoice's alias domain, company, thread and reply-to addresses,
-        worked out for every invoice at once by ``_post_values_many``).
+    def _collect_email(self, invoice, template, recipient, attachments, known):
+        """Keep the reminder email of these actions on ``invoice`` for the
+        batch's posting (``_collect_post``), with the values
+        ``message_post_with_source`` gives ``message_post`` (the composer in
+        comment mode) and what is known for the batch (``known``: the
+        invoice's alias domain, company and reply-to addresses, worked out
+        for every invoice at once by ``_post_values_many``).
 
         The template is rendered as the composer renders it
         (``_composer_values``), without one.
@@ -1084,7 +1090,7 @@ class CollectionAction(models.Model):
         # A new message has no tracking values: said, so that the email's
         # rendering does not look them up.
         values.setdefault("tracking_value_ids", [])
-        return self._post_in_thread(invoice, known, values)
+        self._collect_post(invoice, values)
 
     def _composer_values(self, invoice, template, recipient, attachments, known):
         """What the composer (comment mode, on ``invoice`` alone, with
@@ -1156,44 +1162,27 @@ class CollectionAction(models.Model):
             "force_email_lang": rendered.get("lang") or False,
         }
 
-    def _post_in_thread(self, invoice, known, values, sms=False):
-        """``message_post`` (or ``_message_sms``, with ``sms`` the body) on
-        ``invoice``, with its thread's first message known for the batch
-        (``known["thread_parents"]``); a message that starts a thread is
-        recorded there as its first.
-
-        While a batch collects its posts (``collection_posts`` in the
-        context, see the reminder handler), the message is not posted yet:
-        it is posted with the batch's (``_post_collected``), and ``None`` is
-        returned."""
-        parents = known["thread_parents"]
-        thread = invoice.with_context(collection_thread_parents=parents)
-        collected = self.env.context.get("collection_posts")
-        if collected is not None:
-            if sms is not False:
-                # As ``_message_sms`` posts it, for the partners given.
-                values = dict(
-                    values,
-                    body=sms,
-                    message_type="sms",
-                    subtype_id=self.env["ir.model.data"]._xmlid_to_res_id(
-                        "mail.mt_note"
-                    ),
-                    sms_numbers=None,
-                )
-            collected.append({"actions": self, "record": thread, "values": values})
-            return None
+    def _collect_post(self, invoice, values, sms=False):
+        """Keep the message of these actions (``message_post``'s values on
+        ``invoice``, or with ``sms`` the SMS text, as ``_message_sms`` posts
+        it) for the batch's posting (``collection_posts`` in the context,
+        see the reminder handler): posted with the others by
+        ``_post_collected``."""
         if sms is not False:
-            message = thread._message_sms(sms, **values)
-        else:
-            message = thread.message_post(**values)
-        if message and not parents.get(invoice.id):
-            parents[invoice.id] = message.id
-        return message
+            values = dict(
+                values,
+                body=sms,
+                message_type="sms",
+                subtype_id=self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
+                sms_numbers=None,
+            )
+        self.env.context["collection_posts"].append(
+            {"actions": self, "record": invoice, "values": values}
+        )
 
     @api.model
     def _post_collected(self, posts):
-        """Post the messages a batch collected (``_post_in_thread``) in bulk
+        """Post the messages a batch collected (``_collect_post``) in bulk
         (``collection.message.bulk``) and mark their actions done, each
         linked to its message."""
         messages = self.env["collection.message.bulk"]._post(
@@ -1208,9 +1197,7 @@ class CollectionAction(models.Model):
         ``channel`` (email or SMS): what ``message_post`` looks up for each
         record, worked out for all the invoices at once,
         ``{(channel, invoice id): values}``: the invoice's alias domain and
-        company, its thread's first message (``thread_parents``, see
-        ``account.move._message_compute_parent_id``) and the batch's
-        reply-to addresses (``_batch_reply_to``)."""
+        company, and the batch's reply-to addresses (``_batch_reply_to``)."""
         if channel not in ("email", "sms"):
             return {}
         invoices = (
@@ -1225,13 +1212,11 @@ class CollectionAction(models.Model):
         companies = invoices._mail_get_companies(default=company)
         # Shared by the batch's invoices: filled as the senders sign.
         reply_to = {"invoices": invoices, "by_sender": {}}
-        thread_parents = invoices._collection_thread_parents()
         return {
             (channel, invoice.id): {
                 "record_alias_domain_id": domains[invoice.id].id,
                 "record_company_id": companies[invoice.id].id,
                 "reply_to": reply_to,
-                "thread_parents": thread_parents,
             }
             for invoice in invoices
         }

@@ -151,6 +151,29 @@ class CollectionActionKind(models.AbstractModel):
             self._execute_isolated(actions, channel)
 
     @api.model
+    def _with_batch_amounts(self, groups, found=None):
+        """This handler, knowing what each of ``groups`` asks to pay
+        (``collection.action._amounts_many``, worked out for every customer
+        at once unless given as ``found``) for :meth:`_batch_amounts`."""
+        if found is None:
+            found = self.env["collection.action"]._amounts_many(groups)
+        return self.with_context(
+            collection_batch_amounts={
+                tuple(sorted(actions.ids)): amounts
+                for actions, amounts in zip(groups, found, strict=True)
+            }
+        )
+
+    @api.model
+    def _batch_amounts(self, actions):
+        """What ``actions`` ask to pay, as worked out for their batch
+        (:meth:`_with_batch_amounts`); ``False`` when not worked out (the
+        actions work it out: see ``collection.action._amounts``)."""
+        return self.env.context.get("collection_batch_amounts", {}).get(
+            tuple(sorted(actions.ids)), False
+        )
+
+    @api.model
     def _execute_isolated(self, actions, channel, execute=None):
         """Run ``execute(actions, channel)`` (default :meth:`_execute`) in a
         savepoint; on failure, mark the actions failed with the reason."""

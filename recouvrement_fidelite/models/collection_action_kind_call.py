@@ -83,22 +83,9 @@ class CollectionActionKindCall(models.AbstractModel):
         (see ``collection.action.kind``): what each call's note lists to pay
         (the invoices net of the customer's credit) is worked out for every
         customer at once, not one query per customer."""
-        found = self.env["collection.action"]._amounts_many(groups)
-        handler = self.with_context(
-            collection_call_amounts={
-                tuple(sorted(actions.ids)): amounts
-                for actions, amounts in zip(groups, found, strict=True)
-            }
-        )
-        return super(CollectionActionKindCall, handler)._execute_many(groups, channel)
-
-    @api.model
-    def _batch_amounts(self, actions):
-        """What the call of ``actions`` asks to pay, when worked out for the
-        batch (``_execute_many``); else ``None`` (worked out then)."""
-        return self.env.context.get("collection_call_amounts", {}).get(
-            tuple(sorted(actions.ids))
-        )
+        return super(
+            CollectionActionKindCall, self._with_batch_amounts(groups)
+        )._execute_many(groups, channel)
 
     @api.model
     def _fall_back(self, actions, reason):

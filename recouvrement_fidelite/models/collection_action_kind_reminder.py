@@ -83,12 +83,7 @@ class CollectionActionKindReminder(models.AbstractModel):
     @api.model
     def _execute(self, actions, channel):
         # Amounts worked out for the whole batch (``_execute_many``), if any.
-        amounts = self.env.context.get("collection_reminder_amounts", {})
-        key = tuple(sorted(actions.ids))
-        if key in amounts:
-            actions._send_reminder(channel, amounts=amounts[key])
-        else:
-            actions._send_reminder(channel)
+        actions._send_reminder(channel, amounts=self._batch_amounts(actions))
 
     @api.model
     def _execute_many(self, groups, channel):
@@ -99,8 +94,8 @@ class CollectionActionKindReminder(models.AbstractModel):
         (customer unreachable, no template) fails alone, before anything is
         sent. The others are rendered, then their emails and SMS posted
         together (``collection.message.bulk``), in one savepoint; when one of
-        them fails there, the savepoint is rolled back and each group is sent again in
-        a savepoint of its own, so that the failing one fails alone with its
+        them fails there, the savepoint is rolled back and each group is sent
+        again in a savepoint of its own, so that the failing one fails alone with its
         reason and the others go out.
         """
         ready = []
@@ -145,12 +140,10 @@ class CollectionActionKindReminder(models.AbstractModel):
                     self.env["res.partner"].browse(partner_ids), company
                 )
             )
-        handler = self.with_context(
+        handler = self._with_batch_amounts(
+            [actions for actions, _channel in ready], found
+        ).with_context(
             collection_portal_accesses=accesses,
-            collection_reminder_amounts={
-                tuple(sorted(actions.ids)): amounts
-                for (actions, _channel), amounts in zip(ready, found, strict=True)
-            },
             collection_post_values=post_values,
             # The batch's emails and SMS are posted together, once all are
             # rendered (``collection.action._post_collected``).

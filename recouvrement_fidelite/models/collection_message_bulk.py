@@ -79,42 +79,68 @@ class CollectionMessageBulk(models.AbstractModel):
         messages = [None] * len(posts)
         waiting = list(range(len(posts)))
         while waiting:
-            seen = set()
-            now = []
+            now, later, seen = [], [], set()
             for index in waiting:
-                if posts[index][0].id not in seen:
-                    seen.add(posts[index][0].id)
-                    now.append(index)
-            waiting = [index for index in waiting if index not in now]
+                record = posts[index][0]
+                (later if record.id in seen else now).append(index)
+                seen.add(record.id)
             created = self._post_once([posts[index] for index in now])
             for index, message in zip(now, created, strict=True):
                 messages[index] = message
+            waiting = later
         return messages
 
     @api.model
     def _post_once(self, posts):
         """``_post`` for posts on distinct records."""
-        prepared = [self._message_values(record, values) for record, values in posts]
+        first_messages = self._first_messages(
+            posts[0][0].browse().union(*(r for r, _v in posts))
+        )
+        prepared = [
+            self._message_values(record, values, first_messages)
+            for record, values in posts
+        ]
         Model = prepared[0][0].browse()
         created = Model._message_create([values for _r, values, _n in prepared])
         self._subscribe_authors(prepared)
         posted = []
         for (record, values, notify), message in zip(prepared, created, strict=True):
-            # A thread the batch starts: its first message is the parent of
-            # the next ones (see ``account.move._message_compute_parent_id``).
-            parents = record.env.context.get("collection_thread_parents")
-            if parents is not None and not parents.get(record.id):
-                parents[record.id] = message.id
             record._message_post_after_hook(message, values)
             posted.append((record, message, values, notify))
         self._notify(posted)
         return list(created)
 
     @api.model
-    def _message_values(self, record, values):
+    def _first_messages(self, records):
+        """The first message of each of ``records``' threads, by record id
+        (``False``: none yet), found at once where ``message_post`` looks it
+        up for each message (``_message_compute_parent_id``: a flat thread's
+        messages answer its first one); ``None`` for threads that are not
+        flat (each message finds its parent as ``message_post`` does)."""
+        if not records._mail_flat_thread:
+            return None
+        # The domain of ``_message_compute_parent_id``, for every thread.
+        first = (
+            self.env["mail.message"]
+            .sudo()
+            ._read_group(
+                [
+                    ("res_id", "in", records.ids),
+                    ("model", "=", records._name),
+                    ("message_type", "!=", "user_notification"),
+                ],
+                ["res_id"],
+                ["id:min"],
+            )
+        )
+        return dict.fromkeys(records.ids, False) | dict(first)
+
+    @api.model
+    def _message_values(self, record, values, first_messages=None):
         """``(record, message values, notification values)`` as
         ``record.message_post(**values)`` creates and notifies the message
-        (see its steps there)."""
+        (see its steps there); ``first_messages``: the threads' first
+        messages (``_first_messages``), when known."""
         record.ensure_one()
         values = dict(values)
         record._raise_for_invalid_parameters(
@@ -168,7 +194,9 @@ class CollectionMessageBulk(models.AbstractModel):
                 "res_id": record.id,
                 "body": escape(body),
                 "message_type": message_type,
-                "parent_id": record._message_compute_parent_id(parent_id),
+                "parent_id": first_messages[record.id]
+                if first_messages is not None and not parent_id
+                else record._message_compute_parent_id(parent_id),
                 "subject": subject or False,
                 "subtype_id": subtype_id,
                 "partner_ids": partner_ids,
@@ -370,11 +398,7 @@ class CollectionMessageBulk(models.AbstractModel):
             or 50
         )
         emails = []
-        for (
-            _lang,
-            render_values,
-            group,
-        ) in record._notify_get_classified_recipients_iterator(
+        classified = record._notify_get_classified_recipients_iterator(
             message,
             partners,
             msg_vals=values,
@@ -382,7 +406,8 @@ class CollectionMessageBulk(models.AbstractModel):
             force_email_company=force_email_company,
             force_email_lang=force_email_lang,
             subtitles=subtitles,
-        ):
+        )
+        for _lang, render_values, group in classified:
             body = record._notify_by_email_render_layout(
                 message, group, msg_vals=values, render_values=render_values
             )

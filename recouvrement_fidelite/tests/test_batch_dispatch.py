@@ -274,21 +274,13 @@ class TestBatchDispatch(RunFixesCase):
 
     def test_two_posts_of_a_batch_on_an_empty_thread_are_threaded(self):
         invoice = self.invoice(self.alice, 300.0, "2026-03-01")
-        Action = self.env["collection.action"]
-        action = Action._record(
+        self.assertFalse(invoice.message_ids)
+        first, second = self.env["collection.message.bulk"]._post(
             [
-                {
-                    "invoice_id": invoice.id,
-                    "partner_id": self.alice.id,
-                    "channel": "email",
-                    "state": "approved",
-                }
+                (invoice, {"body": "First", "message_type": "comment"}),
+                (invoice, {"body": "Second", "message_type": "comment"}),
             ]
         )
-        known = Action._post_values_many([action], "email")[("email", invoice.id)]
-        self.assertEqual(known["thread_parents"], {invoice.id: False})
-        first = Action._post_in_thread(invoice, known, {"body": "First"})
-        second = Action._post_in_thread(invoice, known, {"body": "Second"})
         self.assertFalse(first.parent_id)
         self.assertEqual(second.parent_id, first)
 
