@@ -28,6 +28,9 @@ _logger = logging.getLogger(__name__)
 _lt = LazyTranslate(__name__)
 
 CHANNELS = list(ACTION_CHANNELS)
+#: Context keys the reminder templates read (the reminder's invoices, the
+#: credit deducted: see ``_send_reminder`` and ``_credit_context``).
+TEMPLATE_CONTEXT_KEYS = ("collection_invoice_ids", "collection_credit")
 STATES = [
     ("proposed", "Waiting for approval"),
     ("approved", "Approved"),
@@ -1090,7 +1093,18 @@ class CollectionAction(models.Model):
         # A new message has no tracking values: said, so that the email's
         # rendering does not look them up.
         values.setdefault("tracking_value_ids", [])
-        self._collect_post(invoice, values)
+        # Rendered: the templates' context is of no more use. Kept, it would
+        # give each invoice of the batch an environment of its own until the
+        # batch is posted, and Odoo looks through every live environment
+        # each time it makes one (``with_context``, ``sudo``…).
+        posted_on = invoice.with_context(
+            {
+                key: value
+                for key, value in invoice.env.context.items()
+                if key not in TEMPLATE_CONTEXT_KEYS
+            }
+        )
+        self._collect_post(posted_on, values)
 
     def _composer_values(self, invoice, template, recipient, attachments, known):
         """What the composer (comment mode, on ``invoice`` alone, with

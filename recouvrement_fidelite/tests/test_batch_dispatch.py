@@ -255,6 +255,43 @@ class TestBatchDispatch(RunFixesCase):
         self.assertEqual(bob_invoice.message_ids, bob_email.message_id)
 
     @freeze_time(TODAY)
+    def test_a_batch_posts_its_emails_from_one_environment(self):
+        """Each email is rendered with its own invoices and credit in the
+        context; once rendered, the batch's posts share one environment
+        (one each would make every later ``with_context`` of the batch look
+        through them all)."""
+        self.invoice(self.alice, 300.0, "2026-03-12")
+        self.invoice(self.alice, 200.0, "2026-03-13")
+        self.credit_note(self.alice, 50.0)
+        self.invoice(self.bob, 100.0, "2026-03-12")
+        action_class = type(self.env["collection.action"])
+        original = action_class._post_collected
+        environments = []
+
+        def post_collected(actions, posts):
+            environments.extend(post["record"].env for post in posts)
+            return original(actions, posts)
+
+        with patch.object(action_class, "_post_collected", post_collected):
+            self.run_collection()
+        emails = self.actions(channel="email")
+        self.assertEqual(set(emails.mapped("state")), {"done"})
+        self.assertEqual(len(emails.message_id), 2)
+        self.assertEqual(len(environments), 2)
+        self.assertEqual(len(set(environments)), 1, "one environment for the batch")
+        context = environments[0].context
+        self.assertNotIn("collection_invoice_ids", context)
+        self.assertNotIn("collection_credit", context)
+        # What the posting needs of the rendering's context is still there.
+        self.assertIs(context.get("mail_notify_force_send"), False)
+        self.assertTrue(context.get("no_new_invoice"))
+        # The email of Alice's two invoices still lists both, with her credit.
+        alice_email = emails.filtered(lambda a: a.partner_id == self.alice)
+        body = str(alice_email.message_id[:1].body)
+        for invoice in alice_email.invoice_id:
+            self.assertIn(invoice.name, body)
+
+    @freeze_time(TODAY)
     def test_a_reminder_that_starts_a_thread_is_the_parent_of_the_next(self):
         # Level 2: an email and an SMS, both posted on this invoice, whose
         # thread is empty when the batch starts.
