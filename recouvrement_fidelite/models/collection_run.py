@@ -224,9 +224,17 @@ class CollectionRun(models.Model):
         """
         self.ensure_one()
         # Explanations and history notes are written in the company's language.
+        context = {}
         lang = self.company_id.partner_id.lang
         if lang and self.env.context.get("lang") != lang:
-            return self.with_context(lang=lang)._process(batch_size, time_budget)
+            context["lang"] = lang
+        if "collection_compiled_templates" not in self.env.context:
+            # Each template's body is compiled once for the whole run, not
+            # once per batch (see ``ir_qweb`` and ``collection.action.
+            # _dispatch``).
+            context["collection_compiled_templates"] = {}
+        if context:
+            return self.with_context(**context)._process(batch_size, time_budget)
         started = time.monotonic()
         customers = self._candidate_customer_ids()
         session = self.env["collection.planner"]._session(

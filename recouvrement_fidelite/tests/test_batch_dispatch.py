@@ -184,6 +184,31 @@ class TestBatchDispatch(RunFixesCase):
         self.assertNotIn(alice_invoice.name, bob_body)
 
     @freeze_time(TODAY)
+    def test_a_run_compiles_each_email_template_once_over_its_batches(self):
+        alice_invoice = self.invoice(self.alice, 300.0, "2026-03-12")
+        bob_invoice = self.invoice(self.bob, 100.0, "2026-03-12")
+        marker = "collection_invoice_ids"
+        Qweb = type(self.env["ir.qweb"])
+        original = Qweb._generate_code
+        generated = []
+
+        def generate_code(records, template):
+            if not isinstance(template, (int, str)) and marker in etree.tostring(
+                template, encoding="unicode"
+            ):
+                generated.append(template)
+            return original(records, template)
+
+        with patch.object(Qweb, "_generate_code", generate_code):
+            run = self.run_collection(batch_size=1)
+        self.assertEqual(len(run.batch_ids), 2, "a batch per customer")
+        emails = self.actions(channel="email")
+        self.assertEqual(set(emails.mapped("state")), {"done"})
+        self.assertEqual(emails.invoice_id, alice_invoice | bob_invoice)
+        # Twice for the run (see the test above), not twice per batch.
+        self.assertEqual(len(generated), 2)
+
+    @freeze_time(TODAY)
     def test_compiled_bodies_are_kept_per_compile_options(self):
         """The compiled body is kept per compile options: a template
         rendered for a user who may not edit templates is compiled with
