@@ -1311,7 +1311,16 @@ class CollectionAction(models.Model):
         )
 
     def _plan_activity(self, summary, paragraphs, deadline=None):
-        """Plan the activity of these actions for the person responsible.
+        """Plan the activity of these actions for the person responsible
+        (see :meth:`_activity_values`); empty when activities are switched
+        off (``mail_activity_automation_skip``, as ``activity_schedule``)."""
+        return self._create_activities(
+            [self._activity_values(summary, paragraphs, deadline)]
+        )
+
+    def _activity_values(self, summary, paragraphs, deadline=None):
+        """The activity of these actions for the person responsible, as
+        ``activity_schedule`` on the main invoice would create it.
 
         ``paragraphs`` are plain texts (a line break starts a new line):
         the note is built from them as HTML, what comes from data escaped.
@@ -1321,13 +1330,24 @@ class CollectionAction(models.Model):
         activity_type = main.level_id.activity_type_id or self.env.ref(
             "mail.mail_activity_data_todo"
         )
-        return main.invoice_id.activity_schedule(
-            activity_type_id=activity_type.id,
-            summary=summary,
-            note=note,
-            user_id=self._responsible().id,
-            date_deadline=deadline or fields.Date.context_today(self),
-        )
+        return {
+            "activity_type_id": activity_type.id,
+            "summary": summary or activity_type.summary,
+            "automated": True,
+            "note": note or activity_type.default_note,
+            "date_deadline": deadline or fields.Date.context_today(self),
+            "res_model_id": self.env["ir.model"]._get(main.invoice_id._name).id,
+            "res_id": main.invoice_id.id,
+            "user_id": self._responsible().id,
+        }
+
+    @api.model
+    def _create_activities(self, values_list):
+        """Create activities (values of :meth:`_activity_values`) at once;
+        none when activities are switched off, as ``activity_schedule``."""
+        if self.env.context.get("mail_activity_automation_skip"):
+            return self.env["mail.activity"]
+        return self.env["mail.activity"].create(values_list)
 
     # Screens: stored amount, preview of what will be sent, approval notice
 

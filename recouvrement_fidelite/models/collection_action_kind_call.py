@@ -2,11 +2,14 @@
 """Calls: an activity for the person responsible to call the customer, on a
 day and at hours when the customer may be called."""
 
+import logging
+
 from odoo import _, api, fields, models
 from odoo.tools.translate import LazyTranslate
 
 from .failure_messages import CollectionFailure, message, render, selection
 
+_logger = logging.getLogger(__name__)
 _lt = LazyTranslate(__name__)
 
 
@@ -71,21 +74,73 @@ class CollectionActionKindCall(models.AbstractModel):
             "\n".join(actions._invoices_table(self._batch_amounts(actions))),
             actions[:1].explanation or "",
         ]
-        activity = actions._plan_activity(
+        values = actions._activity_values(
             _("Collection call: %s", partner.name), paragraphs, deadline
         )
-        # Done when the outcome of the call is recorded (``_record_call``).
-        actions._mark_pending(activity_id=activity.id)
+        planned = self.env.context.get("collection_call_activities")
+        if planned is not None:
+            # Created with the batch's others (``_execute_many``).
+            planned.append((actions, values))
+            return
+        self._schedule_calls([(actions, values)])
+
+    @api.model
+    def _schedule_calls(self, planned):
+        """Create the activities of ``planned`` calls (``(actions, activity
+        values)``) at once; each call is pending until the outcome of the
+        call is recorded (``_record_call``)."""
+        activities = self.env["collection.action"]._create_activities(
+            [values for _actions, values in planned]
+        )
+        for index, (actions, _values) in enumerate(planned):
+            # No activity when activities are switched off.
+            actions._mark_pending(
+                activity_id=activities[index].id if activities else False
+            )
 
     @api.model
     def _execute_many(self, groups, channel):
-        """Plan the calls of a batch of customers, each in its own savepoint
-        (see ``collection.action.kind``): what each call's note lists to pay
+        """Plan the calls of a batch of customers.
+
+        Each call is worked out in its own savepoint (see ``collection.
+        action.kind``): a customer who cannot be called fails alone, or is
+        reminded on the fallback channel. What each call's note lists to pay
         (the invoices net of the customer's credit) is worked out for every
-        customer at once, not one query per customer."""
-        return super(
-            CollectionActionKindCall, self._with_batch_amounts(groups)
-        )._execute_many(groups, channel)
+        customer at once, and the activities of the calls are created
+        together; should that fail, each is created again alone, so that
+        the failing call fails alone with its reason.
+        """
+        planned = []
+        handler = self._with_batch_amounts(groups).with_context(
+            collection_call_activities=planned
+        )
+        super(CollectionActionKindCall, handler)._execute_many(
+            [actions.with_env(handler.env) for actions in groups], channel
+        )
+        if not planned:
+            return
+        alone = self.with_context(collection_call_activities=None)
+        try:
+            with self.env.cr.savepoint():
+                alone._schedule_calls(
+                    [
+                        (actions.with_env(alone.env), values)
+                        for actions, values in planned
+                    ]
+                )
+        except Exception as error:  # noqa: BLE001 - each call is planned again alone
+            _logger.warning(
+                "A call of the batch could not be planned (%s): each is "
+                "planned again alone",
+                error,
+                exc_info=True,
+            )
+            for actions, values in planned:
+                alone._execute_isolated(
+                    actions.with_env(alone.env),
+                    channel,
+                    execute=lambda a, _c, v=values: alone._schedule_calls([(a, v)]),
+                )
 
     @api.model
     def _fall_back(self, actions, reason):

@@ -733,3 +733,78 @@ class TestBatchDispatch(RunFixesCase):
         self.assertNotIn(bob_invoice.name, alice_note)
         self.assertIn(bob_invoice.name, bob_note)
         self.assertNotIn("Credit note", bob_note)
+
+    def call_rule(self):
+        self.rules(
+            (
+                "Call",
+                leaf("days_overdue", "greater_than_or_equal_to", 5),
+                [("schedule_call", {"within_days": 0})],
+            ),
+        )
+
+    @freeze_time(TODAY)
+    def test_a_batch_of_calls_creates_its_activities_at_once(self):
+        """The activities of a batch's calls are created together, each as
+        ``activity_schedule`` would create it on the call's invoice."""
+        self.call_rule()
+        alice_invoice = self.invoice(self.alice, 300.0, "2026-03-12")
+        bob_invoice = self.invoice(self.bob, 100.0, "2026-03-12")
+        Activity = type(self.env["mail.activity"])
+        original = Activity.create
+        created = []
+
+        def create(activities, vals_list):
+            created.append(len(vals_list))
+            return original(activities, vals_list)
+
+        with patch.object(Activity, "create", create):
+            self.run_collection()
+        calls = self.actions(kind="call")
+        self.assertEqual(calls.invoice_id, alice_invoice | bob_invoice)
+        self.assertEqual(set(calls.mapped("state")), {"pending"})
+        self.assertEqual(created, [2], "one create for the batch's two calls")
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        for call in calls:
+            activity = call.activity_id
+            self.assertEqual(
+                (activity.res_model, activity.res_id),
+                ("account.move", call.invoice_id.id),
+            )
+            self.assertEqual(activity.activity_type_id, todo)
+            self.assertEqual(
+                activity.summary,
+                f"Collection call: {call.partner_id.name}",
+            )
+            self.assertTrue(activity.automated)
+            self.assertEqual(activity.user_id, call._responsible())
+            self.assertEqual(str(activity.date_deadline), TODAY)
+            self.assertIn(call.invoice_id.name, str(activity.note))
+            self.assertIn(activity, call.invoice_id.activity_ids)
+
+    @freeze_time(TODAY)
+    def test_a_call_whose_activity_fails_fails_alone(self):
+        """When the batch's activities cannot be created together, each is
+        created again alone: the call whose activity fails fails with the
+        reason, the other is planned."""
+        self.call_rule()
+        alice_invoice = self.invoice(self.alice, 300.0, "2026-03-12")
+        bob_invoice = self.invoice(self.bob, 100.0, "2026-03-12")
+        Activity = type(self.env["mail.activity"])
+        original = Activity.create
+
+        def create(activities, vals_list):
+            if any(vals.get("res_id") == bob_invoice.id for vals in vals_list):
+                raise UserError("Bob's activity cannot be created")
+            return original(activities, vals_list)
+
+        with patch.object(Activity, "create", create):
+            self.run_collection()
+        alice_call = self.actions(kind="call", invoice_id=alice_invoice.id)
+        bob_call = self.actions(kind="call", invoice_id=bob_invoice.id)
+        self.assertEqual(alice_call.state, "pending")
+        self.assertEqual(alice_call.activity_id.res_id, alice_invoice.id)
+        self.assertEqual(bob_call.state, "failed")
+        self.assertIn("Bob's activity cannot be created", bob_call.failure_reason)
+        self.assertFalse(bob_call.activity_id)
+        self.assertFalse(bob_invoice.activity_ids)
