@@ -56,6 +56,7 @@
         "security/collection_feedback_security.xml",
         "data/collection_feedback_reason_data.xml",
         "data/collection_satisfaction_data.xml",
+        "wizards/collection_feedback_wizard_views.xml",
         "views/collection_feedback_views.xml",
         "views/collection_satisfaction_views.xml",
         "views/res_config_settings_feedback_views.xml",

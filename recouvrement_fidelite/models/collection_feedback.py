@@ -3,7 +3,8 @@
 
 Sent from the customer's collection page ("Tell us why", see
 ``controllers/portal_feedback.py``), or from the "no" of a courtesy
-reminder. Each feedback names a reason (``collection.feedback.reason``),
+reminder, or recorded by a colleague the customer told (``collection.
+feedback.wizard``). Each feedback names a reason (``collection.feedback.reason``),
 whose follow-up is applied at once (:meth:`_apply_follow_up`): a dispute
 opened on the invoice, reminders paused while someone checks, or a payment
 plan and a promise to pay offered; the responsible gets an activity when a
@@ -267,6 +268,25 @@ class CollectionFeedback(models.Model):
         return feedback.with_env(self.env)
 
     @api.model
+    def _back_office_record(self, invoice, values):
+        """Record the feedback a colleague took from the customer about
+        ``invoice`` (an unpaid customer invoice; ``values``: the reason, the
+        comment and the contact wishes, checked by ``collection.feedback.
+        wizard``), as that colleague, and apply its reason's follow-up."""
+        invoice.check_access("read")
+        feedback = self.with_context(mail_create_nolog=True).create(
+            dict(
+                values,
+                partner_id=invoice.commercial_partner_id.id,
+                invoice_id=invoice.id,
+                company_id=invoice.company_id.id,
+                source="back_office",
+            )
+        )
+        feedback._apply_follow_up()
+        return feedback
+
+    @api.model
     def _portal_values(self, company, form):
         """The feedback's values from the form's texts, or ``UserError``."""
         try:
@@ -464,7 +484,15 @@ class CollectionFeedback(models.Model):
 
     def _post_on_invoice(self):
         self.ensure_one()
-        title = _("The customer told us why, on their collection page:")
+        if self.source == "back_office":
+            title = _(
+                "%(user)s recorded why the customer has not paid:",
+                user=self.create_uid.name,
+            )
+            author = self.create_uid.partner_id
+        else:
+            title = _("The customer told us why, on their collection page:")
+            author = self.submitted_by_id or self.partner_id
         link = Markup('<a href="#" data-oe-model="%s" data-oe-id="%s">%s</a>') % (
             self._name,
             self.id,
@@ -474,7 +502,7 @@ class CollectionFeedback(models.Model):
             body=Markup("<p>%s %s</p>") % (title, link) + self._summary_html(),
             message_type="comment",
             subtype_xmlid="mail.mt_note",
-            author_id=(self.submitted_by_id or self.partner_id).id,
+            author_id=author.id,
         )
 
     def _schedule_responsible_activity(self, today):

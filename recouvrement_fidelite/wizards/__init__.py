@@ -7,3 +7,4 @@ from . import collection_case_notice
 from . import collection_case_write_off
 from . import collection_case_agreement
 from . import collection_case_agency_import
+from . import collection_feedback_wizard
