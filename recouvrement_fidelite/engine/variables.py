@@ -28,6 +28,7 @@ from decimal import Decimal
 
 from business_rules.variables import BaseVariables, rule_variable
 
+from .actions import ESCALATION_STAGES
 from .concepts import CUSTOMER_TYPES, DISPUTE_STATES, PREFERRED_CHANNELS, options
 from .errors import FactError, _lt
 from .operators import (
@@ -82,6 +83,11 @@ PAYMENT_PLAN_STATUSES = [
 #: Statuses of an invoice covered by an active payment plan: the plan's
 #: installments are reminded instead of the invoice.
 ACTIVE_PLAN_STATUSES = ("active", "in_arrears")
+#: ``customer_escalation_stage``: the stage of the customer's escalation case
+#: (the stages the ``escalate`` action moves a case to), or none.
+CASE_STAGES = [{"name": "none", "label": _lt("No escalation case")}] + [
+    dict(stage) for stage in ESCALATION_STAGES
+]
 
 
 #: ``days_since_last_feedback`` when the customer never gave feedback on the
@@ -90,6 +96,9 @@ NO_FEEDBACK_DAYS = 9999
 #: ``last_satisfaction_rating`` when the customer never rated the collection
 #: (ratings go from 1 to 5).
 NO_RATING = 0
+#: ``days_in_escalation_stage`` when the customer has no escalation case, so
+#: that "at least N days in the stage" never holds.
+NO_CASE_DAYS = 9999
 
 
 def _missing(value):
@@ -145,6 +154,20 @@ def read_feedback_days(name, value):
 
 
 read_feedback_days.many = _numbers_as_they_are
+
+
+def read_case_days(name, value):
+    """Days in the escalation stage; :data:`NO_CASE_DAYS` without a case.
+
+    >>> read_case_days("days_in_escalation_stage", 12)
+    12
+    >>> read_case_days("days_in_escalation_stage", None)
+    9999
+    """
+    return read_number(name, value, default=NO_CASE_DAYS)
+
+
+read_case_days.many = _numbers_as_they_are
 
 
 def read_prescription_days(name, value):
@@ -629,3 +652,31 @@ class InvoiceFacts(BaseVariables):
         ),
     )
     def in_insolvency(self): ...
+
+    # Escalation (the customer's escalation case)
+
+    @fact(
+        SelectType,
+        _lt("Customer's escalation stage"),
+        read_choices,
+        help=_lt(
+            "The stage of the customer's open or suspended escalation case in "
+            "the invoice's currency (none without a case). The case's own "
+            "invoices are not reminded: this is what the customer's other "
+            "invoices see, e.g. to add a new overdue invoice to the case."
+        ),
+        options=CASE_STAGES,
+    )
+    def customer_escalation_stage(self): ...
+
+    @fact(
+        NumericType,
+        _lt("Days in the escalation stage"),
+        read_case_days,
+        help=_lt(
+            "Days since the customer's escalation case entered its stage "
+            "(9999 without a case)."
+        ),
+        value_labels={NO_CASE_DAYS: _lt("no case")},
+    )
+    def days_in_escalation_stage(self): ...

@@ -58,6 +58,7 @@ from . import collection_action_case
 from . import account_move_escalation
 from . import collection_payment_plan_case
 from . import res_partner_escalation
+from . import collection_engine_escalation
 from . import collection_case_report
 from . import collection_case_formal_notice
 from . import report_collection_case_formal_notice

@@ -45,3 +45,4 @@ from . import test_analytics_steps
 from . import test_analytics_customer
 from . import test_level_variants
 from . import test_feedback_back_office
+from . import test_escalation_facts

@@ -163,3 +163,22 @@ def test_policy_bounds_come_from_the_caller():
         assert "at most 6" in str(error)
     else:
         raise AssertionError("7 installments accepted above a bound of 6")
+
+
+def test_the_escalation_stage_offers_the_stages_of_the_escalate_action():
+    """The customer's escalation stage is one of the stages ``escalate``
+    moves a case to, or none: a rule can add an invoice to the case it sees."""
+    from engine.actions import ESCALATION_STAGES
+
+    data = DEFAULT_CATALOGUE.export()
+    variables = {v["name"]: v for v in data["variables"]}
+    stage = variables["customer_escalation_stage"]
+    names = [option["name"] for option in stage["options"]]
+    assert names == ["none"] + [s["name"] for s in ESCALATION_STAGES]
+    escalate = next(a for a in data["actions"] if a["name"] == "escalate")
+    offered = next(p for p in escalate["params"] if p["name"] == "stage")
+    assert [o["name"] for o in offered["options"]] == names[1:]
+    assert variables["days_in_escalation_stage"]["field_type"] == "numeric"
+    facts = InvoiceFacts({"customer_escalation_stage": "formal_notice"})
+    assert facts.customer_escalation_stage() == ["formal_notice"]
+    assert facts.days_in_escalation_stage() == 9999
