@@ -169,4 +169,6 @@ class TestEngineBridge(InvoiceMixin, AccountTestInvoicingCommon):
         small = queries_for(invoices[:3])
         large = queries_for(invoices)
         self.assertEqual(small, large)
-        self.assertLess(large, 20)
+        # About one query per fact provider, whatever the batch's size (the
+        # escalation provider brought the twentieth).
+        self.assertLessEqual(large, 20)
