@@ -5,6 +5,7 @@ customer, and no note from the account module about the letter attached."""
 
 import re
 from collections import Counter
+from contextlib import contextmanager
 from unittest.mock import patch
 
 from freezegun import freeze_time
@@ -18,6 +19,20 @@ from odoo.addons.mail.models.mail_thread import MailThread
 
 from .test_collection_run import TODAY, leaf
 from .test_run_fixes import RunFixesCase
+
+
+@contextmanager
+def spied(cls, name, record):
+    """Within the block, each call of ``cls.name`` calls ``record`` with its
+    arguments first, then runs as usual."""
+    original = getattr(cls, name)
+
+    def spy(records, *args, **kwargs):
+        record(*args, **kwargs)
+        return original(records, *args, **kwargs)
+
+    with patch.object(cls, name, spy):
+        yield
 
 
 @tagged("post_install", "-at_install")
@@ -145,6 +160,24 @@ class TestBatchDispatch(RunFixesCase):
             self.assertEqual(alone, [invoice.ids], "sent alone")
         self.assertEqual(self.sent(email), batch)
 
+    #: What the shipped reminder templates' bodies hold, and no other template.
+    reminder_marker = "collection_invoice_ids"
+
+    @contextmanager
+    def reminder_bodies_generated(self):
+        """The reminder template bodies whose code Odoo generates within the
+        block (a list, filled as it goes)."""
+        generated = []
+
+        def record(template):
+            if not isinstance(template, (int, str)) and self.reminder_marker in (
+                etree.tostring(template, encoding="unicode")
+            ):
+                generated.append(template)
+
+        with spied(type(self.env["ir.qweb"]), "_generate_code", record):
+            yield generated
+
     @freeze_time(TODAY)
     def test_a_batch_compiles_each_email_template_once(self):
         alice_invoice = self.invoice(self.alice, 300.0, "2026-03-12")
@@ -152,20 +185,8 @@ class TestBatchDispatch(RunFixesCase):
         body = self.env.ref(
             "recouvrement_fidelite.mail_template_collection_first"
         ).body_html
-        marker = "collection_invoice_ids"
-        self.assertIn(marker, body)
-        Qweb = type(self.env["ir.qweb"])
-        original = Qweb._generate_code
-        generated = []
-
-        def generate_code(records, template):
-            if not isinstance(template, (int, str)) and marker in etree.tostring(
-                template, encoding="unicode"
-            ):
-                generated.append(template)
-            return original(records, template)
-
-        with patch.object(Qweb, "_generate_code", generate_code):
+        self.assertIn(self.reminder_marker, body)
+        with self.reminder_bodies_generated() as generated:
             self.run_collection()
         emails = {
             partner: self.actions(partner_id=partner.id, channel="email")
@@ -187,19 +208,7 @@ class TestBatchDispatch(RunFixesCase):
     def test_a_run_compiles_each_email_template_once_over_its_batches(self):
         alice_invoice = self.invoice(self.alice, 300.0, "2026-03-12")
         bob_invoice = self.invoice(self.bob, 100.0, "2026-03-12")
-        marker = "collection_invoice_ids"
-        Qweb = type(self.env["ir.qweb"])
-        original = Qweb._generate_code
-        generated = []
-
-        def generate_code(records, template):
-            if not isinstance(template, (int, str)) and marker in etree.tostring(
-                template, encoding="unicode"
-            ):
-                generated.append(template)
-            return original(records, template)
-
-        with patch.object(Qweb, "_generate_code", generate_code):
+        with self.reminder_bodies_generated() as generated:
             run = self.run_collection(batch_size=1)
         self.assertEqual(len(run.batch_ids), 2, "a batch per customer")
         emails = self.actions(channel="email")
@@ -289,15 +298,12 @@ class TestBatchDispatch(RunFixesCase):
         self.invoice(self.alice, 200.0, "2026-03-13")
         self.credit_note(self.alice, 50.0)
         self.invoice(self.bob, 100.0, "2026-03-12")
-        action_class = type(self.env["collection.action"])
-        original = action_class._post_collected
         environments = []
-
-        def post_collected(actions, posts):
-            environments.extend(post["record"].env for post in posts)
-            return original(actions, posts)
-
-        with patch.object(action_class, "_post_collected", post_collected):
+        with spied(
+            type(self.env["collection.action"]),
+            "_post_collected",
+            lambda posts: environments.extend(post["record"].env for post in posts),
+        ):
             self.run_collection()
         emails = self.actions(channel="email")
         self.assertEqual(set(emails.mapped("state")), {"done"})
@@ -692,10 +698,7 @@ class TestBatchDispatch(RunFixesCase):
         # Senders compared: the author's, the template's, empty, the user's.
         self.assertEqual(senders, {True, False})
 
-    @freeze_time(TODAY)
-    def test_a_batch_of_calls_works_out_what_to_pay_at_once(self):
-        """Each call's note lists its customer's invoices net of credit; the
-        amounts of all the batch's calls are worked out at once."""
+    def call_rule(self):
         self.rules(
             (
                 "Call",
@@ -703,18 +706,22 @@ class TestBatchDispatch(RunFixesCase):
                 [("schedule_call", {"within_days": 0})],
             ),
         )
+
+    @freeze_time(TODAY)
+    def test_a_batch_of_calls_works_out_what_to_pay_at_once(self):
+        """Each call's note lists its customer's invoices net of credit; the
+        amounts of all the batch's calls are worked out at once."""
+        self.call_rule()
         alice_invoice = self.invoice(self.alice, 300.0, "2026-03-12")
         self.credit_note(self.alice, 50.0)
         bob_invoice = self.invoice(self.bob, 100.0, "2026-03-12")
         Engine = type(self.env["collection.engine"])
-        original = Engine._reminder_amounts_many
         worked_out = []
-
-        def reminder_amounts_many(engine, groups):
-            worked_out.append(len(groups))
-            return original(engine, groups)
-
-        with patch.object(Engine, "_reminder_amounts_many", reminder_amounts_many):
+        with spied(
+            Engine,
+            "_reminder_amounts_many",
+            lambda groups: worked_out.append(len(groups)),
+        ):
             self.run_collection()
         calls = self.actions(kind="call")
         self.assertEqual(calls.invoice_id, alice_invoice | bob_invoice)
@@ -734,15 +741,6 @@ class TestBatchDispatch(RunFixesCase):
         self.assertIn(bob_invoice.name, bob_note)
         self.assertNotIn("Credit note", bob_note)
 
-    def call_rule(self):
-        self.rules(
-            (
-                "Call",
-                leaf("days_overdue", "greater_than_or_equal_to", 5),
-                [("schedule_call", {"within_days": 0})],
-            ),
-        )
-
     @freeze_time(TODAY)
     def test_a_batch_of_calls_creates_its_activities_at_once(self):
         """The activities of a batch's calls are created together, each as
@@ -751,14 +749,10 @@ class TestBatchDispatch(RunFixesCase):
         alice_invoice = self.invoice(self.alice, 300.0, "2026-03-12")
         bob_invoice = self.invoice(self.bob, 100.0, "2026-03-12")
         Activity = type(self.env["mail.activity"])
-        original = Activity.create
         created = []
-
-        def create(activities, vals_list):
-            created.append(len(vals_list))
-            return original(activities, vals_list)
-
-        with patch.object(Activity, "create", create):
+        with spied(
+            Activity, "create", lambda vals_list: created.append(len(vals_list))
+        ):
             self.run_collection()
         calls = self.actions(kind="call")
         self.assertEqual(calls.invoice_id, alice_invoice | bob_invoice)
