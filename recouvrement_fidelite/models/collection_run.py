@@ -491,7 +491,12 @@ class CollectionRun(models.Model):
 
     def _notify_failures(self):
         managers = self.env.ref("recouvrement_fidelite.group_collection_manager").users
-        failed = self.action_ids.filtered(lambda a: a.state == "failed")
+        # Searched, not filtered from the run's actions: a run of many
+        # customers would read every one of its actions for the 50 shown.
+        domain = [("run_id", "=", self.id), ("state", "=", "failed")]
+        Action = self.env["collection.action"]
+        count = Action.search_count(domain)
+        failed = Action.search(domain, limit=50, order="id")
         # Markup formatting escapes what comes from data (customer names,
         # failure reasons): the list is HTML, the names and reasons are text.
         lines = Markup().join(
@@ -506,14 +511,14 @@ class CollectionRun(models.Model):
                 else Markup("<li>%s: %s</li>")
                 % (action.partner_id.display_name, action.failure_reason)
             )
-            for action in failed[:50]
+            for action in failed
         )
         self.message_post(
             body=Markup("<p>%s</p><ul>%s</ul>")
             % (
                 _(
                     "%(count)s collection actions failed in this run:",
-                    count=len(failed),
+                    count=count,
                 ),
                 lines,
             ),

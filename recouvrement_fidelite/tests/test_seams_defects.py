@@ -122,6 +122,39 @@ class TestSeamsDefects(CollectionRunCase):
         self.assertIn("&lt;i&gt;nineteen&lt;/i&gt;", body)
         self.assertNotIn("<i>", body)
 
+    @freeze_time(TODAY)
+    def test_the_failure_notice_reads_only_the_failed_actions(self):
+        """The notice counts the failures and lists the first 50 without
+        reading the run's other actions (a large run has thousands)."""
+        customer = self.env["res.partner"].create(
+            {"name": "Without address", "is_company": True}
+        )
+        bad = self.invoice(customer, 100.0, "2026-03-01")
+        self.invoice(self.alice, 300.0, "2026-03-12")  # reminded
+        with self.broken_facts(bad):
+            run = self.run_collection()
+        failed = run.action_ids.filtered(lambda a: a.state == "failed")
+        others = run.action_ids - failed
+        self.assertTrue(failed)
+        self.assertTrue(others, "the run did other things too")
+        run.message_ids.filtered(
+            lambda m: "failed in this run" in (m.body or "")
+        ).unlink()
+        self.env.invalidate_all()
+        run._notify_failures()
+        self.assertFalse(
+            any(
+                self.env.cache.contains(action, action._fields["state"])
+                for action in others
+            ),
+            "the actions that did not fail are not read",
+        )
+        notice = run.message_ids.filtered(
+            lambda m: "failed in this run" in (m.body or "")
+        )
+        self.assertIn(f"{len(failed)} collection actions failed", str(notice.body))
+        self.assertIn(bad.name, str(notice.body))
+
     def test_a_statement_decision_waits_for_the_monthly_statement(self):
         self.rule_set.active = False
         self.env["collection.rule.set"].create(
