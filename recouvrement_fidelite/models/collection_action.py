@@ -1052,9 +1052,6 @@ class CollectionAction(models.Model):
         # each invoice's history shows the reminder that included it.
         if collected:
             # Done once posted with the batch (``_post_collected``).
-            self.env.context["collection_posts"][-1]["done"] = {
-                "attachment_id": attachments[:1].id
-            }
             return
         values = {
             "message_id": message.id if message else False,
@@ -1104,7 +1101,7 @@ class CollectionAction(models.Model):
                 if key not in TEMPLATE_CONTEXT_KEYS
             }
         )
-        self._collect_post(posted_on, values)
+        self._collect_post(posted_on, values, attachments=attachments)
 
     def _composer_values(self, invoice, template, recipient, attachments, known):
         """What the composer (comment mode, on ``invoice`` alone, with
@@ -1176,12 +1173,13 @@ class CollectionAction(models.Model):
             "force_email_lang": rendered.get("lang") or False,
         }
 
-    def _collect_post(self, invoice, values, sms=False):
+    def _collect_post(self, invoice, values, sms=False, attachments=None):
         """Keep the message of these actions (``message_post``'s values on
         ``invoice``, or with ``sms`` the SMS text, as ``_message_sms`` posts
         it) for the batch's posting (``collection_posts`` in the context,
         see the reminder handler): posted with the others by
-        ``_post_collected``."""
+        ``_post_collected``, which links the actions to it and to the letter
+        attached (``attachments``), if any."""
         if sms is not False:
             values = dict(
                 values,
@@ -1191,7 +1189,12 @@ class CollectionAction(models.Model):
                 sms_numbers=None,
             )
         self.env.context["collection_posts"].append(
-            {"actions": self, "record": invoice, "values": values}
+            {
+                "actions": self,
+                "record": invoice,
+                "values": values,
+                "attachment_id": attachments[:1].id if attachments else False,
+            }
         )
 
     @api.model
@@ -1203,7 +1206,9 @@ class CollectionAction(models.Model):
             [(post["record"], post["values"]) for post in posts]
         )
         for post, posted in zip(posts, messages, strict=True):
-            post["actions"]._mark_done(message_id=posted.id, **post["done"])
+            post["actions"]._mark_done(
+                message_id=posted.id, attachment_id=post["attachment_id"]
+            )
 
     @api.model
     def _post_values_many(self, groups, channel):

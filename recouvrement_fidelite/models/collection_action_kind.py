@@ -31,8 +31,11 @@ escalation stage) adds a handler model; nothing else is edited.
 """
 
 import hashlib
+import logging
 
 from odoo import api, models
+
+_logger = logging.getLogger(__name__)
 
 
 class CollectionActionKind(models.AbstractModel):
@@ -172,6 +175,26 @@ class CollectionActionKind(models.AbstractModel):
         return self.env.context.get("collection_batch_amounts", {}).get(
             tuple(sorted(actions.ids)), False
         )
+
+    @api.model
+    def _together_or_each_alone(self, together, groups):
+        """Run ``together()`` (what a batch does at once) in a savepoint;
+        when it fails, roll it back and carry out each of ``groups``
+        (``(actions, channel, execute)``, as :meth:`_execute_isolated` takes
+        them) in a savepoint of its own: the failing one fails alone with
+        its reason, the others go on."""
+        try:
+            with self.env.cr.savepoint():
+                together()
+        except Exception as error:  # noqa: BLE001 - each is carried out again alone
+            _logger.warning(
+                "A %s of the batch failed (%s): each is carried out again alone",
+                self._kind,
+                error,
+                exc_info=True,
+            )
+            for actions, channel, execute in groups:
+                self._execute_isolated(actions, channel, execute)
 
     @api.model
     def _execute_isolated(self, actions, channel, execute=None):

@@ -2,14 +2,11 @@
 """Calls: an activity for the person responsible to call the customer, on a
 day and at hours when the customer may be called."""
 
-import logging
-
 from odoo import _, api, fields, models
 from odoo.tools.translate import LazyTranslate
 
 from .failure_messages import CollectionFailure, message, render, selection
 
-_logger = logging.getLogger(__name__)
 _lt = LazyTranslate(__name__)
 
 
@@ -120,27 +117,18 @@ class CollectionActionKindCall(models.AbstractModel):
         if not planned:
             return
         alone = self.with_context(collection_call_activities=None)
-        try:
-            with self.env.cr.savepoint():
-                alone._schedule_calls(
-                    [
-                        (actions.with_env(alone.env), values)
-                        for actions, values in planned
-                    ]
-                )
-        except Exception as error:  # noqa: BLE001 - each call is planned again alone
-            _logger.warning(
-                "A call of the batch could not be planned (%s): each is "
-                "planned again alone",
-                error,
-                exc_info=True,
-            )
-            for actions, values in planned:
-                alone._execute_isolated(
-                    actions.with_env(alone.env),
+        planned = [(actions.with_env(alone.env), values) for actions, values in planned]
+        alone._together_or_each_alone(
+            lambda: alone._schedule_calls(planned),
+            [
+                (
+                    actions,
                     channel,
-                    execute=lambda a, _c, v=values: alone._schedule_calls([(a, v)]),
+                    lambda a, _c, v=values: alone._schedule_calls([(a, v)]),
                 )
+                for actions, values in planned
+            ],
+        )
 
     @api.model
     def _fall_back(self, actions, reason):

@@ -5,14 +5,11 @@ A reminder is a step of the invoice's reminder scenario: the level's
 channels send it, unless rules say on which channels (``send_reminder``).
 """
 
-import logging
-
 from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.tools.translate import LazyTranslate
 
 _lt = LazyTranslate(__name__)
-_logger = logging.getLogger(__name__)
 
 
 class CollectionActionKindReminder(models.AbstractModel):
@@ -149,22 +146,20 @@ class CollectionActionKindReminder(models.AbstractModel):
             # rendered (``collection.action._post_collected``).
             collection_posts=[],
         )
-        try:
-            with self.env.cr.savepoint():
-                for actions, resolved in ready:
-                    handler._execute(actions.with_env(handler.env), resolved)
-                Action.with_env(handler.env)._post_collected(
-                    handler.env.context["collection_posts"]
-                )
-        except Exception as error:  # noqa: BLE001 - each group is sent again alone
-            _logger.warning(
-                "A reminder of the batch failed (%s): each is sent again alone",
-                error,
-                exc_info=True,
-            )
-            # Alone, each as ``message_post`` posts it.
-            alone = handler.with_context(
-                collection_post_values=None, collection_posts=None
-            )
+
+        def together():
             for actions, resolved in ready:
-                alone._execute_isolated(actions.with_env(alone.env), resolved)
+                handler._execute(actions.with_env(handler.env), resolved)
+            Action.with_env(handler.env)._post_collected(
+                handler.env.context["collection_posts"]
+            )
+
+        # Alone, each as ``message_post`` posts it.
+        alone = handler.with_context(collection_post_values=None, collection_posts=None)
+        alone._together_or_each_alone(
+            together,
+            [
+                (actions.with_env(alone.env), resolved, None)
+                for actions, resolved in ready
+            ],
+        )

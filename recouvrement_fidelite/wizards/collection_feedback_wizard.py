@@ -7,6 +7,7 @@ from ..models.collection_feedback import (
     CONTACT_TIMES,
     MAX_COMMENT_LENGTH,
     MAX_CONTACT_DETAIL_LENGTH,
+    _clean_text,
 )
 
 
@@ -93,7 +94,14 @@ class CollectionFeedbackWizard(models.TransientModel):
                     company=invoice.company_id.name,
                 )
             )
-        comment = (self.comment or "").replace("\x00", "").strip()
+        comment = _clean_text(self.comment, MAX_COMMENT_LENGTH)
+        if comment is None:
+            raise UserError(
+                _(
+                    "The comment is too long: %(limit)s characters at most.",
+                    limit=MAX_COMMENT_LENGTH,
+                )
+            )
         if reason.comment_required and not comment:
             raise UserError(
                 _(
@@ -102,15 +110,8 @@ class CollectionFeedbackWizard(models.TransientModel):
                     reason=reason.name,
                 )
             )
-        if len(comment) > MAX_COMMENT_LENGTH:
-            raise UserError(
-                _(
-                    "The comment is too long: %(limit)s characters at most.",
-                    limit=MAX_COMMENT_LENGTH,
-                )
-            )
-        detail = (self.contact_detail or "").replace("\x00", "").strip()
-        if len(detail) > MAX_CONTACT_DETAIL_LENGTH:
+        detail = _clean_text(self.contact_detail, MAX_CONTACT_DETAIL_LENGTH)
+        if detail is None:
             raise UserError(
                 _(
                     "The phone number or email is too long: %(limit)s characters "
