@@ -395,6 +395,9 @@ class AccountMove(models.Model):
             [tuple(missing.ids)],
         )
         missing.invalidate_recordset(["access_token"])
+        # Read back at once: each email reads its invoice's token alone,
+        # one query per invoice otherwise.
+        missing.fetch(["access_token"])
 
     def _collection_labels(self, field_name):
         """The translated labels of a selection field, by value."""

@@ -269,14 +269,19 @@ class CollectionMessageBulk(models.AbstractModel):
         known = self._recipient_data(batch)
         self._prefetch_customers(batch)
         bulk = self.with_context(collection_thread_history=self._thread_history(batch))
-        emails = []
-        texts = []
-        pushed = []
+        notified = []
         for record, message, values, notify in batch:
             record = record.with_context(collection_recipient_data=known)
             recipients = record._notify_get_recipients(message, values, **notify)
-            if not recipients:
-                continue
+            if recipients:
+                notified.append((record, message, values, notify, recipients))
+        self._invite_customers(
+            [(record, recipients) for record, _m, _v, _n, recipients in notified]
+        )
+        emails = []
+        texts = []
+        pushed = []
+        for record, message, values, notify, recipients in notified:
             force_send = record.env.context.get(
                 "mail_notify_force_send", notify.get("force_send", True)
             )
@@ -318,6 +323,37 @@ class CollectionMessageBulk(models.AbstractModel):
             )
             partners = self.env["res.partner"].sudo().union(*customers.values())
             partners.mapped("user_ids")
+
+    @api.model
+    def _invite_customers(self, notified):
+        """Invite at once the customers that the notification emails of
+        ``notified`` (``(record, recipients)``) invite to sign up, when
+        customers may sign up (Settings: free sign up). Each email's portal
+        link invites its record's customer (``portal``'s
+        ``_notify_get_recipients_groups``): a write of the customer, which
+        reads its contacts to keep them in step, one customer at a time."""
+        if self.env["res.users"].sudo()._get_signup_invitation_scope() != "b2c":
+            return
+        records = defaultdict(list)
+        for record, recipients in notified:
+            if isinstance(record, self.env.registry["portal.mixin"]) and any(
+                data["notif"] == "email" for data in recipients
+            ):
+                records[record._name].append(record.id)
+        for model, ids in records.items():
+            customers = (
+                self.env[model]
+                .browse(ids)
+                .sudo()
+                ._mail_get_partners(introspect_fields=False)
+            )
+            # As ``signup_get_auth_param``: customers without a user; those
+            # already invited are left as they are (``res.partner.
+            # signup_prepare``).
+            self.env["res.partner"].sudo().union(*customers.values()).filtered(
+                lambda partner: not partner.user_ids
+                and partner.signup_type != "signup"
+            ).signup_prepare()
 
     @api.model
     def _recipient_data(self, batch):

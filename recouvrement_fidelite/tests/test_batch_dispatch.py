@@ -383,6 +383,62 @@ class TestBatchDispatch(RunFixesCase):
         self.assertEqual(written, [self.bob])
 
     @freeze_time(TODAY)
+    def test_a_batch_invites_its_customers_at_once(self):
+        """The first reminders of customers who may sign up invite them:
+        one write for the batch's customers, not one per email (each reads
+        the customer's contacts again)."""
+        self.env["ir.config_parameter"].sudo().set_param(
+            "auth_signup.invitation_scope", "b2c"
+        )
+        self.invoice(self.alice, 300.0, "2026-03-12")
+        self.invoice(self.bob, 100.0, "2026-03-12")
+        customers = self.alice | self.bob
+        self.assertFalse(customers.user_ids)
+        self.assertFalse(any(customers.sudo().mapped("signup_type")))
+        Partner = type(self.env["res.partner"])
+        original = Partner.write
+        written = []
+
+        def write(records, vals):
+            if "signup_type" in vals:
+                written.append(records)
+            return original(records, vals)
+
+        with patch.object(Partner, "write", write):
+            self.run_collection()
+        self.assertEqual(written, [customers])
+        for partner in customers:
+            with self.subTest(partner=partner.name):
+                [email] = self.actions(partner_id=partner.id, channel="email")
+                self.assertEqual(email.state, "done")
+                self.assertEqual(partner.sudo().signup_type, "signup")
+                mail = (
+                    self.env["mail.mail"]
+                    .sudo()
+                    .search([("mail_message_id", "=", email.message_id.id)])
+                )
+                # The link of the email still carries the invitation.
+                self.assertIn("auth_signup_token", mail.body_html)
+
+    def test_new_portal_tokens_are_read_back_at_once(self):
+        """The tokens given to a batch's invoices are read back together:
+        each reminder reads its own invoice's token (one query each
+        otherwise)."""
+        invoices = self.invoice(self.alice, 300.0, "2026-03-12") | self.invoice(
+            self.bob, 100.0, "2026-03-12"
+        )
+        invoices.sudo().access_token = False
+        self.env.flush_all()
+        invoices.sudo()._collection_ensure_access_tokens()
+        with self.assertQueryCount(0):
+            tokens = [
+                self.env["account.move"].browse(invoice.id).sudo().access_token
+                for invoice in invoices
+            ]
+        self.assertTrue(all(tokens))
+        self.assertEqual(len(set(tokens)), 2)
+
+    @freeze_time(TODAY)
     def test_a_batch_gives_the_portal_links_without_writing_the_invoices(self):
         alice_invoice = self.invoice(self.alice, 300.0, "2026-03-12")
         bob_invoice = self.invoice(self.bob, 100.0, "2026-03-12")
