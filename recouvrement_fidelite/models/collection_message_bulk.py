@@ -351,8 +351,7 @@ class CollectionMessageBulk(models.AbstractModel):
             # already invited are left as they are (``res.partner.
             # signup_prepare``).
             self.env["res.partner"].sudo().union(*customers.values()).filtered(
-                lambda partner: not partner.user_ids
-                and partner.signup_type != "signup"
+                lambda partner: not partner.user_ids and partner.signup_type != "signup"
             ).signup_prepare()
 
     @api.model
