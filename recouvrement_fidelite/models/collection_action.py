@@ -258,7 +258,7 @@ class CollectionAction(models.Model):
             label = kinds.get(action.kind, "")
             # A call's channel says nothing its kind does not ("Call (Phone
             # call)"); the channel of other kinds tells them apart.
-            if action.channel not in ("none", "phone"):
+            if action.channel != "none" and action.kind != "call":
                 label = f"{label} ({channels.get(action.channel, '')})"
             action.summary = f"{label} — {target}" if target else label
 
@@ -364,8 +364,9 @@ class CollectionAction(models.Model):
         return True
 
     def _record_call(self, outcome):
-        """A call is done when its outcome is recorded."""
-        if self.filtered(lambda a: a.kind != "call"):
+        """A call is done when its outcome is recorded: the calls of the
+        rules and levels, and those of a plan's installments."""
+        if self.filtered(lambda a: a.channel != "phone"):
             raise UserError(_("Only calls have an outcome."))
         if self.filtered(lambda a: a.state not in ("pending", "done")):
             raise UserError(_("Record the outcome of calls that were planned."))
@@ -1323,15 +1324,17 @@ class CollectionAction(models.Model):
             [self._activity_values(summary, paragraphs, deadline)]
         )
 
-    def _activity_values(self, summary, paragraphs, deadline=None):
+    def _activity_values(self, summary, paragraphs, deadline=None, record=None):
         """The activity of these actions for the person responsible, as
-        ``activity_schedule`` on the main invoice would create it.
+        ``activity_schedule`` on ``record`` (by default the main invoice)
+        would create it.
 
         ``paragraphs`` are plain texts (a line break starts a new line):
         the note is built from them as HTML, what comes from data escaped.
         """
         note = Markup().join(plaintext2html(text) for text in paragraphs if text)
         main = self._main_action()
+        record = record or main.invoice_id
         activity_type = main.level_id.activity_type_id or self.env.ref(
             "mail.mail_activity_data_todo"
         )
@@ -1341,8 +1344,8 @@ class CollectionAction(models.Model):
             "automated": True,
             "note": note or activity_type.default_note,
             "date_deadline": deadline or fields.Date.context_today(self),
-            "res_model_id": self.env["ir.model"]._get(main.invoice_id._name).id,
-            "res_id": main.invoice_id.id,
+            "res_model_id": self.env["ir.model"]._get(record._name).id,
+            "res_id": record.id,
             "user_id": self._responsible().id,
         }
 

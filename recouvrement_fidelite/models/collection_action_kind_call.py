@@ -44,16 +44,49 @@ class CollectionActionKindCall(models.AbstractModel):
 
     @api.model
     def _execute(self, actions, channel):
+        deadline, windows, reason = self._call_window(actions)
+        if reason:
+            self._fall_back(actions, reason)
+            return
+        params = actions._main_action()._params()
+        paragraphs = [
+            params.get("note") or "",
+            _("Call between %s.", windows) if windows else "",
+            "\n".join(actions._invoices_table(self._batch_amounts(actions))),
+            actions[:1].explanation or "",
+        ]
+        partner = actions.partner_id.commercial_partner_id
+        values = actions._activity_values(
+            _("Collection call: %s", partner.name), paragraphs, deadline
+        )
+        planned = self.env.context.get("collection_call_activities")
+        if planned is not None:
+            # Created with the batch's others (``_execute_many``).
+            planned.append((actions, values))
+            return
+        self._schedule_calls([(actions, values)])
+
+    @api.model
+    def _call_window(self, actions):
+        """When to call the customer of ``actions``: ``(deadline, hours,
+        reason)``, the first day they may be called from the rule's
+        ``within_days``, and their hours as text; or, when they may not be
+        called at all, the reason (a message as data, ``failure_messages``)
+        and no day."""
         partner = actions.partner_id.commercial_partner_id
         days, hours = partner._collection_call_windows()
-        if not days or not hours:
-            self._fall_back(
-                actions,
-                message(_lt("the customer may be called on no day of the week"))
-                if not days
-                else message(_lt("the customer has no hours when they may be called")),
+        if not days:
+            return (
+                None,
+                "",
+                message(_lt("the customer may be called on no day of the week")),
             )
-            return
+        if not hours:
+            return (
+                None,
+                "",
+                message(_lt("the customer has no hours when they may be called")),
+            )
         params = actions._main_action()._params()
         deadline = self._next_call_day(
             fields.Date.context_today(actions),
@@ -65,21 +98,7 @@ class CollectionActionKindCall(models.AbstractModel):
             f"{int(end):02d}:{int(round(end % 1 * 60)):02d}"
             for start, end in hours
         )
-        paragraphs = [
-            params.get("note") or "",
-            _("Call between %s.", windows) if windows else "",
-            "\n".join(actions._invoices_table(self._batch_amounts(actions))),
-            actions[:1].explanation or "",
-        ]
-        values = actions._activity_values(
-            _("Collection call: %s", partner.name), paragraphs, deadline
-        )
-        planned = self.env.context.get("collection_call_activities")
-        if planned is not None:
-            # Created with the batch's others (``_execute_many``).
-            planned.append((actions, values))
-            return
-        self._schedule_calls([(actions, values)])
+        return deadline, windows, None
 
     @api.model
     def _schedule_calls(self, planned):
@@ -142,35 +161,7 @@ class CollectionActionKindCall(models.AbstractModel):
         An invoice already reminded on the fallback channel at this level on
         the same day is not reminded twice.
         """
-        fallback = actions._main_action().level_id.fallback_channel
-        if not fallback:
-            raise CollectionFailure(
-                self.env,
-                message(
-                    _lt(
-                        "No call planned: %(reason)s. Set the days and hours when "
-                        "the customer may be called, then retry."
-                    ),
-                    reason=reason,
-                ),
-            )
-        partner = actions.partner_id.commercial_partner_id[:1]
-        why_not = partner._collection_unreachable_data(
-            actions[:1]._recipient(), fallback
-        )
-        if why_not:
-            raise CollectionFailure(
-                self.env,
-                message(
-                    _lt(
-                        "No call planned: %(reason)s; %(channel)s not possible "
-                        "either: %(why)s."
-                    ),
-                    reason=reason,
-                    channel=selection("collection.action", "channel", fallback),
-                    why=why_not,
-                ),
-            )
+        fallback = self._fallback_channel(actions, reason)
         reason = render(self.env, reason)
         reminded = {
             (action.invoice_id, action.date, action.level_id)
@@ -207,6 +198,43 @@ class CollectionActionKindCall(models.AbstractModel):
             covered._mark_done()
         if actions - covered:
             (actions - covered)._send_reminder(fallback)
+
+    @api.model
+    def _fallback_channel(self, actions, reason):
+        """The level's fallback channel of calls that cannot be planned for
+        ``reason`` (a message as data); raise the failure, with both
+        reasons, when there is none or it does not reach the customer
+        either."""
+        fallback = actions._main_action().level_id.fallback_channel
+        if not fallback:
+            raise CollectionFailure(
+                self.env,
+                message(
+                    _lt(
+                        "No call planned: %(reason)s. Set the days and hours when "
+                        "the customer may be called, then retry."
+                    ),
+                    reason=reason,
+                ),
+            )
+        partner = actions.partner_id.commercial_partner_id[:1]
+        why_not = partner._collection_unreachable_data(
+            actions[:1]._recipient(), fallback
+        )
+        if why_not:
+            raise CollectionFailure(
+                self.env,
+                message(
+                    _lt(
+                        "No call planned: %(reason)s; %(channel)s not possible "
+                        "either: %(why)s."
+                    ),
+                    reason=reason,
+                    channel=selection("collection.action", "channel", fallback),
+                    why=why_not,
+                ),
+            )
+        return fallback
 
     @api.model
     def _next_call_day(self, start, within_days, call_days):

@@ -13,12 +13,16 @@ installment, level and channel, whatever the invoice that carries it; it
 waits for approval when its level or the customer's typology asks for it,
 leaves on the level's fallback channel when its own cannot reach the
 customer, and is sent with the installment's wording on the plan's history
-(``collection.payment.plan.installment._remind``). The invoices' own
+(``collection.payment.plan.installment._remind``). The level's call is an
+activity on the plan for the person responsible, planned as the rules'
+calls are, done once its outcome is recorded. The invoices' own
 reminder record is left as it is: these are the plan's reminders.
 """
 
-from odoo import api, models
+from odoo import _, api, models
 from odoo.tools.translate import LazyTranslate
+
+from .failure_messages import render
 
 _lt = LazyTranslate(__name__)
 
@@ -77,6 +81,10 @@ class CollectionActionKindInstallment(models.AbstractModel):
         channel = actions._apply_fallback(channel)
         installment = actions.installment_id
         installment.ensure_one()
+        if channel == "phone":
+            channel = self._call(actions, installment)
+            if channel == "phone":
+                return
         message, letter = installment._remind(
             channel, actions._recipient(), actions._author_values()
         )
@@ -86,3 +94,43 @@ class CollectionActionKindInstallment(models.AbstractModel):
             actions._mark_pending(**values)
         else:
             actions._mark_done(**values)
+
+    @api.model
+    def _call(self, actions, installment):
+        """Plan the call of the level about ``installment``: an activity on
+        its plan for the person responsible, on a day and at hours when the
+        customer may be called (as the calls of the rules: see
+        ``collection.action.kind.call``), pending until its outcome is
+        recorded. Returns the channel the reminder leaves on: ``phone``, or
+        the level's fallback channel when the customer may not be called
+        (the reason noted on the actions)."""
+        Call = self.env["collection.action.kind.call"]
+        deadline, windows, reason = Call._call_window(actions)
+        if reason:
+            fallback = Call._fallback_channel(actions, reason)
+            actions.write(
+                {
+                    "channel": fallback,
+                    "note": _(
+                        "No call planned: %(reason)s. Reminded by %(channel)s instead.",
+                        reason=render(self.env, reason),
+                        channel=actions._channel_label(fallback),
+                    ),
+                }
+            )
+            return fallback
+        paragraphs = [
+            installment._call_text(),
+            _("Call between %s.", windows),
+            actions[:1].explanation or "",
+        ]
+        partner = actions.partner_id.commercial_partner_id
+        values = actions._activity_values(
+            _("Collection call: %s", partner.name),
+            paragraphs,
+            deadline,
+            record=installment.plan_id,
+        )
+        activity = actions._create_activities([values])
+        actions._mark_pending(activity_id=activity.id)
+        return "phone"

@@ -17,15 +17,11 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
 from ..engine import Catalogue, Evaluator
-from ..engine.concepts import REMINDER_CHANNELS, codes
 from ..engine.variables import NO_LEVEL_DUE
 from .account_move import COLLECTION_USER_GROUP
 from .engine_texts import CatalogueWords
 
 _logger = logging.getLogger(__name__)
-
-#: Channels a reminder message leaves on (a call is an activity).
-REMINDER_CHANNEL_CODES = codes(REMINDER_CHANNELS)
 
 
 class CollectionEngine(models.AbstractModel):
@@ -486,8 +482,8 @@ class CollectionEngine(models.AbstractModel):
         company's grace period for a late installment are left out: the plan
         breaks then, and the invoices follow their own scenario again. Each
         reminder is a dict: ``installment_id``, ``plan_id``, ``level_id``,
-        ``channels`` (the level's message channels: a call is not a message)
-        and ``requires_approval`` (the level's).
+        ``channels`` (the level's: its messages, and its call, planned for
+        the person responsible) and ``requires_approval`` (the level's).
         """
         company = next(iter(leads.values())).company_id if leads else None
         if not company:
@@ -522,7 +518,7 @@ class CollectionEngine(models.AbstractModel):
             if not reached:
                 continue
             level = reached[-1]
-            channels = [c for c in level._channels() if c in REMINDER_CHANNEL_CODES]
+            channels = level._channels()
             if channels:
                 due[plan.id].append(
                     {
@@ -546,7 +542,7 @@ class CollectionEngine(models.AbstractModel):
         groups = self.env["collection.action"]._read_group(
             [
                 ("partner_id", "in", list(customer_ids)),
-                ("kind", "=", "call"),
+                ("channel", "=", "phone"),
                 ("call_outcome", "=", "no_answer"),
                 ("done_at", ">=", since),
             ],

@@ -222,6 +222,27 @@ class CollectionPaymentPlanInstallment(models.Model):
             **values,
         )
 
+    def _call_text(self):
+        """What the call about this installment is for, in the language of
+        the person who calls (the context's)."""
+        self.ensure_one()
+        plan = self.plan_id
+        values = {
+            "plan": plan.name,
+            "date": format_date(self.env, self.date_due),
+            "amount": format_amount(self.env, self.remaining_amount, plan.currency_id),
+        }
+        if self._is_past():
+            return _(
+                "Payment plan %(plan)s: the installment due on %(date)s is not "
+                "paid yet, %(amount)s remain to be paid.",
+                **values,
+            )
+        return _(
+            "Payment plan %(plan)s: the installment of %(amount)s is due on %(date)s.",
+            **values,
+        )
+
     def _letter_texts(self):
         """The words of the reminder letter, in the context's language:
         ``subject`` and ``paragraphs`` (whole sentences, so that each
@@ -351,4 +372,6 @@ class CollectionPaymentPlanInstallment(models.Model):
                 '<iframe class="w-100 border" style="height: 80vh" src="%s"></iframe>'
             )
             return False, frame % url
+        if channel == "phone":
+            return False, Markup("<p>%s</p>") % self._call_text()
         return False, Markup("<p>%s</p>") % self._portal_text()

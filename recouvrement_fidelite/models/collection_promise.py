@@ -158,7 +158,7 @@ class CollectionPromise(models.Model):
     call_action_id = fields.Many2one(
         "collection.action",
         string="From the call",
-        domain="[('kind', '=', 'call'), ('partner_id', '=', partner_id)]",
+        domain="[('channel', '=', 'phone'), ('partner_id', '=', partner_id)]",
         check_company=True,
         ondelete="set null",
         # Removing actions looks their promises up through it.

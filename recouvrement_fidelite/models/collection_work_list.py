@@ -210,7 +210,7 @@ class CollectionWorkList(models.Model):
         # A call is to make while its activity waits and its outcome is not
         # recorded; planned for today or late.
         return [
-            ("kind", "=", "call"),
+            ("channel", "=", "phone"),
             ("state", "=", "pending"),
             ("activity_id", "!=", False),
             ("activity_id.date_deadline", "<=", today),

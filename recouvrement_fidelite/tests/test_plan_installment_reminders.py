@@ -14,6 +14,7 @@ from odoo.tests import new_test_user, tagged
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.addons.sms.tests.common import MockSMS
 
+from ..models.res_partner import WEEKDAY_FIELDS
 from .common import InvoiceMixin
 
 
@@ -278,14 +279,19 @@ class TestPlanInstallmentReminders(InvoiceMixin, AccountTestInvoicingCommon, Moc
         )
         self.assertTrue(notes, "the customer's history lists the reminders")
 
-        # Level 2, 10 days after: a letter (the call is not a message), which
-        # waits for approval as the level asks.
+        # Level 2, 10 days after: a letter and a call, which wait for
+        # approval as the level asks.
         self._run("2026-03-30")
-        letter = self._reminders(plan) - courtesy - late
+        letter, call = self._reminders(plan) - courtesy - late
         self.assertEqual(
             (letter.channel, letter.level_id, letter.state),
             ("letter", self.level_2, "proposed"),
         )
+        self.assertEqual(
+            (call.kind, call.channel, call.level_id, call.state, call.installment_id),
+            ("installment", "phone", self.level_2, "proposed", first),
+        )
+        self.assertIn("is not paid yet", call.preview_body)
         self.assertIn("collection_plan_installment_letter", letter.preview_body)
         with freeze_time("2026-03-30"):
             html = (
@@ -310,7 +316,7 @@ class TestPlanInstallmentReminders(InvoiceMixin, AccountTestInvoicingCommon, Moc
         # Level 3 (30 days) is beyond the 15 days of grace: the plan breaks
         # first. The second installment is at its own level 1.
         self._run("2026-04-22")
-        newest = self._reminders(plan) - courtesy - late - letter
+        newest = self._reminders(plan) - courtesy - late - letter - call
         self.assertEqual(newest.installment_id, second)
         self.assertEqual(newest.level_id, self.level_1)
         self.assertNotIn(self.level_3, self._reminders(plan).level_id)
@@ -351,6 +357,95 @@ class TestPlanInstallmentReminders(InvoiceMixin, AccountTestInvoicingCommon, Moc
         failed = self._reminders(other_plan)
         self.assertEqual(failed.state, "failed")
         self.assertIn("no email address", failed.failure_message)
+
+    def test_a_call_only_level_plans_a_call_about_the_installment(self):
+        """A level that only calls gives a late installment a call: an
+        activity on the plan for the person responsible, done once its
+        outcome is recorded, and an unanswered one counts for the rules."""
+        self.level_1.write({"use_email": False, "use_sms": False, "use_call": True})
+        self.customer.collection_user_id = self.collector
+        plan = self._active_plan()
+        first = plan.installment_ids[0]
+        self._run("2026-03-17")  # the courtesy email of level 0
+        self._run("2026-03-22")  # 2 days late: level 1
+        call = self._reminders(plan).filtered(lambda a: a.level_id == self.level_1)
+        self.assertEqual(
+            (call.kind, call.channel, call.state, call.installment_id),
+            ("installment", "phone", "pending", first),
+        )
+        activity = call.activity_id
+        self.assertEqual((activity.res_model, activity.res_id), (plan._name, plan.id))
+        self.assertEqual(activity.user_id, self.collector)
+        self.assertIn("Boulangerie Martin", activity.summary)
+        self.assertIn(plan.name, activity.note)
+        self.assertIn("03/20/2026", activity.note)
+        self.assertIn("333.33", activity.note)
+        self.assertIn("is not paid yet", activity.note)
+        self.assertIn("Call between", activity.note)
+        self.assertIn("Phone call", call.summary)
+        # In the collector's calls of the day, until its outcome is recorded.
+        # The 22nd is a Sunday: the call is for Monday.
+        self.assertEqual(str(activity.date_deadline), "2026-03-23")
+        WorkList = self.env["collection.work.list"]
+        today = fields.Date.to_date("2026-03-23")
+        calls = (
+            self.env["collection.action"]
+            .with_user(self.collector)
+            .search(WorkList._domain_calls_today(today))
+        )
+        self.assertIn(call, calls)
+        call.with_user(self.collector).action_call_no_answer()
+        self.assertEqual((call.state, call.call_outcome), ("done", "no_answer"))
+        self.assertFalse(activity.exists(), "the activity is done")
+        with freeze_time("2026-03-23"):
+            unanswered = self.env["collection.engine"]._unanswered_calls(
+                self.customer.ids, fields.Date.to_date("2026-03-23")
+            )
+        self.assertEqual(unanswered, {self.customer.id: 1})
+        # Nothing twice on the next run.
+        self._run("2026-03-23")
+        self.assertEqual(
+            self._reminders(plan).filtered(lambda a: a.level_id == self.level_1),
+            call,
+        )
+
+    def test_an_installment_call_falls_back_when_the_customer_may_not_be_called(self):
+        self.level_1.write(
+            {
+                "use_email": False,
+                "use_sms": False,
+                "use_call": True,
+                "fallback_channel": "email",
+            }
+        )
+        no_day = dict.fromkeys(WEEKDAY_FIELDS, False)
+        self.customer.write(no_day)
+        plan = self._active_plan()
+        self._run("2026-03-22")
+        reminder = self._reminders(plan).filtered(lambda a: a.level_id == self.level_1)
+        self.assertEqual(
+            (reminder.kind, reminder.channel, reminder.state),
+            ("installment", "email", "done"),
+        )
+        self.assertIn("No call planned", reminder.note)
+        self.assertIn("unpaid installment", reminder.message_id.subject)
+        # Without a fallback channel, the call fails and says why.
+        self.level_1.fallback_channel = False
+        other = self.env["res.partner"].create(
+            {
+                "name": "Jamais Joignable",
+                "is_company": True,
+                "phone": "+33 4 72 00 00 00",
+                **no_day,
+            }
+        )
+        other_plan = self._active_plan(self.invoice(other, 600.0, "2026-02-15"), other)
+        self._run("2026-03-22")
+        failed = self._reminders(other_plan).filtered(
+            lambda a: a.level_id == self.level_1
+        )
+        self.assertEqual((failed.channel, failed.state), ("phone", "failed"))
+        self.assertIn("No call planned", failed.failure_message)
 
     def test_reminder_in_the_customers_language(self):
         self.env["res.lang"]._activate_lang("fr_FR")
