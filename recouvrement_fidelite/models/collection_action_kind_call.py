@@ -68,11 +68,11 @@ class CollectionActionKindCall(models.AbstractModel):
 
     @api.model
     def _call_window(self, actions):
-        """When to call the customer of ``actions``: ``(deadline, hours,
+        """When to call the customer of ``actions``: ``(deadline, windows,
         reason)``, the first day they may be called from the rule's
-        ``within_days``, and their hours as text; or, when they may not be
-        called at all, the reason (a message as data, ``failure_messages``)
-        and no day."""
+        ``within_days``, and the hours they may be called as text; or, when
+        they may not be called at all, the reason (a message as data,
+        ``failure_messages``) and no day."""
         partner = actions.partner_id.commercial_partner_id
         days, hours = partner._collection_call_windows()
         if not days:

@@ -78,13 +78,35 @@ class CollectionActionKindInstallment(models.AbstractModel):
 
     @api.model
     def _execute(self, actions, channel):
-        channel = actions._apply_fallback(channel)
         installment = actions.installment_id
         installment.ensure_one()
-        if channel == "phone":
-            channel = self._call(actions, installment)
-            if channel == "phone":
+        resolved = actions._apply_fallback(channel)
+        if resolved == "phone":
+            resolved = self._call(actions, installment)
+            if resolved == "phone":
                 return
+        if resolved != channel and self._reminded_on(actions, installment, resolved):
+            # The level's own reminder on the fallback channel says it all.
+            actions.write(
+                {
+                    "note": " ".join(
+                        filter(
+                            None,
+                            [
+                                actions[:1].note,
+                                _(
+                                    "Already reminded by %s at this level: not "
+                                    "sent again.",
+                                    actions._channel_label(resolved),
+                                ),
+                            ],
+                        )
+                    )
+                }
+            )
+            actions._mark_done()
+            return
+        channel = resolved
         message, letter = installment._remind(
             channel, actions._recipient(), actions._author_values()
         )
@@ -134,3 +156,20 @@ class CollectionActionKindInstallment(models.AbstractModel):
         activity = actions._create_activities([values])
         actions._mark_pending(activity_id=activity.id)
         return "phone"
+
+    @api.model
+    def _reminded_on(self, actions, installment, channel):
+        """Whether ``installment`` has another reminder on ``channel`` at
+        the level of ``actions`` (sent, or about to be)."""
+        return bool(
+            actions.search_count(
+                [
+                    ("installment_id", "=", installment.id),
+                    ("level_id", "=", actions.level_id.id),
+                    ("channel", "=", channel),
+                    ("state", "in", ("approved", "pending", "done")),
+                    ("id", "not in", actions.ids),
+                ],
+                limit=1,
+            )
+        )

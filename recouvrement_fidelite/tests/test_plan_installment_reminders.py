@@ -447,6 +447,24 @@ class TestPlanInstallmentReminders(InvoiceMixin, AccountTestInvoicingCommon, Moc
         self.assertEqual((failed.channel, failed.state), ("phone", "failed"))
         self.assertIn("No call planned", failed.failure_message)
 
+    def test_an_installment_call_never_doubles_the_levels_own_reminder(self):
+        """The call falls back to email, which the level sends already: one
+        email for the installment, the call done and saying why."""
+        self.level_1.write(
+            {"use_sms": False, "use_call": True, "fallback_channel": "email"}
+        )
+        self.customer.write(dict.fromkeys(WEEKDAY_FIELDS, False))
+        plan = self._active_plan()
+        self._run("2026-03-22")
+        reminders = self._reminders(plan).filtered(lambda a: a.level_id == self.level_1)
+        self.assertEqual(len(reminders), 2)
+        self.assertEqual(set(reminders.mapped("channel")), {"email"})
+        self.assertEqual(set(reminders.mapped("state")), {"done"})
+        self.assertEqual(len(reminders.message_id), 1, "one email")
+        call = reminders.filtered(lambda a: not a.message_id)
+        self.assertIn("No call planned", call.note)
+        self.assertIn("Already reminded by Email at this level", call.note)
+
     def test_reminder_in_the_customers_language(self):
         self.env["res.lang"]._activate_lang("fr_FR")
         self.customer.lang = "fr_FR"
