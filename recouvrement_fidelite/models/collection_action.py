@@ -785,6 +785,35 @@ class CollectionAction(models.Model):
             ),
         )
 
+    def _reminded_on(self, channel):
+        """Those of these actions whose invoice has another reminder on
+        ``channel`` the same day at the same level (sent, or about to be):
+        falling back to that channel would remind it twice."""
+        reminded = {
+            (action.invoice_id, action.date, action.level_id)
+            for action in self.search(
+                [
+                    ("invoice_id", "in", self.invoice_id.ids),
+                    ("kind", "=", "reminder"),
+                    ("channel", "=", channel),
+                    ("state", "in", ("approved", "pending", "done")),
+                    ("id", "not in", self.ids),
+                ]
+            )
+        }
+        return self.filtered(lambda a: (a.invoice_id, a.date, a.level_id) in reminded)
+
+    def _done_already_reminded(self, channel):
+        """Done without sending anything: reminded on ``channel`` at this
+        level already, as the note adds."""
+        sentence = _(
+            "Already reminded by %s at this level: not sent again.",
+            self._channel_label(channel),
+        )
+        for action in self:
+            action.note = f"{action.note} {sentence}" if action.note else sentence
+        self._mark_done()
+
     def _amounts(self):
         """What the reminder of these actions asks to pay, net of the
         customer's credit (``collection.engine._reminder_amounts``)."""

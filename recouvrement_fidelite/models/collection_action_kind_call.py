@@ -163,21 +163,7 @@ class CollectionActionKindCall(models.AbstractModel):
         """
         fallback = self._fallback_channel(actions, reason)
         reason = render(self.env, reason)
-        reminded = {
-            (action.invoice_id, action.date, action.level_id)
-            for action in actions.search(
-                [
-                    ("invoice_id", "in", actions.invoice_id.ids),
-                    ("kind", "=", "reminder"),
-                    ("channel", "=", fallback),
-                    ("state", "in", ("approved", "pending", "done")),
-                    ("id", "not in", actions.ids),
-                ]
-            )
-        }
-        covered = actions.filtered(
-            lambda c: (c.invoice_id, c.date, c.level_id) in reminded
-        )
+        covered = actions._reminded_on(fallback)
         note = _(
             "No call planned: %(reason)s. Reminded by %(channel)s instead.",
             reason=reason,

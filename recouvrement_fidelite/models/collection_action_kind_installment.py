@@ -87,24 +87,7 @@ class CollectionActionKindInstallment(models.AbstractModel):
                 return
         if resolved != channel and self._reminded_on(actions, installment, resolved):
             # The level's own reminder on the fallback channel says it all.
-            actions.write(
-                {
-                    "note": " ".join(
-                        filter(
-                            None,
-                            [
-                                actions[:1].note,
-                                _(
-                                    "Already reminded by %s at this level: not "
-                                    "sent again.",
-                                    actions._channel_label(resolved),
-                                ),
-                            ],
-                        )
-                    )
-                }
-            )
-            actions._mark_done()
+            actions._done_already_reminded(resolved)
             return
         channel = resolved
         message, letter = installment._remind(

@@ -103,6 +103,15 @@ class CollectionActionKindReminder(models.AbstractModel):
             except UserError as error:
                 actions._fail(error)
                 continue
+            if resolved != channel:
+                # The level's own reminder on the fallback channel says it
+                # all: the invoices it carries are not reminded twice.
+                covered = actions._reminded_on(resolved)
+                if covered:
+                    covered._done_already_reminded(resolved)
+                    actions -= covered
+                    if not actions:
+                        continue
             ready.append((actions, resolved))
         if not ready:
             return

@@ -307,22 +307,31 @@ class CollectionMessageBulk(models.AbstractModel):
         self._web_push(pushed)
 
     @api.model
-    def _prefetch_customers(self, batch):
-        """Read the records' customers' users at once: each notification
-        email's portal link reads its customer's (``portal``'s
-        ``_notify_get_recipients_groups``), one query per message."""
-        records = defaultdict(list)
-        for record, _message, _values, _notify in batch:
-            records[record._name].append(record.id)
-        for model, ids in records.items():
-            customers = (
+    def _customers(self, records):
+        """The customers of ``records`` (of any models), as the portal's
+        notification links name them (``_mail_get_partners``), read at once
+        for each model."""
+        by_model = defaultdict(list)
+        for record in records:
+            by_model[record._name].append(record.id)
+        Partner = self.env["res.partner"].sudo()
+        customers = Partner
+        for model, ids in by_model.items():
+            found = (
                 self.env[model]
                 .browse(ids)
                 .sudo()
                 ._mail_get_partners(introspect_fields=False)
             )
-            partners = self.env["res.partner"].sudo().union(*customers.values())
-            partners.mapped("user_ids")
+            customers |= Partner.union(*found.values())
+        return customers
+
+    @api.model
+    def _prefetch_customers(self, batch):
+        """Read the records' customers' users at once: each notification
+        email's portal link reads its customer's (``portal``'s
+        ``_notify_get_recipients_groups``), one query per message."""
+        self._customers(record for record, _m, _v, _n in batch).mapped("user_ids")
 
     @api.model
     def _invite_customers(self, notified):
@@ -334,25 +343,19 @@ class CollectionMessageBulk(models.AbstractModel):
         reads its contacts to keep them in step, one customer at a time."""
         if self.env["res.users"].sudo()._get_signup_invitation_scope() != "b2c":
             return
-        records = defaultdict(list)
-        for record, recipients in notified:
-            if isinstance(record, self.env.registry["portal.mixin"]) and any(
-                data["notif"] == "email" for data in recipients
-            ):
-                records[record._name].append(record.id)
-        for model, ids in records.items():
-            customers = (
-                self.env[model]
-                .browse(ids)
-                .sudo()
-                ._mail_get_partners(introspect_fields=False)
-            )
-            # As ``signup_get_auth_param``: customers without a user; those
-            # already invited are left as they are (``res.partner.
-            # signup_prepare``).
-            self.env["res.partner"].sudo().union(*customers.values()).filtered(
-                lambda partner: not partner.user_ids and partner.signup_type != "signup"
-            ).signup_prepare()
+        portal = self.env.registry["portal.mixin"]
+        customers = self._customers(
+            record
+            for record, recipients in notified
+            if isinstance(record, portal)
+            and any(data["notif"] == "email" for data in recipients)
+        )
+        # As ``signup_get_auth_param``: customers without a user; those
+        # already invited are left as they are (``res.partner.
+        # signup_prepare``).
+        customers.filtered(
+            lambda partner: not partner.user_ids and partner.signup_type != "signup"
+        ).signup_prepare()
 
     @api.model
     def _recipient_data(self, batch):

@@ -204,12 +204,7 @@ class CollectionPaymentPlanInstallment(models.Model):
 
     def _portal_text_now(self):
         # ``_`` words it in the language of ``self``'s context.
-        plan = self.plan_id
-        values = {
-            "plan": plan.name,
-            "date": format_date(self.env, self.date_due),
-            "amount": format_amount(self.env, self.remaining_amount, plan.currency_id),
-        }
+        values = self._text_values()
         if self._is_past():
             return _(
                 "The installment of your payment plan %(plan)s due on %(date)s "
@@ -222,16 +217,21 @@ class CollectionPaymentPlanInstallment(models.Model):
             **values,
         )
 
-    def _call_text(self):
-        """What the call about this installment is for, in the language of
-        the person who calls (the context's)."""
+    def _text_values(self):
+        """The plan, date and amount left to pay of this installment, as
+        its texts show them in the context's language."""
         self.ensure_one()
         plan = self.plan_id
-        values = {
+        return {
             "plan": plan.name,
             "date": format_date(self.env, self.date_due),
             "amount": format_amount(self.env, self.remaining_amount, plan.currency_id),
         }
+
+    def _call_text(self):
+        """What the call about this installment is for, in the language of
+        the person who calls (the context's)."""
+        values = self._text_values()
         if self._is_past():
             return _(
                 "Payment plan %(plan)s: the installment due on %(date)s is not "

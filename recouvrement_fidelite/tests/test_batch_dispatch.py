@@ -35,6 +35,23 @@ def spied(cls, name, record):
         yield
 
 
+@contextmanager
+def signup_writes(env):
+    """Within the block, the partners written each time their signup type
+    is (the list yielded)."""
+    written = []
+    Partner = type(env["res.partner"])
+    original = Partner.write
+
+    def write(records, vals):
+        if "signup_type" in vals:
+            written.append(records)
+        return original(records, vals)
+
+    with patch.object(Partner, "write", write):
+        yield written
+
+
 @tagged("post_install", "-at_install")
 class TestBatchDispatch(RunFixesCase):
     @classmethod
@@ -364,16 +381,7 @@ class TestBatchDispatch(RunFixesCase):
         self.invoice(self.bob, 100.0, "2026-03-12")
         self.assertFalse((self.alice | self.bob).user_ids)
         self.alice.sudo().signup_type = "signup"
-        Partner = type(self.env["res.partner"])
-        original = Partner.write
-        written = []
-
-        def write(records, vals):
-            if "signup_type" in vals:
-                written.append(records)
-            return original(records, vals)
-
-        with patch.object(Partner, "write", write):
+        with signup_writes(self.env) as written:
             self.run_collection()
         for partner in (self.alice, self.bob):
             [email] = self.actions(partner_id=partner.id, channel="email")
@@ -395,16 +403,7 @@ class TestBatchDispatch(RunFixesCase):
         customers = self.alice | self.bob
         self.assertFalse(customers.user_ids)
         self.assertFalse(any(customers.sudo().mapped("signup_type")))
-        Partner = type(self.env["res.partner"])
-        original = Partner.write
-        written = []
-
-        def write(records, vals):
-            if "signup_type" in vals:
-                written.append(records)
-            return original(records, vals)
-
-        with patch.object(Partner, "write", write):
+        with signup_writes(self.env) as written:
             self.run_collection()
         self.assertEqual(written, [customers])
         for partner in customers:
@@ -437,6 +436,30 @@ class TestBatchDispatch(RunFixesCase):
             ]
         self.assertTrue(all(tokens))
         self.assertEqual(len(set(tokens)), 2)
+
+    @freeze_time(TODAY)
+    def test_a_fallback_to_a_channel_of_the_same_level_sends_nothing_twice(self):
+        """Bob has no mobile: the SMS of his level falls back to email,
+        which the level sends him already. One email, the SMS done and
+        saying why."""
+        self.level_2.fallback_channel = "email"
+        invoice = self.invoice(self.bob, 100.0, "2026-03-01")  # level 2
+        with self.mockSMSGateway():
+            self.run_collection()
+        actions = self.actions(invoice_id=invoice.id)
+        self.assertEqual(len(actions), 2)
+        self.assertEqual(set(actions.mapped("channel")), {"email"})
+        self.assertEqual(set(actions.mapped("state")), {"done"})
+        self.assertEqual(len(actions.message_id), 1)
+        mails = (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("mail_message_id", "in", actions.message_id.ids)])
+        )
+        self.assertEqual(len(mails), 1, "one email")
+        fallen_back = actions.filtered(lambda a: not a.message_id)
+        self.assertIn("instead of SMS", fallen_back.note)
+        self.assertIn("Already reminded by Email at this level", fallen_back.note)
 
     @freeze_time(TODAY)
     def test_a_batch_gives_the_portal_links_without_writing_the_invoices(self):
