@@ -786,22 +786,30 @@ class CollectionAction(models.Model):
         )
 
     def _reminded_on(self, channel):
-        """Those of these actions whose invoice has another reminder on
-        ``channel`` the same day at the same level (sent, or about to be):
-        falling back to that channel would remind it twice."""
-        reminded = {
-            (action.invoice_id, action.date, action.level_id)
-            for action in self.search(
-                [
-                    ("invoice_id", "in", self.invoice_id.ids),
-                    ("kind", "=", "reminder"),
-                    ("channel", "=", channel),
-                    ("state", "in", ("approved", "pending", "done")),
-                    ("id", "not in", self.ids),
-                ]
-            )
-        }
-        return self.filtered(lambda a: (a.invoice_id, a.date, a.level_id) in reminded)
+        """Those of these actions already reminded on ``channel`` at their
+        level (sent, or about to be): an invoice by another reminder the
+        same day, an installment by another of its reminders (one per
+        installment and level). Falling back to that channel would remind
+        them twice."""
+
+        def reminded(action):
+            if action.installment_id:
+                return (action.installment_id, action.level_id)
+            return (action.invoice_id, action.date, action.level_id)
+
+        others = self.search(
+            [
+                "|",
+                ("invoice_id", "in", self.invoice_id.ids),
+                ("installment_id", "in", self.installment_id.ids),
+                ("kind", "in", ("reminder", "installment")),
+                ("channel", "=", channel),
+                ("state", "in", ("approved", "pending", "done")),
+                ("id", "not in", self.ids),
+            ]
+        )
+        done = {reminded(action) for action in others}
+        return self.filtered(lambda action: reminded(action) in done)
 
     def _done_already_reminded(self, channel):
         """Done without sending anything: reminded on ``channel`` at this

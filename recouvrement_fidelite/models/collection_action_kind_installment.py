@@ -85,7 +85,7 @@ class CollectionActionKindInstallment(models.AbstractModel):
             resolved = self._call(actions, installment)
             if resolved == "phone":
                 return
-        if resolved != channel and self._reminded_on(actions, installment, resolved):
+        if resolved != channel and actions._reminded_on(resolved):
             # The level's own reminder on the fallback channel says it all.
             actions._done_already_reminded(resolved)
             return
@@ -139,20 +139,3 @@ class CollectionActionKindInstallment(models.AbstractModel):
         activity = actions._create_activities([values])
         actions._mark_pending(activity_id=activity.id)
         return "phone"
-
-    @api.model
-    def _reminded_on(self, actions, installment, channel):
-        """Whether ``installment`` has another reminder on ``channel`` at
-        the level of ``actions`` (sent, or about to be)."""
-        return bool(
-            actions.search_count(
-                [
-                    ("installment_id", "=", installment.id),
-                    ("level_id", "=", actions.level_id.id),
-                    ("channel", "=", channel),
-                    ("state", "in", ("approved", "pending", "done")),
-                    ("id", "not in", actions.ids),
-                ],
-                limit=1,
-            )
-        )
